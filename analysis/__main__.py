@@ -1,0 +1,102 @@
+"""Command line: ``python -m analysis params | scenarios | build``.
+
+Exit codes: 0 success, 1 a build step failed, 2 bad input (parameter, scenario or page source).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from analysis.params import (
+    ParameterError,
+    ScenarioError,
+    list_scenarios,
+    load_scenario,
+    parse_cli_assignments,
+    resolve,
+    schema_table,
+)
+
+EXIT_BAD_INPUT = 2
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    rows = schema_table()
+    if args.format == "markdown":
+        print("| group | name | default | unit | allowed | description |")
+        print("|---|---|---|---|---|---|")
+        for r in rows:
+            print(f"| {r['group']} | `{r['name']}` | {r['default']} | {r['unit']} | "
+                  f"{r['allowed']} | {r['description']} |")
+        return 0
+    width = max(len(r["name"]) for r in rows)
+    group = None
+    for r in rows:
+        if r["group"] != group:
+            group = r["group"]
+            print(f"\n{group}")
+        print(f"  {r['name']:<{width}}  default {r['default']!s:<12} [{r['unit']}]  "
+              f"{r['allowed']}")
+        print(f"  {'':<{width}}  {r['description']}")
+    return 0
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    for name in list_scenarios():
+        _, values = load_scenario(name)
+        changed = ", ".join(f"{k}={v}" for k, v in values.items()) or "(defaults)"
+        print(f"{name:<24} {changed}")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from analysis.build import BuildError, build
+    from analysis.pages import PageError
+
+    overrides = parse_cli_assignments(args.param or [])
+    params = resolve(args.scenario, overrides)
+    try:
+        build(params, jobs=args.jobs, archive=args.archive, use_cache=not args.no_cache)
+    except PageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return the exit code."""
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_params = sub.add_parser("params", help="list every parameter with default and bounds")
+    p_params.add_argument("--format", choices=("text", "markdown"), default="text")
+    p_params.set_defaults(func=_cmd_params)
+    p_scen = sub.add_parser("scenarios", help="list the scenario files")
+    p_scen.set_defaults(func=_cmd_scenarios)
+    p_build = sub.add_parser("build", help="execute the pages and build the site")
+    p_build.add_argument("--scenario", default=os.environ.get("SCENARIO") or "baseline",
+                         help="scenario name in data/scenarios or a YAML file")
+    p_build.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                         help="override one parameter (repeatable); wins over the scenario")
+    p_build.add_argument("--jobs", type=int, default=None, help="pages executed in parallel")
+    p_build.add_argument("--archive", metavar="VERSION", default=None,
+                         help="also keep the site under _build/archive/VERSION")
+    p_build.add_argument("--no-cache", action="store_true", help="execute every page")
+    p_build.set_defaults(func=_cmd_build)
+    args = parser.parse_args(argv)
+    if getattr(args, "jobs", None) is not None and args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        return args.func(args)
+    except (ParameterError, ScenarioError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,392 @@
+"""The build orchestrator behind ``make book`` / ``python -m analysis build``.
+
+validate parameters → read pages → execute changed pages with papermill in parallel (a cache
+keyed on page source, parameters, data and package checksums skips the rest) → fail on any
+error → hide injected parameters, add provenance footers → ``jupyter-book build`` with
+execution off and warnings as errors → publish the new site in place of the old only when
+everything succeeded → print a summary.
+
+This is the one module that writes files and runs subprocesses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import nbformat
+
+from analysis import __version__
+from analysis.execute import (
+    PageRun,
+    execute_page,
+    export_figures,
+    glued_values,
+    strip_figure_records,
+)
+from analysis.pages import KERNEL_NAME, Page, cache_key, page_parameters, read_pages
+from analysis.params import Params
+from analysis.provenance import (
+    BuildInfo,
+    execution_record_markdown,
+    footer_markdown,
+    manifest,
+)
+
+__all__ = ["BuildError", "BuildSummary", "build", "repo_root"]
+
+EXECUTION_RECORD = "book/execution-record"
+RECORD_MARKER = "<!-- execution-record -->"
+CITED_PAGES_PREFIX = ("book/ch", "book/briefing")
+
+
+class BuildError(RuntimeError):
+    """The build failed; the published site was left as it was."""
+
+
+@dataclass
+class BuildSummary:
+    """What a build did.
+
+    Attributes:
+        site: Path of the published site.
+        runs: One record per page (docname, how, seconds, started).
+        seconds: Total wall time.
+        archive: Path of the archived copy, if any.
+    """
+
+    site: Path
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+    archive: Path | None = None
+
+
+def repo_root() -> Path:
+    """Return the repository root (the folder holding ``_config.yml``)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _tree_checksums(root: Path, folder: str, pattern: str) -> dict[str, str]:
+    base = root / folder
+    return {str(p.relative_to(root)): _sha256(p) for p in sorted(base.rglob(pattern))
+            if p.is_file() and "__pycache__" not in p.parts}
+
+
+def _environment(root: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """Return (data checksums, full cache environment) for cache keys and the manifest."""
+    data = _tree_checksums(root, "data", "*")
+    env = dict(data)
+    env.update(_tree_checksums(root, "analysis", "*.py"))
+    req = root / "requirements.txt"
+    if req.exists():
+        env["requirements.txt"] = _sha256(req)
+    env["kernel"] = KERNEL_NAME
+    return data, env
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                              check=True, timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _ensure_kernel() -> None:
+    """Install the report's kernelspec into this environment if it is missing."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if KERNEL_NAME in KernelSpecManager().find_kernel_specs():
+        return
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=KERNEL_NAME, display_name="Python 3 (amzn-report)", prefix=sys.prefix)
+
+
+def _vega_bundle(cache_dir: Path) -> Path:
+    import vl_convert
+
+    path = cache_dir / f"vega-bundle-{vl_convert.__version__}-iife.js"
+    if not path.exists():
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        # Wrapped in a function: the bundle's top-level consts would otherwise collide with
+        # Sphinx's globals (such as `_`); it publishes window.vegaEmbed itself.
+        tmp.write_text("(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n",
+                       encoding="utf-8")
+        tmp.replace(path)
+    return path
+
+
+def _run_page_worker(args: tuple[Any, ...]) -> tuple[PageRun, list[str]]:
+    """Execute one page and export its figures (runs in a worker process)."""
+    nb_json, docname, params, out_dir, cwd = args
+    nb = nbformat.reads(nb_json, as_version=4)
+    out_dir = Path(out_dir)
+    tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
+    shutil.rmtree(tmp_dir, ignore_errors=True)
+    tmp_dir.mkdir(parents=True)
+    # Kernel processes inherit fd 2 and print transport notices there; keep them in a log.
+    log_fd = os.open(tmp_dir / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    saved_fd = os.dup(2)
+    os.dup2(log_fd, 2)
+    try:
+        run = execute_page(
+            nb, docname, params, tmp_dir / "page.ipynb", KERNEL_NAME, Path(cwd))
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(log_fd)
+    if run.error:
+        return run, []
+    executed = nbformat.read(tmp_dir / "page.ipynb", as_version=4)
+    figures = export_figures(executed, tmp_dir / "figures")
+    (tmp_dir / "record.json").write_text(
+        json.dumps({"started": run.started, "seconds": run.seconds, "figures": figures}),
+        encoding="utf-8")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    tmp_dir.replace(out_dir)  # a cache entry appears whole or not at all
+    return run, figures
+
+
+def _page_title(text: str, fallback: str) -> str:
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback
+
+
+def _log(stream: TextIO | None, message: str) -> None:
+    if stream is not None:
+        print(message, file=stream, flush=True)
+
+
+def build(
+    params: Params,
+    *,
+    jobs: int | None = None,
+    archive: str | None = None,
+    root: Path | None = None,
+    use_cache: bool = True,
+    stream: TextIO | None = sys.stdout,
+) -> BuildSummary:
+    """Build the whole site with ``params`` and publish it to ``<root>/_build/html``.
+
+    Args:
+        params: Validated parameters.
+        jobs: Pages executed in parallel (default: number of cores).
+        archive: If given, also keep the site under ``_build/archive/<archive>/``.
+        root: Repository root (default: this checkout).
+        use_cache: Reuse executed pages whose cache key is unchanged.
+        stream: Where progress and the summary are printed (``None`` = silent).
+
+    Returns:
+        A :class:`BuildSummary`.
+
+    Raises:
+        BuildError: A page failed, the book did not build cleanly, or the archive version
+            exists with different content. The published site is untouched.
+    """
+    t_start = time.perf_counter()
+    root = (root or repo_root()).resolve()
+    build_dir = root / "_build"
+    build_dir.mkdir(exist_ok=True)
+    if archive is not None and (not archive or "/" in archive or archive.startswith(".")):
+        raise BuildError(f"archive version {archive!r}: use a plain name such as 2026.11")
+    lock_file = (build_dir / ".lock").open("w")
+    try:
+        fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        raise BuildError("another build is running in this checkout (_build/.lock)") from None
+    try:
+        return _build_locked(params, jobs or os.cpu_count() or 1, archive, root, build_dir,
+                             use_cache, stream, t_start)
+    finally:
+        fcntl.flock(lock_file, fcntl.LOCK_UN)
+        lock_file.close()
+
+
+def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, build_dir: Path,
+                  use_cache: bool, stream: TextIO | None, t_start: float) -> BuildSummary:
+    _ensure_kernel()
+    pages = read_pages(root)
+    data_sums, env = _environment(root)
+    cache_dir = build_dir / "cache"
+    values = params.to_dict()
+
+    # --- execute (or reuse) every page with code -----------------------------------------
+    plan: list[tuple[Page, dict[str, Any], Path]] = []
+    for page in pages:
+        if page.docname == EXECUTION_RECORD:
+            continue
+        page_params = page_parameters(page, values)
+        key = cache_key(page, page_params, env)
+        plan.append((page, page_params, cache_dir / "pages" / page.page_id / key))
+    todo = [(p, pp, d) for p, pp, d in plan
+            if not (use_cache and (d / "page.ipynb").exists() and (d / "record.json").exists())]
+    _log(stream, f"Building {len(plan)} pages: {len(plan) - len(todo)} cached, "
+                 f"{len(todo)} to execute with {min(jobs, max(len(todo), 1))} worker(s)")
+    runs: dict[str, dict[str, Any]] = {}
+    failures: list[str] = []
+    if todo:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            futures = {
+                pool.submit(_run_page_worker, (nbformat.writes(p.notebook()), p.docname, pp,
+                                               str(d), str(root))): p
+                for p, pp, d in todo
+            }
+            for done, future in enumerate(as_completed(futures), start=1):
+                run, _ = future.result()
+                status = "FAILED" if run.error else "executed"
+                _log(stream, f"  [{done}/{len(todo)}] {run.docname}: {status} in "
+                             f"{run.seconds:.1f} s")
+                if run.error:
+                    failures.append(run.error)
+                runs[run.docname] = {"docname": run.docname, "how": "executed",
+                                     "seconds": run.seconds, "started": run.started}
+    if failures:
+        raise BuildError("page execution failed; the published site is unchanged:\n  "
+                         + "\n  ".join(sorted(failures)))
+    for page, _, d in plan:
+        if page.docname not in runs:
+            rec = json.loads((d / "record.json").read_text(encoding="utf-8"))
+            runs[page.docname] = {"docname": page.docname, "how": "cached",
+                                  "seconds": rec["seconds"], "started": rec["started"]}
+
+    # --- stage the book --------------------------------------------------------------------
+    info = _build_info(params, root, archive)
+    stage = build_dir / "stage"
+    shutil.rmtree(stage, ignore_errors=True)
+    (stage / "book").mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(root / name, stage / name)
+    for path in (root / "book").iterdir():
+        if path.suffix not in (".md", ".ipynb") and path.name != "_static" \
+                and not path.name.startswith("."):
+            if path.is_dir():
+                shutil.copytree(path, stage / "book" / path.name)
+            else:
+                shutil.copy2(path, stage / "book" / path.name)
+    static = stage / "book" / "_static"
+    if (root / "book" / "_static").is_dir():
+        shutil.copytree(root / "book" / "_static", static, dirs_exist_ok=True)
+    (static / "figures").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(_vega_bundle(cache_dir), static / "vega-bundle.js")
+    (static / "data").mkdir(exist_ok=True)
+    for csv_path in sorted((root / "data").glob("*.csv")):
+        shutil.copy2(csv_path, static / "data" / csv_path.name)
+
+    glued: dict[str, dict[str, str]] = {}
+    figures: list[str] = []
+    ordered_runs = []
+    for page in pages:
+        title = _page_title(page.source_text, page.page_id)
+        cited = page.docname.startswith(CITED_PAGES_PREFIX)
+        footer = footer_markdown(info, title, f"{page.docname}.html", page.page_id, cited)
+        if page.docname == EXECUTION_RECORD:
+            continue
+        d = next(d for p, _, d in plan if p.docname == page.docname)
+        nb = nbformat.read(d / "page.ipynb", as_version=4)
+        nb.cells.append(nbformat.v4.new_markdown_cell(footer))
+        strip_figure_records(nb)
+        nbformat.write(nb, stage / f"{page.docname}.ipynb")
+        glued[page.docname] = glued_values(nb)
+        for fig in sorted((d / "figures").glob("*")) if (d / "figures").is_dir() else []:
+            shutil.copy2(fig, static / "figures" / fig.name)
+            figures.append(fig.name)
+        ordered_runs.append(runs[page.docname])
+    record_page = next((p for p in pages if p.docname == EXECUTION_RECORD), None)
+    if record_page is not None:
+        text = record_page.source_text.replace(
+            RECORD_MARKER, execution_record_markdown(info, ordered_runs))
+        title = _page_title(record_page.source_text, record_page.page_id)
+        text += "\n" + footer_markdown(info, title, f"{EXECUTION_RECORD}.html",
+                                       record_page.page_id, False)
+        (stage / f"{EXECUTION_RECORD}.md").write_text(text, encoding="utf-8")
+
+    # --- render with Jupyter Book (execution off, warnings are errors) -----------------------
+    out = build_dir / "stage-out"
+    shutil.rmtree(out, ignore_errors=True)
+    _log(stream, "Rendering the site with jupyter-book (execution off, warnings as errors)")
+    t_jb = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; main()",
+         "build", str(stage), "--path-output", str(out), "-W", "--keep-going", "-q"],
+        cwd=root, capture_output=True, text=True,
+    )
+    if proc.returncode != 0 or not (out / "_build" / "html" / "index.html").exists():
+        detail = "\n".join(ln for ln in (proc.stdout + proc.stderr).splitlines()
+                           if "WARNING" in ln or "ERROR" in ln or "Error" in ln)[-4000:]
+        raise BuildError("jupyter-book build failed; the published site is unchanged:\n"
+                         + (detail or (proc.stdout + proc.stderr)[-4000:]))
+    jb_seconds = time.perf_counter() - t_jb
+    new_site = out / "_build" / "html"
+    (new_site / "manifest.json").write_text(
+        manifest(info, [p.docname for p in pages], data_sums, glued, figures), encoding="utf-8")
+    (new_site / ".nojekyll").touch()
+
+    # --- archive, then publish atomically ----------------------------------------------------
+    archived = None
+    if archive is not None:
+        archived = build_dir / "archive" / archive
+        if archived.exists():
+            old = (archived / "manifest.json").read_text(encoding="utf-8")
+            if old != (new_site / "manifest.json").read_text(encoding="utf-8"):
+                raise BuildError(f"archive {archive!r} exists with different content; choose a "
+                                 "new version name (cited versions are never overwritten)")
+        else:
+            archived.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copytree(new_site, archived.with_name(archive + ".tmp"))
+            archived.with_name(archive + ".tmp").replace(archived)
+    site = build_dir / "html"
+    previous = build_dir / "html.previous"
+    shutil.rmtree(previous, ignore_errors=True)
+    if site.exists():
+        site.replace(previous)
+    new_site.replace(site)
+    shutil.rmtree(previous, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+
+    summary = BuildSummary(site=site, runs=ordered_runs,
+                           seconds=time.perf_counter() - t_start, archive=archived)
+    _log(stream, "Summary:")
+    for run in ordered_runs:
+        _log(stream, f"  {run['docname']:<32} {run['how']:<9} {run['seconds']:6.1f} s")
+    n_cached = sum(r["how"] == "cached" for r in ordered_runs)
+    _log(stream, f"  {len(ordered_runs)} pages ({n_cached} cached), jupyter-book "
+                 f"{jb_seconds:.1f} s, total {summary.seconds:.1f} s")
+    _log(stream, f"Site: {site / 'index.html'}"
+                 + (f"\nArchived copy: {archived}" if archived else ""))
+    return summary
+
+
+def _build_info(params: Params, root: Path, archive: str | None) -> BuildInfo:
+    try:
+        from analysis.data import data_vintage
+
+        vintage = dict(data_vintage())
+    except ImportError:  # the data layer is optional for a bare skeleton build
+        vintage = {}
+    vintage["as_of"] = params["as_of"]
+    commit = _git(root, "rev-parse", "--short", "HEAD") or "unknown"
+    dirty = bool(_git(root, "status", "--porcelain", "--untracked-files=no"))
+    return BuildInfo(
+        scenario=params.scenario, changed=params.changed(), values=params.to_dict(),
+        commit=commit, dirty=dirty, version=archive or __version__,
+        build_date=dt.datetime.now(dt.UTC).date().isoformat(), vintage=vintage,
+    )

@@ -1,0 +1,152 @@
+"""Altair setup for the report: one theme, an offline renderer, and figure metadata.
+
+Charts are drawn in the reader's browser by one shared JavaScript bundle
+(``_static/vega-bundle.js``, written by the build from ``vl_convert.javascript_bundle()``), so
+no page loads anything from a CDN (see stack_pitfalls B1.2-B1.3). The renderer emits a
+``text/html`` container plus a machine-readable figure record
+(:data:`FIGURE_MIMETYPE`) that the build uses to export PNG, SVG and CSV copies.
+
+Pages call :func:`setup` once and wrap every chart with the returned :class:`Figures` object,
+which gives the chart its stable name, its text description (alt text) and its page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+
+__all__ = [
+    "FIGURE_MIMETYPE",
+    "PALETTE",
+    "Figures",
+    "figure_file_stem",
+    "render_mimebundle",
+    "setup",
+]
+
+FIGURE_MIMETYPE = "application/vnd.amzn-report.figure+json"
+RENDERER_NAME = "amzn-offline"
+THEME_NAME = "amzn-report"
+FIGURE_DIR = "_static/figures"  # relative to the site root
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
+           "#000000"]
+
+
+def figure_file_stem(page: str, name: str) -> str:
+    """Return the stable file stem of a figure's downloads, ``fig-<page>-<name>``."""
+    return f"fig-{page}-{name}"
+
+
+def _theme() -> dict[str, Any]:
+    font = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+    return {
+        "config": {
+            "font": font,
+            "view": {"continuousWidth": 620, "continuousHeight": 320, "stroke": None},
+            "range": {"category": PALETTE},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
+                     "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+            "title": {"fontSize": 14, "anchor": "start", "fontWeight": "normal"},
+            "line": {"strokeWidth": 2},
+        }
+    }
+
+
+def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
+    """Render a Vega-Lite spec as an offline HTML container plus a figure record.
+
+    Args:
+        spec: The Vega-Lite specification (as produced by ``chart.to_dict()``).
+
+    Returns:
+        A MIME bundle with ``text/html`` (a container and a call to the shared
+        ``vegaEmbed``), ``text/plain`` (the alt text) and :data:`FIGURE_MIMETYPE`.
+    """
+    meta = (spec.get("usermeta") or {}).get("figure") or {}
+    alt_text = str(spec.get("description") or meta.get("alt") or "Chart")
+    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
+    # A deterministic id keeps rebuilds byte-identical.
+    div_id = "vg-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
+    safe_json = spec_json.replace("</", "<\\/").replace("<!--", "<\\!--")
+    downloads = ""
+    if meta.get("page") and meta.get("name"):
+        stem = figure_file_stem(meta["page"], meta["name"])
+        links = " · ".join(
+            f'<a href="../{FIGURE_DIR}/{stem}.{ext}" download>{ext.upper()}</a>'
+            for ext in ("png", "svg", "csv")
+        )
+        downloads = f'<p class="figure-downloads">Download this figure: {links}</p>'
+    body = (
+        f'<div class="vega-chart" id="{div_id}" role="img" '
+        f'aria-label="{html.escape(alt_text, quote=True)}"></div>\n'
+        '<script type="text/javascript">(function () {\n'
+        f'  var spec = {safe_json};\n'
+        '  function draw() { vegaEmbed("#' + div_id + '", spec, {"actions": false, '
+        '"renderer": "svg"}).catch(function (e) { console.error(e); }); }\n'
+        '  if (window.vegaEmbed) { draw(); } else { window.addEventListener("load", draw); }\n'
+        '})();</script>\n'
+        f'<noscript>{html.escape(alt_text)}</noscript>{downloads}'
+    )
+    bundle: dict[str, Any] = {"text/html": body, "text/plain": alt_text}
+    if meta.get("page") and meta.get("name"):
+        bundle[FIGURE_MIMETYPE] = {
+            "page": meta["page"], "name": meta["name"], "alt": alt_text, "spec": spec,
+        }
+    return bundle
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Names and describes the charts of one page.
+
+    Attributes:
+        page: Page id used in download file names (``ch1`` → ``fig-ch1-<name>.png``).
+    """
+
+    page: str
+
+    def __call__(self, chart: alt.TopLevelMixin, name: str, alt_text: str) -> alt.TopLevelMixin:
+        """Attach the figure's stable name and its text description to ``chart``.
+
+        Args:
+            chart: Any top-level Altair chart.
+            name: Stable, lowercase, hyphenated name unique on the page.
+            alt_text: One or two sentences a screen reader reads instead of the chart.
+
+        Returns:
+            The chart with ``description`` and ``usermeta.figure`` set.
+
+        Raises:
+            ValueError: The name is not lowercase-hyphenated or the alt text is empty.
+        """
+        if not name or not all(c.islower() or c.isdigit() or c == "-" for c in name):
+            raise ValueError(f"figure name {name!r}: use lowercase letters, digits and hyphens")
+        if not alt_text.strip():
+            raise ValueError(f"figure {name!r}: alt text must not be empty")
+        return chart.properties(
+            description=alt_text,
+            usermeta={"figure": {"page": self.page, "name": name, "alt": alt_text}},
+        )
+
+
+def setup(page: str) -> Figures:
+    """Enable the report's theme and offline renderer; return the page's figure namer.
+
+    Args:
+        page: Short page id (lowercase, hyphens), used in figure file names.
+
+    Returns:
+        A :class:`Figures` for this page.
+    """
+    alt.renderers.register(RENDERER_NAME, render_mimebundle)
+    alt.renderers.enable(RENDERER_NAME)
+    alt.theme.register(THEME_NAME, enable=True)(lambda: alt.theme.ThemeConfig(_theme()))
+    return Figures(page=page)

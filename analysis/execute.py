@@ -1,0 +1,216 @@
+"""Execute one page with papermill and check the result.
+
+A page fails when papermill raises, when any cell has an error output, or when any cell writes
+to stderr (warnings must be handled in the package, never shown to readers). The failure names
+the page, the cell and the first line of its source.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from analysis.charts import FIGURE_MIMETYPE, figure_file_stem
+
+__all__ = ["ExecutionFailure", "PageRun", "check_outputs", "execute_page", "export_figures",
+           "glued_values", "hide_injected_parameters", "strip_figure_records"]
+
+GLUE_PREFIX = "application/papermill.record/"
+
+
+class ExecutionFailure(RuntimeError):
+    """A page failed to execute; the message names page and cell."""
+
+
+@dataclass
+class PageRun:
+    """Result of executing one page.
+
+    Attributes:
+        docname: The page.
+        seconds: Wall time of the execution.
+        started: ISO timestamp (UTC) of the start.
+        error: ``None`` on success, else a message naming page and cell.
+    """
+
+    docname: str
+    seconds: float
+    started: str
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _cell_label(nb: nbformat.NotebookNode, index: int) -> str:
+    cell = nb.cells[index]
+    first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+    return f"cell {index + 1} ({first[:60]!r})"
+
+
+def check_outputs(nb: nbformat.NotebookNode, docname: str) -> None:
+    """Raise ExecutionFailure if any cell has an error output or wrote to stderr."""
+    exception = nb.metadata.get("papermill", {}).get("exception")
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                raise ExecutionFailure(
+                    f"page {docname}, {_cell_label(nb, index)}: {out.get('ename')}: "
+                    f"{out.get('evalue')}")
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                text = "".join(out.get("text", ""))[:300]
+                raise ExecutionFailure(
+                    f"page {docname}, {_cell_label(nb, index)}: wrote to stderr: {text!r}")
+    if exception:
+        raise ExecutionFailure(f"page {docname}: papermill recorded an exception")
+
+
+def hide_injected_parameters(nb: nbformat.NotebookNode) -> None:
+    """Tag papermill's injected-parameters cell ``remove-cell`` (papermill does not copy tags).
+
+    See stack_pitfalls B2.2.
+    """
+    for cell in nb.cells:
+        tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            tags.append("remove-cell")
+
+
+def execute_page(
+    nb: nbformat.NotebookNode,
+    docname: str,
+    parameters: dict[str, Any],
+    output_path: Path,
+    kernel_name: str,
+    cwd: Path,
+    timeout_s: int = 600,
+) -> PageRun:
+    """Execute ``nb`` with papermill and write the checked result to ``output_path``.
+
+    Args:
+        nb: The unexecuted page notebook.
+        docname: Page name for messages.
+        parameters: Values to inject.
+        output_path: Where the executed notebook is written.
+        kernel_name: The fixed kernel.
+        cwd: Working directory of the kernel.
+        timeout_s: Per-cell timeout.
+
+    Returns:
+        A :class:`PageRun`; ``error`` is set instead of raising, so that a worker process can
+        report failures.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    input_path = output_path.with_suffix(".input.ipynb")
+    nbformat.write(nb, input_path)
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    t0 = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(input_path), str(output_path), parameters=parameters, kernel_name=kernel_name,
+            progress_bar=False, log_output=False, cwd=str(cwd), execution_timeout=timeout_s,
+        )
+        out = nbformat.read(output_path, as_version=4)
+        check_outputs(out, docname)
+        hide_injected_parameters(out)
+        nbformat.write(out, output_path)
+    except PapermillExecutionError as exc:
+        # papermill counts the injected cell; report the cell as the reader numbers it.
+        return PageRun(docname, time.perf_counter() - t0, started,
+                       f"page {docname}, cell {exc.cell_index + 1} "
+                       f"({exc.source.strip().splitlines()[0][:60] if exc.source.strip() else ''!r}"
+                       f"): {exc.ename}: {exc.evalue}")
+    except ExecutionFailure as exc:
+        return PageRun(docname, time.perf_counter() - t0, started, str(exc))
+    except Exception as exc:  # noqa: BLE001 - any kernel/start failure must name the page
+        return PageRun(docname, time.perf_counter() - t0, started,
+                       f"page {docname}: {type(exc).__name__}: {exc}")
+    finally:
+        input_path.unlink(missing_ok=True)
+    return PageRun(docname, time.perf_counter() - t0, started)
+
+
+def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Return every glued text value of an executed notebook, by glue name."""
+    values: dict[str, str] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            name = out.get("metadata", {}).get("scrapbook", {}).get("name")
+            data = out.get("data", {})
+            if name and f"{GLUE_PREFIX}text/plain" in data:
+                values[name] = str(data[f"{GLUE_PREFIX}text/plain"])
+    return values
+
+
+def _figure_records(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    records: dict[str, dict[str, Any]] = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for key, value in data.items():
+                if key.endswith(FIGURE_MIMETYPE):
+                    records[value["name"]] = dict(value)
+    return [records[k] for k in sorted(records)]
+
+
+def _spec_csv(spec: dict[str, Any]) -> str:
+    """Return the plotted data of a spec as CSV (all inline datasets, labelled)."""
+    tables: list[tuple[str, list[dict[str, Any]]]] = []
+    for name, rows in sorted((spec.get("datasets") or {}).items()):
+        tables.append((name, rows))
+    if not tables and isinstance(spec.get("data"), dict) and "values" in spec["data"]:
+        tables.append(("data", spec["data"]["values"]))
+    columns: list[str] = []
+    for _, rows in tables:
+        for row in rows:
+            for col in row:
+                if col not in columns:
+                    columns.append(col)
+    buf = io.StringIO()
+    with_dataset = len(tables) > 1
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow((["dataset"] if with_dataset else []) + columns)
+    for index, (_, rows) in enumerate(tables):
+        for row in rows:
+            cells = ["" if row.get(c) is None else row.get(c) for c in columns]
+            writer.writerow(([f"layer-{index + 1}"] if with_dataset else []) + cells)
+    return buf.getvalue()
+
+
+def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
+    """Write PNG (2x), SVG and CSV copies of every named figure in ``nb`` to ``directory``.
+
+    Returns:
+        The file names written.
+    """
+    import vl_convert
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for rec in _figure_records(nb):
+        stem = figure_file_stem(rec["page"], rec["name"])
+        spec_json = json.dumps(rec["spec"])
+        (directory / f"{stem}.svg").write_text(vl_convert.vegalite_to_svg(spec_json),
+                                               encoding="utf-8")
+        (directory / f"{stem}.png").write_bytes(vl_convert.vegalite_to_png(spec_json, scale=2))
+        (directory / f"{stem}.csv").write_text(_spec_csv(rec["spec"]), encoding="utf-8")
+        written += [f"{stem}.{ext}" for ext in ("png", "svg", "csv")]
+    return written
+
+
+def strip_figure_records(nb: nbformat.NotebookNode) -> None:
+    """Remove the figure records (used only for exports) before Jupyter Book renders ``nb``."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for key in [k for k in data if k.endswith(FIGURE_MIMETYPE)]:
+                del data[key]

@@ -1,0 +1,169 @@
+"""Provenance of a build: page footers, the execution record, citations and the manifest.
+
+Everything here is text made from values the build passes in; nothing reads the clock or git
+itself, so the same inputs give the same output (the manifest is compared byte for byte).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from analysis.params import SCHEMA
+from analysis.text import fmt_value
+
+__all__ = [
+    "BuildInfo",
+    "citation_bibtex",
+    "citation_text",
+    "execution_record_markdown",
+    "footer_markdown",
+    "manifest",
+]
+
+REPORT_TITLE = "Amazon's Efficiency Mandate: a reproducible research report"
+REPORT_AUTHOR = "The Amazon Efficiency Mandate report team"
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What identifies one build.
+
+    Attributes:
+        scenario: Scenario name.
+        changed: Parameters that differ from the schema defaults.
+        values: All parameter values.
+        commit: Short git commit of the source ("unknown" outside git).
+        dirty: Whether the work tree had uncommitted changes.
+        version: Package version, or the archive version when archiving.
+        build_date: ISO date of the build.
+        vintage: Data vintage (``as_of`` and the latest data periods).
+    """
+
+    scenario: str
+    changed: Mapping[str, Any]
+    values: Mapping[str, Any]
+    commit: str
+    dirty: bool
+    version: str
+    build_date: str
+    vintage: Mapping[str, Any]
+
+
+def _changed_text(changed: Mapping[str, Any]) -> str:
+    if not changed:
+        return "none (all defaults)"
+    return ", ".join(f"`{k}` = {fmt_value(v, SCHEMA[k].unit)}" for k, v in sorted(changed.items()))
+
+
+def citation_text(info: BuildInfo, page_title: str, page_path: str) -> str:
+    """Return a plain-text citation of one page of this build."""
+    year = info.build_date[:4]
+    return (f"{REPORT_AUTHOR} ({year}). \u201c{page_title}\u201d. In: {REPORT_TITLE}, "
+            f"version {info.version}, scenario {info.scenario}, commit {info.commit}. "
+            f"Page {page_path}, built {info.build_date}.")
+
+
+def citation_bibtex(info: BuildInfo, page_title: str, page_path: str, key: str) -> str:
+    """Return a BibTeX ``@misc`` entry citing one page of this build."""
+    year = info.build_date[:4]
+    return (
+        f"@misc{{{key},\n"
+        f"  author = {{{{{REPORT_AUTHOR}}}}},\n"
+        f"  title = {{{{{page_title}}}}},\n"
+        f"  howpublished = {{{REPORT_TITLE}, page {page_path}}},\n"
+        f"  year = {{{year}}},\n"
+        f"  version = {{{info.version}}},\n"
+        f"  note = {{Scenario {info.scenario}; commit {info.commit}; built {info.build_date}}}\n"
+        f"}}"
+    )
+
+
+def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: str,
+                    with_citation: bool) -> str:
+    """Return the provenance footer appended to every page (a MyST admonition)."""
+    vintage = info.vintage
+    latest = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(vintage.items())
+                       if k != "as_of")
+    lines = [
+        "```{admonition} About this page",
+        ":class: provenance dropdown",
+        "",
+        f"- **Scenario:** {info.scenario}; parameters that differ from the defaults: "
+        f"{_changed_text(info.changed)}. "
+        "The full set is in the [execution record](execution-record.md).",
+        f"- **Data vintage:** data cut-off (`as_of`) {vintage.get('as_of', 'unknown')}"
+        + (f"; {latest}" if latest else "") + ".",
+        f"- **Build:** {info.build_date}, commit `{info.commit}`"
+        + (" (with uncommitted changes)" if info.dirty else "")
+        + f", package version {info.version}.",
+    ]
+    if with_citation:
+        lines += [
+            "",
+            "**Cite this page**",
+            "",
+            citation_text(info, page_title, page_path),
+            "",
+            "````{code-block} bibtex",
+            citation_bibtex(info, page_title, page_path, f"amzn_efficiency_{page_id}"),
+            "````",
+        ]
+    lines.append("```")
+    return "\n".join(lines) + "\n"
+
+
+def execution_record_markdown(
+    info: BuildInfo, runs: Sequence[Mapping[str, Any]]
+) -> str:
+    """Return the execution-record tables: one row per page, then every parameter's value."""
+    out = [
+        "| page | how | executed at (UTC) | seconds |",
+        "|---|---|---|---|",
+    ]
+    for run in runs:
+        out.append(f"| {run['docname']} | {run['how']} | {run['started']} | "
+                   f"{run['seconds']:.1f} |")
+    out += [
+        "",
+        f"Scenario **{info.scenario}**, commit `{info.commit}`, package version {info.version}.",
+        "",
+        "| parameter | value in this build | default | unit |",
+        "|---|---|---|---|",
+    ]
+    for name, spec in SCHEMA.items():
+        value = info.values[name]
+        mark = " (changed)" if name in info.changed else ""
+        out.append(f"| `{name}` | {fmt_value(value, spec.unit)}{mark} | "
+                   f"{fmt_value(spec.default, spec.unit)} | {spec.unit} |")
+    return "\n".join(out) + "\n"
+
+
+def manifest(
+    info: BuildInfo,
+    pages: Sequence[str],
+    data_checksums: Mapping[str, str],
+    glued: Mapping[str, Mapping[str, str]],
+    figures: Sequence[str],
+) -> str:
+    """Return ``manifest.json`` text: pages, parameters, data checksums and glued values.
+
+    The build date and dirty flag are left out so that two builds of the same inputs give
+    identical manifests.
+    """
+    doc = {
+        "report": REPORT_TITLE,
+        "version": info.version,
+        "commit": info.commit,
+        "scenario": info.scenario,
+        "parameters": dict(sorted(info.values.items())),
+        "changed_parameters": dict(sorted(info.changed.items())),
+        "data_vintage": dict(sorted(info.vintage.items())),
+        "data_checksums": dict(sorted(data_checksums.items())),
+        "pages": list(pages),
+        "glued_values": {page: dict(sorted(v.items())) for page, v in sorted(glued.items())},
+        "figures": sorted(figures),
+    }
+    return json.dumps(doc, indent=2, sort_keys=False, default=str) + "\n"
