@@ -15,6 +15,7 @@ import datetime as dt
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -244,7 +245,9 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     runs: dict[str, dict[str, Any]] = {}
     failures: list[str] = []
     if todo:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        # spawn, not fork: a forked copy of a threaded parent (pytest, Jupyter) can deadlock.
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
             futures = {
                 pool.submit(_run_page_worker, (nbformat.writes(p.notebook()), p.docname, pp,
                                                str(d), str(root))): p
@@ -379,7 +382,7 @@ def _build_info(params: Params, root: Path, archive: str | None) -> BuildInfo:
     try:
         from analysis.data import data_vintage
 
-        vintage = dict(data_vintage())
+        vintage = dict(data_vintage(root / "data"))
     except ImportError:  # the data layer is optional for a bare skeleton build
         vintage = {}
     vintage["as_of"] = params["as_of"]

@@ -1,0 +1,57 @@
+# One command builds the report, one runs every test. Both create or refresh .venv from the
+# pinned requirements.txt first, so a fresh machine needs only python3 and make.
+#
+#   make book                                  build the site into _build/html
+#   make book SCENARIO=regulatory-brake        ... with a scenario from data/scenarios
+#   make book P="mc_draws=50000 seed=7"        ... with parameter overrides (win over SCENARIO)
+#   make book VERSION=2026.11                  ... and keep a citable copy in _build/archive/
+#   make test                                  every test (unit, property, notebook, site, browser)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SCENARIO ?= baseline
+P ?=
+VERSION ?=
+JOBS ?=
+
+.PHONY: book test test-fast lint bench bench-build serve clean params
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name amzn-report \
+		--display-name "Python 3 (amzn-report)" >/dev/null
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/python -m analysis build --scenario "$(SCENARIO)" $(foreach p,$(P),-p "$(p)") \
+		$(if $(VERSION),--archive "$(VERSION)") $(if $(JOBS),--jobs $(JOBS))
+
+test: $(STAMP)
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not book and not browser"
+
+lint: $(STAMP)
+	$(BIN)/python -m ruff check .
+
+params: $(STAMP)
+	$(BIN)/python -m analysis params
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench_projection.py
+	$(BIN)/python scripts/bench_forecast.py
+
+bench-build: $(STAMP)
+	$(BIN)/python scripts/bench_build.py
+
+serve: $(STAMP)
+	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000
+
+clean:
+	rm -rf _build

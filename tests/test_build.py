@@ -1,0 +1,107 @@
+"""The build orchestrator on a one-page book: glue, cache, failures, atomic publish, archive."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import params
+from analysis.build import BuildError, build
+
+pytestmark = pytest.mark.book
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def glued(site: Path, page: str = "book/intro.html") -> list[str]:
+    html = (site / page).read_text(encoding="utf-8")
+    return re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
+
+
+def test_parameter_change_moves_glued_prose_and_chart(small_repo):
+    first = build(params.validate(), root=small_repo, stream=None)
+    text_a = glued(first.site)
+    csv_a = (first.site / "_static/figures/fig-intro-savings.csv").read_text()
+    assert "$61B" in text_a  # 350,000 x $175k
+    second = build(params.validate({"cost_per_employee_usd_k": 250}), root=small_repo,
+                   stream=None)
+    text_b = glued(second.site)
+    csv_b = (second.site / "_static/figures/fig-intro-savings.csv").read_text()
+    assert "$88B" in text_b and text_a != text_b
+    assert csv_a != csv_b
+    assert "cost_per_employee_usd_k" in (second.site / "book/intro.html").read_text()
+
+
+def test_unchanged_rebuild_uses_the_cache_and_a_change_does_not(small_repo):
+    build(params.validate(), root=small_repo, stream=None)
+    again = build(params.validate(), root=small_repo, stream=None)
+    assert {r["how"] for r in again.runs} == {"cached"}
+    changed = build(params.validate({"corporate_headcount_base": 300_000}), root=small_repo,
+                    stream=None)
+    assert {r["how"] for r in changed.runs} == {"executed"}
+    assert any("$52B" in t for t in glued(changed.site))
+
+
+def test_failing_page_names_page_and_cell_and_keeps_the_old_site(small_repo):
+    build(params.validate(), root=small_repo, stream=None)
+    site = small_repo / "_build" / "html"
+    before = tree_digest(site)
+    page = small_repo / "book" / "intro.md"
+    page.write_text(page.read_text().replace(
+        "spread = params.SCHEMA", "raise RuntimeError('deliberate failure')\nspread = params.SCHEMA"))
+    with pytest.raises(BuildError) as info:
+        build(params.validate(), root=small_repo, stream=None)
+    message = str(info.value)
+    assert "page book/intro" in message and "cell" in message and "deliberate failure" in message
+    assert tree_digest(site) == before
+
+
+def test_stderr_output_fails_the_page(small_repo):
+    page = small_repo / "book" / "intro.md"
+    page.write_text(page.read_text().replace(
+        "spread = params.SCHEMA",
+        "import warnings\nwarnings.warn('leaky warning')\nspread = params.SCHEMA"))
+    with pytest.raises(BuildError, match="wrote to stderr.*leaky warning"):
+        build(params.validate(), root=small_repo, stream=None)
+
+
+def test_jupyter_book_warning_fails_the_build_and_keeps_the_old_site(small_repo):
+    build(params.validate(), root=small_repo, stream=None)
+    site = small_repo / "_build" / "html"
+    before = tree_digest(site)
+    page = small_repo / "book" / "intro.md"
+    page.write_text(page.read_text() + "\nSee {numref}`fig-does-not-exist`.\n")
+    with pytest.raises(BuildError, match="jupyter-book build failed"):
+        build(params.validate(), root=small_repo, stream=None)
+    assert tree_digest(site) == before
+
+
+def test_injected_parameters_are_hidden_and_provenance_is_shown(small_repo):
+    summary = build(params.validate({"seed": 7}), root=small_repo, stream=None)
+    html = (summary.site / "book/intro.html").read_text()
+    assert "injected-parameters" not in html and "# Parameters" not in html
+    assert "About this page" in html and "<code class=\"docutils literal notranslate\">" in html
+    record = (summary.site / "book/execution-record.html").read_text()
+    assert "seed" in record and "(changed)" in record
+
+
+def test_archive_is_kept_and_manifests_are_deterministic(small_repo):
+    first = build(params.validate(), root=small_repo, stream=None, archive="v1")
+    manifest_1 = (first.site / "manifest.json").read_text()
+    second = build(params.validate(), root=small_repo, stream=None, use_cache=False)
+    assert (second.site / "manifest.json").read_text() == manifest_1
+    doc = json.loads(manifest_1)
+    assert doc["glued_values"]["book/intro"]["intro_workforce_cost"].strip("'") == "$61B"
+    assert any(k.startswith("data/") for k in doc["data_checksums"])
+    archived = small_repo / "_build" / "archive" / "v1"
+    assert (archived / "book/intro.html").exists()
+    # A different build must not overwrite a cited version.
+    with pytest.raises(BuildError, match="archive 'v1' exists with different content"):
+        build(params.validate({"seed": 1}), root=small_repo, stream=None, archive="v1")
