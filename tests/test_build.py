@@ -55,7 +55,8 @@ def test_failing_page_names_page_and_cell_and_keeps_the_old_site(small_repo):
     before = tree_digest(site)
     page = small_repo / "book" / "intro.md"
     page.write_text(page.read_text().replace(
-        "spread = params.SCHEMA", "raise RuntimeError('deliberate failure')\nspread = params.SCHEMA"))
+        "spread = params.SCHEMA",
+        "raise RuntimeError('deliberate failure')\nspread = params.SCHEMA"))
     with pytest.raises(BuildError) as info:
         build(params.validate(), root=small_repo, stream=None)
     message = str(info.value)
