@@ -175,7 +175,7 @@ _SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("as_of", "date", "date", "2026-06-30",
               "Data cut-off: observations and announcements dated after it are ignored.",
               "Latest sourced data: Amazon Q1 2026 results (29 Apr 2026) and news to mid-2026 "
-              "[amazon_q1_2026]", "Data and horizon", "2019-01-01", "2027-12-31"),
+              "[amazon_q1_2026]", "Data and horizon", "2025-10-28", "2027-12-31"),
     ParamSpec(
         "horizon_end", "date", "date", "2027-12-31",
         "Last day of the projection; the claim under test reads 'by 2027'.",
@@ -226,7 +226,8 @@ _SPECS: tuple[ParamSpec, ...] = (
               "by Jun 2025 [jassy_2025_memo]", "AI adoption", 0.0, 100.0,
               mc_spread=(5.0, 5.0), mc_source="assumption: 5-15%"),
     ParamSpec("ai_adoption_midpoint_year", "float", "year", 2028.0,
-              "Year in which adoption is halfway from its current level to its ceiling.",
+              "Year of fastest AI adoption (midpoint of the logistic curve); adoption at as_of "
+              "equals ai_adoption_current_pct.",
               "assumption: 'in the next few years' [jassy_2025_memo]", "AI adoption",
               2024.0, 2040.0, mc_spread=(1.5, 2.0), mc_source="assumption: 2026.5-2030"),
     ParamSpec("ai_adoption_steepness_per_year", "float", "per year", 1.0,
@@ -248,7 +249,8 @@ _SPECS: tuple[ParamSpec, ...] = (
               "AI adoption", 0.0, 3.0, mc_spread=(0.25, 0.25),
               mc_source="assumption: exposure scores are noisy at family level"),
     ParamSpec("max_annual_cut_pct", "float", "% of family per year", 15.0,
-              "Cap on AI-driven and de-layering cuts in one job family in one year.",
+              "Cap on AI-driven and de-layering cuts per job family: this share of the family's "
+              "headcount at as_of per year, pro rata by quarter; cuts above it are deferred.",
               "assumption: the largest round so far was under 10% of the corporate workforce "
               "[reuters_2026_robotics]", "AI adoption", 0.0, 50.0),
     # --- de-layering -----------------------------------------------------------------------
