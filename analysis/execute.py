@@ -23,6 +23,7 @@ __all__ = ["ExecutionFailure", "PageRun", "check_outputs", "execute_page", "expo
            "glued_values", "hide_injected_parameters", "strip_figure_records"]
 
 GLUE_PREFIX = "application/papermill.record/"
+_KERNEL_START_ATTEMPTS = 3
 
 
 class ExecutionFailure(RuntimeError):
@@ -115,10 +116,20 @@ def execute_page(
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     t0 = time.perf_counter()
     try:
-        papermill.execute_notebook(
-            str(input_path), str(output_path), parameters=parameters, kernel_name=kernel_name,
-            progress_bar=False, log_output=False, cwd=str(cwd), execution_timeout=timeout_s,
-        )
+        for attempt in range(1, _KERNEL_START_ATTEMPTS + 1):
+            try:
+                papermill.execute_notebook(
+                    str(input_path), str(output_path), parameters=parameters,
+                    kernel_name=kernel_name, progress_bar=False, log_output=False,
+                    cwd=str(cwd), execution_timeout=timeout_s,
+                )
+                break
+            except RuntimeError as exc:
+                # Kernels started at the same moment can race for ports and die before
+                # answering; nothing has run yet, so starting again is safe.
+                if "before replying to kernel_info" not in str(exc) \
+                        or attempt == _KERNEL_START_ATTEMPTS:
+                    raise
         out = nbformat.read(output_path, as_version=4)
         check_outputs(out, docname)
         hide_injected_parameters(out)

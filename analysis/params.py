@@ -23,6 +23,7 @@ __all__ = [
     "ParameterError",
     "Params",
     "ScenarioError",
+    "from_namespace",
     "list_scenarios",
     "load_scenario",
     "parse_cli_assignments",
@@ -385,6 +386,16 @@ def validate(values: Mapping[str, Any] | None = None, scenario: str = "baseline"
         out[name] = SCHEMA[name].coerce(value)
     _check_combination(out)
     return Params(values=out, scenario=scenario)
+
+
+def from_namespace(namespace: Mapping[str, Any]) -> Params:
+    """Validate the schema parameters found in ``namespace`` (a page's ``globals()``).
+
+    Pages declare their parameters as variables in a ``parameters`` cell; this picks exactly
+    the schema names out of the page's namespace and validates them (other names are ignored,
+    since a namespace also holds imports).
+    """
+    return validate({k: v for k, v in namespace.items() if k in SCHEMA})
 
 
 def _suggest(name: str) -> str:

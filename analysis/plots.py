@@ -117,7 +117,8 @@ def fan_chart(paths: pd.DataFrame, *, x: str, y_title: str, x_title: str = "quar
 
 
 def claim_band_histogram(draws: np.ndarray | pd.Series, *, low: float, high: float,
-                         x_title: str, bins: int = 40) -> alt.LayerChart:
+                         x_title: str, bins: int = 40, clip_pct: float | None = None
+                         ) -> alt.LayerChart:
     """Histogram of simulated outcomes with the claimed range shaded.
 
     Args:
@@ -126,10 +127,14 @@ def claim_band_histogram(draws: np.ndarray | pd.Series, *, low: float, high: flo
         high: Upper end of the claimed range.
         x_title: Axis title with unit.
         bins: Number of bins.
+        clip_pct: If given, values above this percentile are counted in the last bin, so a
+            long tail does not squash the chart (say so in the caption).
     """
     values = np.asarray(draws, dtype=float)
     if values.size == 0 or not np.all(np.isfinite(values)):
         raise ValueError("draws must be a non-empty array of finite numbers")
+    if clip_pct is not None:
+        values = np.minimum(values, np.percentile(values, clip_pct))
     counts, edges = np.histogram(values, bins=bins)
     hist = pd.DataFrame({"start": edges[:-1], "end": edges[1:],
                          "share_pct": counts / values.size * 100.0})
@@ -139,7 +144,7 @@ def claim_band_histogram(draws: np.ndarray | pd.Series, *, low: float, high: flo
                                           alt.Tooltip("end:Q", format=","), "label:N"])
     bars_ = alt.Chart(hist).mark_bar(color=BAND_COLOUR, opacity=0.8).encode(
         x=alt.X("start:Q", title=x_title, axis=alt.Axis(format=",d")), x2="end:Q",
-        y=alt.Y("share_pct:Q", title="share of simulations (%)"),
+        y=alt.Y("share_pct:Q", title="share of simulations (%)"), y2=alt.datum(0),
         tooltip=[alt.Tooltip("start:Q", title="from", format=",.0f"),
                  alt.Tooltip("end:Q", title="to", format=",.0f"),
                  alt.Tooltip("share_pct:Q", title="share (%)", format=".1f")])

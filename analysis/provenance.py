@@ -88,7 +88,7 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
     latest = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(vintage.items())
                        if k != "as_of")
     lines = [
-        "```{admonition} About this page",
+        "````{admonition} About this page",
         ":class: provenance dropdown",
         "",
         f"- **Scenario:** {info.scenario}; parameters that differ from the defaults: "
@@ -107,11 +107,11 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
             "",
             citation_text(info, page_title, page_path),
             "",
-            "````{code-block} bibtex",
+            "```{code-block} bibtex",
             citation_bibtex(info, page_title, page_path, f"amzn_efficiency_{page_id}"),
-            "````",
+            "```",
         ]
-    lines.append("```")
+    lines.append("````")
     return "\n".join(lines) + "\n"
 
 

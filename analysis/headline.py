@@ -1,0 +1,164 @@
+"""The headline: further corporate cuts by 2027, combining two models.
+
+Two independent routes give a distribution of further corporate cuts (announced after
+28 Oct 2025), both conditioned on the cuts already announced by ``as_of``:
+
+* the projection core (:mod:`analysis.projection`): what the stated assumptions about AI
+  adoption, de-layering and the EU brake imply;
+* the layoff-rounds model (:mod:`analysis.rounds`): what Amazon's own record of rounds since
+  ``rounds_history_start`` implies if it continues.
+
+The combined distribution is a mixture: each draw comes from the projection core with
+probability ``headline_weight_projection_pct`` / 100, otherwise from the rounds model. Both
+readings of "by 2027" are reported: before 1 Jan 2027 (cuts announced by 31 Dec 2026) and by
+31 Dec 2027.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis import projection, rounds
+from analysis.params import Params, validate
+
+__all__ = ["READINGS", "HeadlineResult", "compute_headline", "observed_further_cuts",
+           "sized_rounds", "summarise_draws"]
+
+READINGS = {
+    "2026": ("before 1 Jan 2027", "2026-12-31"),
+    "2027": ("by 31 Dec 2027", "2027-12-31"),
+}
+SOURCES = ("projection core", "layoff-rounds model", "combined")
+# Offsets keep the three random streams (projection, rounds, mixture) distinct for one seed.
+_ROUNDS_SEED_OFFSET = 1
+_MIX_SEED_OFFSET = 2
+
+
+@dataclass(frozen=True)
+class HeadlineResult:
+    """The headline distribution and its parts.
+
+    Attributes:
+        draws: One row per draw: ``draw``, then for each reading r in {2026, 2027}:
+            ``projection_r``, ``rounds_r``, ``combined_r``; and ``from_projection`` (bool).
+        summary: One row per source and reading: ``source``, ``reading``, ``reading_label``,
+            ``cutoff``, ``median``, ``lower``, ``upper``, ``level_pct``, ``prob_below``,
+            ``prob_inside``, ``prob_above``, ``observed``.
+        observed: Further cuts already announced by ``as_of`` (midpoints).
+        projection: The projection core's full result (paths, sensitivity inputs).
+        params: The parameters used.
+    """
+
+    draws: pd.DataFrame
+    summary: pd.DataFrame
+    observed: float
+    projection: projection.ProjectionResult
+    params: Params
+
+    def get(self, source: str, reading: str) -> pd.Series:
+        """Return the summary row of one source ("combined", ...) and reading ("2027")."""
+        row = self.summary[(self.summary["source"] == source)
+                           & (self.summary["reading"] == reading)]
+        if row.empty:
+            raise KeyError(f"no summary for source {source!r}, reading {reading!r}")
+        return row.iloc[0]
+
+
+def sized_rounds(events: pd.DataFrame) -> pd.DataFrame:
+    """Return the rounds the projection core counts: disclosed size, not nested in another.
+
+    A round of undisclosed size (such as "a small number" of roles) adds nothing to the
+    counts; a row counted inside a later round (``included_in_round_id``) is dropped.
+    """
+    df = events.dropna(subset=["roles_mid"])
+    if "included_in_round_id" in df.columns:
+        nested = df["included_in_round_id"].notna() & (df["included_in_round_id"] != "")
+        df = df[~nested]
+    return df.reset_index(drop=True)
+
+
+def observed_further_cuts(events: pd.DataFrame, as_of: str) -> float:
+    """Sum the midpoints of corporate rounds announced after 28 Oct 2025 and by ``as_of``.
+
+    Rows nested in another round (``included_in_round_id`` set) are not counted twice; rounds
+    of undisclosed size add nothing.
+    """
+    df = sized_rounds(events)
+    mask = (df["is_corporate"].astype(bool)
+            & (df["announced"] > pd.Timestamp(projection.FURTHER_AFTER))
+            & (df["announced"] <= pd.Timestamp(as_of)))
+    return float(df.loc[mask, "roles_mid"].fillna(0.0).sum())
+
+
+def summarise_draws(values: np.ndarray, level_pct: float, low: float = projection.CLAIM_LOW,
+                    high: float = projection.CLAIM_HIGH) -> dict[str, float]:
+    """Median, central interval and the probabilities of landing below/inside/above a range.
+
+    Args:
+        values: Simulated totals.
+        level_pct: Width of the central interval in percent (80 → 10th to 90th percentile).
+        low: Lower end of the range (inclusive).
+        high: Upper end of the range (inclusive).
+    """
+    arr = np.asarray(values, dtype=float)
+    if arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise ValueError("values must be a non-empty array of finite numbers")
+    tail = (100.0 - level_pct) / 2.0
+    below = float(np.mean(arr < low))
+    above = float(np.mean(arr > high))
+    return {
+        "median": float(np.median(arr)),
+        "lower": float(np.percentile(arr, tail)),
+        "upper": float(np.percentile(arr, 100.0 - tail)),
+        "level_pct": float(level_pct),
+        "prob_below": below,
+        "prob_inside": 1.0 - below - above,
+        "prob_above": above,
+    }
+
+
+def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
+                     events: pd.DataFrame) -> HeadlineResult:
+    """Compute the headline distribution of further corporate cuts.
+
+    Args:
+        params: Parameters (validated here; defaults fill the rest).
+        families: Job families (``analysis.data.load_job_families``).
+        events: Layoff rounds (``analysis.data.load_layoff_rounds``).
+
+    Returns:
+        A :class:`HeadlineResult`.
+    """
+    p = params if isinstance(params, Params) else validate(dict(params))
+    proj = projection.run_monte_carlo(p, families, sized_rounds(events))
+    horizon = min(p.horizon_end, READINGS["2027"][1])
+    sim = rounds.simulate_further_cuts(
+        events, p.as_of, horizon_end=horizon, draws=p.mc_draws,
+        seed=(p.seed + _ROUNDS_SEED_OFFSET) % 2**32, history_start=p.rounds_history_start,
+        interim_end=READINGS["2026"][1])
+    rng = np.random.default_rng((p.seed + _MIX_SEED_OFFSET) % 2**32)
+    from_projection = rng.random(p.mc_draws) < p.headline_weight_projection_pct / 100.0
+    draws = pd.DataFrame({"draw": np.arange(p.mc_draws), "from_projection": from_projection})
+    pairs = {"2026": ("further_cuts_2026", "further_roles_to_interim"),
+             "2027": ("further_cuts_2027", "further_roles_to_horizon")}
+    for reading, (proj_col, sim_col) in pairs.items():
+        proj_values = proj.draws[proj_col].to_numpy(dtype=float)
+        sim_values = sim[sim_col].to_numpy(dtype=float)
+        draws[f"projection_{reading}"] = proj_values
+        draws[f"rounds_{reading}"] = sim_values
+        draws[f"combined_{reading}"] = np.where(from_projection, proj_values, sim_values)
+    observed = observed_further_cuts(events, p.as_of)
+    rows = []
+    for source, prefix in zip(SOURCES, ("projection", "rounds", "combined"), strict=True):
+        for reading, (label, cutoff) in READINGS.items():
+            stats_ = summarise_draws(draws[f"{prefix}_{reading}"].to_numpy(),
+                                     float(p.interval_level_pct))
+            rows.append({"source": source, "reading": reading, "reading_label": label,
+                         "cutoff": cutoff, **stats_, "observed": observed})
+    return HeadlineResult(draws=draws, summary=pd.DataFrame(rows), observed=observed,
+                          projection=proj, params=p)
