@@ -105,3 +105,19 @@ def test_no_external_script_or_stylesheet_in_any_page(built_site):
     for html in built_site.rglob("*.html"):
         text = html.read_text(encoding="utf-8")
         assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text), html
+
+
+GENERATED_PAGES = {"execution-record.html"}  # tables written by the build itself
+
+
+def test_prose_has_no_hand_typed_numbers(built_site):
+    from tests.prose_check import stray_numbers
+
+    found = {}
+    for html in sorted((built_site / "book").glob("*.html")):
+        if html.name in GENERATED_PAGES:
+            continue
+        strays = stray_numbers(html.read_text(encoding="utf-8"))
+        if strays:
+            found[html.name] = strays
+    assert found == {}, f"numbers in prose that are neither glued nor cited: {found}"
