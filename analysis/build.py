@@ -48,6 +48,8 @@ from analysis.provenance import (
 __all__ = ["BuildError", "BuildSummary", "build", "repo_root"]
 
 EXECUTION_RECORD = "book/execution-record"
+BRIEFING = "book/briefing"
+BRIEFING_PDF = "_static/amzn-efficiency-briefing.pdf"
 RECORD_MARKER = "<!-- execution-record -->"
 CITED_PAGES_PREFIX = ("book/ch", "book/briefing")
 
@@ -294,6 +296,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     for csv_path in sorted((root / "data").glob("*.csv")):
         shutil.copy2(csv_path, static / "data" / csv_path.name)
 
+    chromium = _find_chromium()
     glued: dict[str, dict[str, str]] = {}
     figures: list[str] = []
     ordered_runs = []
@@ -306,6 +309,10 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
         d = next(d for p, _, d in plan if p.docname == page.docname)
         nb = nbformat.read(d / "page.ipynb", as_version=4)
         nb.cells.append(nbformat.v4.new_markdown_cell(footer))
+        if page.docname == BRIEFING and chromium:
+            nb.cells.insert(1, nbformat.v4.new_markdown_cell(
+                f'<p class="pdf-link"><a href="../{BRIEFING_PDF}" download>Download this '
+                "briefing as a PDF</a> (charts included).</p>"))
         strip_figure_records(nb)
         nbformat.write(nb, stage / f"{page.docname}.ipynb")
         glued[page.docname] = glued_values(nb)
@@ -339,6 +346,11 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
                          + (detail or (proc.stdout + proc.stderr)[-4000:]))
     jb_seconds = time.perf_counter() - t_jb
     new_site = out / "_build" / "html"
+    if chromium and (new_site / f"{BRIEFING}.html").exists():
+        _print_pdf(chromium, new_site / f"{BRIEFING}.html", new_site / BRIEFING_PDF, build_dir)
+    elif not chromium:
+        _log(stream, "Note: chromium not found, so the briefing PDF was not made "
+                     "(apt-get install chromium)")
     (new_site / "manifest.json").write_text(
         manifest(info, [p.docname for p in pages], data_sums, glued, figures), encoding="utf-8")
     (new_site / ".nojekyll").touch()
@@ -376,6 +388,30 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     _log(stream, f"Site: {site / 'index.html'}"
                  + (f"\nArchived copy: {archived}" if archived else ""))
     return summary
+
+
+def _find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def _print_pdf(chromium: str, page: Path, pdf: Path, build_dir: Path) -> None:
+    """Print ``page`` to ``pdf`` with headless Chromium, offline, charts drawn."""
+    profile = build_dir / "chromium-profile"
+    shutil.rmtree(profile, ignore_errors=True)
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=10000",
+           "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()]
+    try:
+        subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    if not pdf.exists() or pdf.stat().st_size == 0:
+        raise BuildError(f"printing {page.name} to PDF with {chromium} failed")
 
 
 def _build_info(params: Params, root: Path, archive: str | None) -> BuildInfo:

@@ -24,7 +24,8 @@ def copy_repo(dest: Path, pages: list[str] | None = None) -> Path:
     # The package source is hashed into cache keys; a symlink keeps it identical.
     (dest / "analysis").symlink_to(REPO / "analysis")
     if pages is not None:
-        chapters = "\n".join(f"      - file: {p}" for p in pages[1:] + ["book/execution-record"])
+        extra = ["book/references", "book/execution-record"]
+        chapters = "\n".join(f"      - file: {p}" for p in pages[1:] + extra)
         (dest / "_toc.yml").write_text(
             f"format: jb-book\nroot: {pages[0]}\nparts:\n  - caption: Pages\n"
             f"    chapters:\n{chapters}\n", encoding="utf-8")

@@ -45,7 +45,9 @@ def test_unchanged_rebuild_uses_the_cache_and_a_change_does_not(small_repo):
     assert {r["how"] for r in again.runs} == {"cached"}
     changed = build(params.validate({"corporate_headcount_base": 300_000}), root=small_repo,
                     stream=None)
-    assert {r["how"] for r in changed.runs} == {"executed"}
+    how = {r["docname"]: r["how"] for r in changed.runs}
+    assert how["book/intro"] == "executed"
+    assert how["book/references"] == "cached"  # it declares no parameter
     assert any("$52B" in t for t in glued(changed.site))
 
 
@@ -109,3 +111,24 @@ def test_archive_is_kept_and_manifests_are_deterministic(small_repo):
     # A different build must not overwrite a cited version.
     with pytest.raises(BuildError, match="archive 'v1' exists with different content"):
         build(params.validate({"seed": 1}), root=small_repo, stream=None, archive="v1")
+
+
+def _roles(text: str) -> float:
+    return float(text.strip("'").replace(",", ""))
+
+
+def test_scenarios_move_prose_and_chart_in_the_expected_direction(tmp_path):
+    from tests.conftest import copy_repo
+
+    root = copy_repo(tmp_path, ["book/briefing"])
+    medians, charts = {}, {}
+    for scenario in ("baseline", "accelerated-automation", "regulatory-brake"):
+        site = build(params.resolve(scenario, {"mc_draws": 4_000}), root=root,
+                     stream=None).site
+        doc = json.loads((site / "manifest.json").read_text())
+        medians[scenario] = _roles(doc["glued_values"]["book/briefing"]["br_2027_median"])
+        charts[scenario] = (site / "_static/figures/fig-briefing-headline.csv").read_text()
+        assert doc["scenario"] == scenario
+    assert medians["accelerated-automation"] > medians["baseline"]
+    assert medians["regulatory-brake"] <= medians["baseline"]
+    assert charts["accelerated-automation"] != charts["baseline"]

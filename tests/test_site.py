@@ -121,3 +121,20 @@ def test_prose_has_no_hand_typed_numbers(built_site):
         if strays:
             found[html.name] = strays
     assert found == {}, f"numbers in prose that are neither glued nor cited: {found}"
+
+
+def test_briefing_pdf_is_linked_and_printed_with_its_chart(built_site):
+    html = (built_site / "book" / "briefing.html").read_text(encoding="utf-8")
+    assert 'href="../_static/amzn-efficiency-briefing.pdf"' in html
+    pdf = (built_site / "_static" / "amzn-efficiency-briefing.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-")
+    # A drawn chart adds vector paths; an empty chart container would leave the file small.
+    assert len(pdf) > 50_000
+
+
+def test_every_page_shows_provenance_and_chapters_a_citation(built_site):
+    for html in sorted((built_site / "book").glob("*.html")):
+        text = html.read_text(encoding="utf-8")
+        assert "About this page" in text and "Data vintage" in text, html.name
+        if html.name.startswith(("ch", "briefing")):
+            assert "Cite this page" in text and "@misc{" in text, html.name

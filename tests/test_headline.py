@@ -1,0 +1,86 @@
+"""The headline mixture: counting observed cuts, summaries, weights, scenario directions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import data, headline, params
+
+FAMILIES = pd.DataFrame({
+    "family": ["middle", "engineering", "ai_ml"],
+    "headcount_share_pct": [50.0, 45.0, 5.0],
+    "ai_exposure_pct": [60.0, 40.0, 30.0],
+    "is_ai_specialist": [False, False, True],
+})
+
+
+def rounds(*rows):
+    df = pd.DataFrame(rows, columns=["announced", "roles_low", "roles_high", "is_corporate",
+                                     "included_in_round_id"])
+    df["announced"] = pd.to_datetime(df["announced"])
+    df["roles_mid"] = (df["roles_low"] + df["roles_high"]) / 2
+    return df
+
+
+EVENTS = rounds(
+    ("2023-01-04", 18_000, 18_000, True, None),
+    ("2022-11-01", 10_000, 10_000, True, "2023-01"),  # nested in the January 2023 round
+    ("2025-10-28", 14_000, 14_000, True, None),  # the reference round: not "further"
+    ("2026-01-28", 16_000, 16_000, True, None),
+    ("2026-03-03", 100, 200, True, None),
+    ("2026-05-01", np.nan, np.nan, True, None),  # undisclosed size
+    ("2026-09-01", 5_000, 5_000, True, None),  # after the cut-off below
+)
+
+
+def test_observed_further_cuts_counts_only_disclosed_rounds_after_the_reference_round():
+    assert headline.observed_further_cuts(EVENTS, "2026-06-30") == 16_150.0
+    assert headline.observed_further_cuts(EVENTS, "2026-12-31") == 21_150.0
+    assert headline.observed_further_cuts(EVENTS, "2025-12-31") == 0.0
+
+
+def test_summary_of_known_draws():
+    values = np.arange(1, 101) * 500.0  # 500 .. 50,000
+    s = headline.summarise_draws(values, 80.0, low=20_000, high=35_000)
+    assert s["prob_below"] == pytest.approx(0.39)  # 500 .. 19,500
+    assert s["prob_above"] == pytest.approx(0.30)  # 35,500 .. 50,000
+    assert s["prob_inside"] == pytest.approx(0.31)
+    assert s["median"] == pytest.approx(25_250.0)
+
+
+def small(**overrides):
+    return params.validate({"mc_draws": 2_000, **overrides})
+
+
+@pytest.mark.parametrize(("weight", "source"), [(100.0, "projection"), (0.0, "rounds")])
+def test_weight_selects_one_model(weight, source):
+    r = headline.compute_headline(small(headline_weight_projection_pct=weight), FAMILIES,
+                                  EVENTS)
+    for reading in ("2026", "2027"):
+        np.testing.assert_array_equal(r.draws[f"combined_{reading}"],
+                                      r.draws[f"{source}_{reading}"])
+
+
+def test_same_seed_same_numbers_and_every_draw_includes_observed_cuts():
+    a = headline.compute_headline(small(), FAMILIES, EVENTS)
+    b = headline.compute_headline(small(), FAMILIES, EVENTS)
+    pd.testing.assert_frame_equal(a.summary, b.summary)
+    assert (a.draws["combined_2027"] >= a.observed - 1e-9).all()
+    assert (a.draws["combined_2027"] >= a.draws["combined_2026"] - 1e-9).all()
+
+
+def test_scenarios_move_the_headline_in_the_expected_direction():
+    """Real data: faster automation raises further cuts, the regulatory brake does not."""
+    families = data.load_job_families()
+    events = data.load_layoff_rounds()
+    base = headline.compute_headline(params.resolve("baseline"), families, events)
+    fast = headline.compute_headline(params.resolve("accelerated-automation"), families, events)
+    brake = headline.compute_headline(params.resolve("regulatory-brake"), families, events)
+    for reading in ("2026", "2027"):
+        b, f, k = (r.get("projection core", reading) for r in (base, fast, brake))
+        assert f["median"] > b["median"]
+        assert k["median"] < b["median"]
+    assert fast.get("combined", "2027")["median"] > base.get("combined", "2027")["median"]
+    assert brake.get("combined", "2027")["median"] <= base.get("combined", "2027")["median"]
