@@ -131,3 +131,10 @@ def test_params_listing_shows_every_parameter(capsys):
     out = capsys.readouterr().out
     for name in params.SCHEMA:
         assert name in out
+
+
+def test_citation_file_version_matches_the_package():
+    import analysis
+
+    cff = (REPO / "CITATION.cff").read_text(encoding="utf-8")
+    assert f"version: {analysis.__version__}\n" in cff
