@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import projection, text
+from analysis.headline import sized_rounds
 from analysis.params import Params, validate
 
 __all__ = [
@@ -138,9 +139,7 @@ def projection_events(rounds: pd.DataFrame) -> pd.DataFrame:
         The remaining rows, in the input order, with a fresh RangeIndex.
     """
     _check_columns(rounds, ["roles_mid", "included_in_round_id"], "rounds")
-    nested = rounds["included_in_round_id"].notna() & (rounds["included_in_round_id"] != "")
-    keep = ~nested & rounds["roles_mid"].notna()
-    return rounds.loc[keep].reset_index(drop=True)
+    return sized_rounds(rounds)
 
 
 def reading_cutoff(result: projection.ProjectionResult, reading: str = "2027") -> str:

@@ -1,0 +1,465 @@
+"""Tests of analysis.capital: chapter 1's arithmetic, evidence sentences and charts."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import capital as C
+from analysis.forecast import ForecastResult, capex_headcount_relation
+
+AS_OF = "2026-06-30"
+YEARS = list(range(2015, 2026))
+CAPEX = [4589, 6737, 11955, 13427, 16861, 40140, 61053, 63645, 52729, 82999, 131819]
+PROCEEDS = [np.nan, np.nan, 1897, 2104, 4172, 5096, 5657, 5324, 4596, 5341, 3499]
+OCF = [11920, 16443, 18434, 30723, 38514, 66064, 46327, 46752, 84946, 115877, 139514]
+SALES = [107006, 135987, 177866, 232887, 280522, 386064, 469822, 513983, 574785, 637959,
+         716924]
+EMPLOYEES = [230800, 341400, 566000, 647500, 798000, 1298000, 1608000, 1541000, 1525000,
+             1556000, 1576000]
+
+
+def annual_frame() -> pd.DataFrame:
+    df = pd.DataFrame({"year": YEARS, "net_sales_usd_m": np.array(SALES, float),
+                       "operating_cash_flow_usd_m": np.array(OCF, float),
+                       "capex_gross_usd_m": np.array(CAPEX, float),
+                       "capex_proceeds_usd_m": np.array(PROCEEDS, float),
+                       "employees_year_end": np.array(EMPLOYEES, float)})
+    df["capex_net_usd_m"] = df["capex_gross_usd_m"] - df["capex_proceeds_usd_m"]
+    df["free_cash_flow_usd_m"] = df["operating_cash_flow_usd_m"] - df["capex_net_usd_m"]
+    return df
+
+
+def guidance_frame() -> pd.DataFrame:
+    rows = [
+        ("2025-02-a", "2025-02-06", "FY2025", 100.0, 100.0, "unspecified"),
+        ("2025-10-a", "2025-10-30", "FY2025", 125.0, 125.0, "unspecified"),
+        ("2026-02-a", "2026-02-05", "FY2026", 200.0, 200.0, "unspecified"),
+        ("2026-04-a", "2026-04-29", "FY2026", 200.0, 200.0, "unspecified"),
+    ]
+    df = pd.DataFrame(rows, columns=["statement_id", "statement_date", "period",
+                                     "value_low_usd_bn", "value_high_usd_bn", "basis"])
+    df["statement_date"] = pd.to_datetime(df["statement_date"])
+    return df
+
+
+def rounds_frame() -> pd.DataFrame:
+    rows = [
+        ("nested", "2025-11-01", 5000.0, 5000.0, True, "2025-10-big"),
+        ("2025-07", "2025-07-17", 200.0, 900.0, True, ""),
+        ("2025-10-big", "2025-10-28", 14000.0, 14000.0, True, ""),
+        ("2026-01", "2026-01-28", 16000.0, 16000.0, True, ""),
+        ("2026-small", "2026-02-01", np.nan, np.nan, True, ""),
+        ("2026-03", "2026-03-03", 100.0, 200.0, True, ""),
+        ("2026-ops", "2026-03-10", 900.0, 900.0, False, ""),
+        ("2026-09", "2026-09-01", 5000.0, 5000.0, True, ""),
+    ]
+    df = pd.DataFrame(rows, columns=["round_id", "announced", "roles_low", "roles_high",
+                                     "is_corporate", "included_in_round_id"])
+    df["announced"] = pd.to_datetime(df["announced"])
+    df["roles_mid"] = (df["roles_low"] + df["roles_high"]) / 2.0
+    return df
+
+
+def benchmarks_frame() -> pd.DataFrame:
+    rows = [
+        ("amazon-stock-reaction-2026-02", "market_reaction", "after_hours_share_price_change_pct",
+         -11.0, -10.0, "2026-02-05"),
+        ("consensus-amazon-capex-2026", "analyst_forecast", "amazon_capex_2026_usd_bn",
+         146.11, 146.11, "2026-02-05"),
+        ("amazon-ttm-fcf-2026-q1", "amazon_reported", "ttm_free_cash_flow_usd_bn", 1.2, 1.2,
+         "2026-04-29"),
+        ("amazon-severance-2025-q3", "amazon_charges", "severance_charge_usd_bn", 1.8, 1.8,
+         "2025-10-30"),
+        ("amazon-severance-2025-q4", "amazon_charges", "severance_charge_usd_bn", 0.73, 0.73,
+         "2026-02-05"),
+        ("amazon-charges-2022-q4", "amazon_charges", "severance_charge_usd_bn", 2.7, 2.7,
+         "2023-02-02"),
+        ("undated-half", "analyst_forecast", "x", np.nan, 600.0, None),
+    ]
+    df = pd.DataFrame(rows, columns=["benchmark_id", "category", "metric", "value_low",
+                                     "value_high", "statement_date"])
+    df["statement_date"] = pd.to_datetime(df["statement_date"])
+    return df
+
+
+def peer_frame() -> pd.DataFrame:
+    rows = [
+        ("Microsoft", 2024, "2024-06-30", 56.0, "actual", None, "incl. finance leases"),
+        ("Microsoft", 2025, "2025-06-30", 88.2, "actual", None, "incl. finance leases"),
+        ("Alphabet", 2024, "2024-12-31", 52.53, "actual", None, "PP&E"),
+        ("Alphabet", 2025, "2025-12-31", 85.0, "guidance_low", "2025-07-31", "guide"),
+        ("Alphabet", 2025, "2025-12-31", 85.0, "guidance_high", "2025-07-31", "guide"),
+        ("Alphabet", 2025, "2025-12-31", 91.447, "actual", None, "PP&E"),
+        ("Alphabet", 2026, "2026-12-31", 175.0, "guidance_low", "2026-02-04", "guide"),
+        ("Alphabet", 2026, "2026-12-31", 185.0, "guidance_high", "2026-02-04", "guide"),
+        ("Meta", 2025, "2025-12-31", 66.0, "guidance_low", None, "undated guide"),
+        ("Meta", 2025, "2025-12-31", 72.0, "guidance_high", None, "undated guide"),
+    ]
+    df = pd.DataFrame(rows, columns=["company", "fiscal_year", "fiscal_year_end", "capex_usd_bn",
+                                     "kind", "statement_date", "basis_note"])
+    df["fiscal_year_end"] = pd.to_datetime(df["fiscal_year_end"])
+    df["statement_date"] = pd.to_datetime(df["statement_date"])
+    return df
+
+
+def result(years: list[int], mean: list[float], half: float, model: str) -> ForecastResult:
+    frame = pd.DataFrame({"period": years, "mean": mean,
+                          "lower": [m - half for m in mean], "upper": [m + half for m in mean],
+                          "level": 0.8, "model": model})
+    return ForecastResult(frame=frame, history=pd.DataFrame({"period": [2025], "value": [1.0]}),
+                          model=model, reason="test", candidates=pd.DataFrame(), warnings=())
+
+
+STAT = result([2026, 2027], [144_542.0, 157_265.0], 20_000.0, "rw")
+GUIDED = result([2026, 2027], [200_000.0, 217_600.0], 10_000.0, "guidance + rw growth")
+
+
+# --- dates and history ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("as_of", "year"), [("2026-06-30", 2025), ("2025-12-31", 2025),
+                                             ("2025-12-30", 2024)])
+def test_last_reported_year_counts_a_year_from_its_year_end(as_of, year):
+    assert C.last_reported_year(as_of) == year
+
+
+def test_reported_annual_and_last_data_year_cut_at_as_of():
+    annual = annual_frame()
+    assert C.reported_annual(annual, "2025-10-28")["year"].max() == 2024
+    assert C.last_data_year(annual, "2027-06-30") == 2025  # data lag the cut-off
+
+
+def test_indexed_growth_sets_base_to_100_and_flags_as_reported_capex():
+    out = C.indexed_growth(annual_frame(), AS_OF, base_year=2017)
+    base = out[out["year"] == 2017]
+    assert np.allclose(base["index_value"], 100.0)
+    capex = out[out["series"] == "gross capex"].set_index("year")
+    assert capex.loc[2025, "index_value"] == pytest.approx(100 * 131819 / 11955)
+    assert capex.loc[2025, "value"] == pytest.approx(131.819)
+    assert capex.loc[2015, "basis"] == C.AS_REPORTED_BASIS
+    assert capex.loc[2017, "basis"] == C.GROSS_BASIS
+    assert out["year"].dtype.kind == "i"
+    with pytest.raises(ValueError, match="base year"):
+        C.indexed_growth(annual_frame(), AS_OF, base_year=2010)
+
+
+def test_capex_intensity_is_gross_capex_over_net_sales():
+    out = C.capex_intensity(annual_frame(), AS_OF).set_index("year")
+    assert out.loc[2025, "capex_intensity_pct"] == pytest.approx(100 * 131819 / 716924)
+    assert out.loc[2025, "net_capex_intensity_pct"] == pytest.approx(100 * 128320 / 716924)
+    assert math.isnan(out.loc[2016, "capex_net_usd_bn"])
+
+
+def test_cash_flow_uses_amazons_definition_and_skips_years_without_proceeds():
+    out = C.cash_flow(annual_frame(), AS_OF)
+    wide = out.pivot_table(index="year", columns="measure", values="value_usd_bn")
+    assert 2015 not in wide.index and 2016 not in wide.index
+    assert wide.loc[2025, "free cash flow"] == pytest.approx(139.514 - (131.819 - 3.499))
+    np.testing.assert_allclose(wide["free cash flow"],
+                               wide["operating cash flow"] - wide["net capex"])
+
+
+def test_growth_pct_and_peak_year():
+    annual = annual_frame()
+    assert C.peak_year(annual, AS_OF) == 2021
+    assert C.growth_pct(annual, AS_OF, "employees_year_end", 2021) == pytest.approx(
+        100 * (1576000 / 1608000 - 1))
+    assert math.isnan(C.growth_pct(annual, "2025-10-28", "employees_year_end", 2021, 2025))
+
+
+def test_first_year_above_respects_threshold_and_as_of():
+    annual = annual_frame()
+    assert C.first_year_above(annual, AS_OF, 100.0) == 2025
+    assert C.first_year_above(annual, AS_OF, 60.0) == 2021
+    assert C.first_year_above(annual, "2025-10-28", 100.0) is None
+
+
+# --- guidance and benchmarks ---------------------------------------------------------------
+
+
+def test_guidance_for_year_takes_the_latest_statement_known_at_as_of():
+    g = guidance_frame()
+    assert C.guidance_for_year(g, "2025-09-01", 2025).mid_usd_bn == 100.0
+    latest = C.guidance_for_year(g, AS_OF, 2026)
+    assert (latest.mid_usd_bn, latest.first_date, latest.latest_date) == (
+        200.0, "2026-02-05", "2026-04-29")
+    assert C.guidance_for_year(g, "2026-01-31", 2026) is None
+
+
+def test_guidance_kwargs_pick_the_first_unreported_year():
+    g, annual = guidance_frame(), annual_frame()
+    assert C.guidance_kwargs(g, annual, AS_OF) == {
+        "guidance_usd_m": 200_000.0, "guidance_year": 2026, "guidance_announced": "2026-02-05"}
+    assert C.guidance_kwargs(g, annual, "2025-11-15")["guidance_year"] == 2025
+    assert C.guidance_kwargs(g, annual, "2026-01-15") == {}
+
+
+def test_guidance_points_are_plain_ints_and_strings():
+    out = C.guidance_points(guidance_frame(), "2026-03-01")
+    assert list(out["year"]) == [2025, 2025, 2026]
+    assert out["year"].dtype.kind == "i"
+    json.dumps(out.to_dict("records"))
+
+
+def test_benchmark_range_filters_by_date_and_fills_a_missing_end():
+    b = benchmarks_frame()
+    assert C.benchmark_range(b, "amazon-stock-reaction-2026-02", AS_OF) == (-11.0, -10.0)
+    assert C.benchmark_range(b, "amazon-stock-reaction-2026-02", "2026-02-04") is None
+    assert C.benchmark_range(b, "undated-half", "2025-11-01") == (600.0, 600.0)
+    assert C.benchmark_range(b, "no-such-row", AS_OF) is None
+
+
+def test_charges_count_only_the_window():
+    b = benchmarks_frame()
+    assert C.charges_usd_bn(b, AS_OF) == pytest.approx(2.53)
+    assert C.charges_usd_bn(b, "2025-12-31") == pytest.approx(1.8)
+
+
+# --- cuts and savings ----------------------------------------------------------------------
+
+
+def test_cuts_since_counts_corporate_unnested_rounds_in_the_window():
+    cuts = C.cuts_since(rounds_frame(), AS_OF)
+    assert cuts.round_ids == ("2025-10-big", "2026-01", "2026-small", "2026-03")
+    assert (cuts.roles_low, cuts.roles_mid, cuts.roles_high) == (30100.0, 30150.0, 30200.0)
+    assert (cuts.rounds, cuts.undisclosed) == (4, 1)
+    assert C.cuts_since(rounds_frame(), C.CUTS_FROM).roles_mid == 14000.0
+
+
+def test_savings_band_comes_from_the_cost_spread_and_the_size_range():
+    assert C.savings_usd_bn(30_000, 175.0, (35.0, 75.0)) == (5.25, 4.2, 7.5)
+    assert C.savings_usd_bn(30_000, 175.0, None) == (5.25, 5.25, 5.25)
+    central, low, high = C.savings_usd_bn(30_150, 175.0, (35.0, 75.0), 30_100, 30_200)
+    assert low == pytest.approx(30_100 * 140 / 1e6)
+    assert high == pytest.approx(30_200 * 250 / 1e6)
+    assert low < central < high
+
+
+def test_funding_share_and_its_guards():
+    assert C.funding_share(5.25, 68.181) == pytest.approx(7.7002, abs=1e-3)
+    with pytest.raises(ValueError):
+        C.funding_share(5.0, 0.0)
+    with pytest.raises(ValueError):
+        C.funding_share(-1.0, 10.0)
+
+
+# --- capex paths ---------------------------------------------------------------------------
+
+
+def test_central_path_falls_back_when_guidance_is_unusable():
+    assert C.central_path_name("guidance", GUIDED) == "guidance"
+    assert C.central_path_name("forecast", GUIDED) == "forecast"
+    assert C.central_path_name("guidance", STAT) == "forecast"
+    with pytest.raises(ValueError):
+        C.central_path_name("other", GUIDED)
+
+
+def test_capex_paths_convert_to_bn_and_flag_the_central_path():
+    paths = C.capex_paths(STAT, GUIDED, "guidance", guidance_year=2026)
+    g = paths[paths["key"] == "guidance"].set_index("year")
+    assert g.loc[2026, "mean"] == pytest.approx(200.0)
+    assert list(g["source"]) == ["company guidance", "guidance grown at the forecast rate"]
+    assert g["central"].all() and not paths[paths["key"] == "forecast"]["central"].any()
+    only_stat = C.capex_paths(STAT, STAT, "guidance")
+    assert set(only_stat["key"]) == {"forecast"} and only_stat["central"].all()
+
+
+def test_capex_increases_reported_then_on_each_path():
+    paths = C.capex_paths(STAT, GUIDED, "guidance", guidance_year=2026)
+    inc = C.capex_increases(annual_frame(), AS_OF, paths).set_index("label")
+    rep = inc.loc["FY2024\u2192FY2025, reported"]
+    assert rep["increase_usd_bn"] == pytest.approx(131.819 - 82.999)
+    assert rep["lower_usd_bn"] == rep["upper_usd_bn"] == rep["increase_usd_bn"]
+    gd = inc.loc["FY2025\u2192FY2026, guidance"]
+    assert gd["increase_usd_bn"] == pytest.approx(200 - 131.819)
+    assert (gd["lower_usd_bn"], gd["upper_usd_bn"]) == pytest.approx((190 - 131.819,
+                                                                      210 - 131.819))
+    assert gd["central"] and gd["source"] == "company guidance"
+
+
+def test_funding_table_range_pairs_low_savings_with_high_increase():
+    paths = C.capex_paths(STAT, GUIDED, "guidance", guidance_year=2026)
+    inc = C.capex_increases(annual_frame(), AS_OF, paths)
+    out = C.funding_table((5.0, 4.0, 7.0), inc).set_index("basis")
+    g = out.loc["guidance"]
+    assert g["share_low_pct"] == pytest.approx(100 * 4.0 / g["upper_usd_bn"])
+    assert g["share_high_pct"] == pytest.approx(100 * 7.0 / g["lower_usd_bn"])
+    stat = out.loc["forecast"]  # its lower end is negative: no upper share
+    assert math.isnan(stat["share_high_pct"])
+
+
+def test_path_table_and_summary_read_both_paths():
+    paths = C.capex_paths(STAT, GUIDED, "guidance", guidance_year=2026)
+    table = C.path_table(paths)
+    assert list(table.columns) == ["path", "year", "gross capex", "80% interval",
+                                   "central path"]
+    assert table.loc[2, "gross capex"] == "$200B"
+    summary = C.path_summary(paths, 2026)
+    assert "well below the guidance path's $200B" in summary
+    assert "$157B" in summary and "$218B" in summary
+    assert "no company guidance" in C.path_summary(C.capex_paths(STAT, STAT), 2026)
+
+
+def test_build_capex_paths_on_real_history():
+    cap = C.build_capex_paths(annual_frame(), guidance_frame(), AS_OF, "guidance", 80)
+    assert cap.central == "guidance" and cap.guidance_year == 2026
+    g = cap.paths[(cap.paths["key"] == "guidance") & (cap.paths["year"] == 2026)]
+    assert g["mean"].iloc[0] == pytest.approx(200.0)
+    fc = cap.paths[cap.paths["key"] == "forecast"]
+    assert (fc["lower"] < fc["mean"]).all() and (fc["mean"] < fc["upper"]).all()
+    assert "guidance" in cap.guided.reason
+
+
+# --- peers ---------------------------------------------------------------------------------
+
+
+def test_peer_comparison_uses_actuals_after_year_end_else_dated_guidance():
+    out = C.peer_capex_comparison(peer_frame(), annual_frame(), guidance_frame(), AS_OF)
+    key = out.set_index(["company", "fiscal_year"])
+    assert key.loc[("Alphabet", 2025), "kind"] == "actual"
+    assert key.loc[("Alphabet", 2026), "capex_usd_bn"] == 180.0
+    assert key.loc[("Alphabet", 2026), "growth_low_pct"] == pytest.approx(
+        100 * (175 / 91.447 - 1))
+    assert key.loc[("Amazon", 2025), "capex_usd_bn"] == pytest.approx(131.819)
+    assert key.loc[("Amazon", 2026), "kind"] == "guidance"
+    assert ("Meta", 2025) not in key.index  # undated guidance is ignored
+    early = C.peer_capex_comparison(peer_frame(), annual_frame(), guidance_frame(),
+                                    "2025-10-28").set_index(["company", "fiscal_year"])
+    assert early.loc[("Alphabet", 2025), "kind"] == "guidance"
+    assert early.loc[("Microsoft", 2025), "kind"] == "actual"  # year ended 30 Jun 2025
+    assert early.loc[("Amazon", 2025), "capex_usd_bn"] == 100.0  # the Oct guide came later
+    assert list(out["company"].unique()) == ["Amazon", "Alphabet", "Microsoft"]
+
+
+# --- relation ------------------------------------------------------------------------------
+
+
+def test_relation_band_reproduces_the_fit_and_brackets_it():
+    rel = capex_headcount_relation(annual_frame(), AS_OF, interval_level_pct=95)
+    band = C.relation_fit_band(rel, points=11)
+    assert len(band) == 11
+    assert (band["lower_pct"] <= band["fit_pct"]).all()
+    assert (band["fit_pct"] <= band["upper_pct"]).all()
+    x0 = band["capex_intensity_pct"].iloc[0]
+    assert band["fit_pct"].iloc[0] == pytest.approx(rel.intercept + rel.coefficient * x0)
+    assert "weak" in C.relation_verdict(rel)
+    assert "10 years" in C.relation_summary(rel)
+
+
+def test_relation_verdict_names_an_interval_that_includes_zero():
+    rel = capex_headcount_relation(annual_frame(), AS_OF, interval_level_pct=95)
+    wide = type(rel)(**{**rel.__dict__, "lower": -1.0, "upper": 1.0})
+    assert "includes zero" in C.relation_verdict(wide)
+
+
+# --- evidence ------------------------------------------------------------------------------
+
+
+def _params(as_of: str = AS_OF, cost: float = 175.0) -> dict:
+    return {"as_of": as_of, "cost_per_employee_usd_k": cost}
+
+
+def _evidence(as_of: str = AS_OF, cost: float = 175.0) -> dict[str, str]:
+    paths = C.capex_paths(STAT, GUIDED, "guidance", guidance_year=2026)
+    return C.evidence(annual_frame(), guidance_frame(), peer_frame(), rounds_frame(),
+                      benchmarks_frame(), paths, _params(as_of, cost), (35.0, 75.0))
+
+
+def test_evidence_has_the_four_keys_and_the_numbers():
+    ev = _evidence()
+    assert tuple(ev) == C.EVIDENCE_KEYS
+    assert "first exceeded $100B in FY2025, at $132B" in ev["ch1_evidence_capex100"]
+    assert "cannot be tested" in ev["ch1_evidence_capex100"]
+    funding = ev["ch1_evidence_funding"]
+    assert "30,000" in funding and "$5.3B" in funding and "$4.2B\u2013$7.5B" in funding
+    assert "11% (9\u201315%)" in funding and "implied by the guidance" in funding
+    assert "small fraction" in funding and "$2.5B" in funding
+    shield = ev["ch1_evidence_shield"]
+    assert "10\u201311%" in shield and "not supported" in shield and "$1.2B" in shield
+    arms = ev["ch1_evidence_arms_race"]
+    assert "Alphabet $91B in FY2025 (+74% on $53B)" in arms
+    assert "$175B\u2013$185B" in arms and "FY to June 2025" in arms
+
+
+def test_evidence_changes_with_the_cost_assumption():
+    assert "material part" in _evidence(cost=500.0)["ch1_evidence_funding"]
+
+
+def test_evidence_before_the_guide_says_what_cannot_be_tested():
+    paths = C.capex_paths(STAT, STAT, "guidance")
+    shield = C.evidence_shield(C.cash_flow(annual_frame(), "2026-01-15"), benchmarks_frame(),
+                               guidance_frame(), "2026-01-15")
+    assert "cannot be tested" in shield
+    assert "No market reaction" in C.shield_conclusion(benchmarks_frame(), "2026-01-15")
+    capex = C.evidence_capex100(annual_frame(), guidance_frame(), "2025-11-15")
+    assert "No fiscal year reported by 15 Nov 2025" in capex and "$125B" in capex
+    assert C.funding_conclusion(C.funding_table((1.0, 1.0, 1.0), C.capex_increases(
+        annual_frame(), "2026-01-15", paths).iloc[0:0])).startswith("No capex increase")
+
+
+def test_market_reaction_sentence():
+    s = C.market_reaction_sentence(benchmarks_frame(), guidance_frame(), AS_OF)
+    assert s == ("After Amazon guided to about $200B of capex for 2026 on 5 Feb 2026 "
+                 "(analysts had expected about $146B), its shares fell about 10\u201311% after "
+                 "hours")
+
+
+# --- charts --------------------------------------------------------------------------------
+
+
+def _spec(chart) -> dict:
+    spec = chart.to_dict()
+    json.dumps(spec)  # no Period or NumPy objects
+    return spec
+
+
+def _has_tooltips(spec: dict) -> bool:
+    layers = spec.get("layer", [spec])
+    return all("tooltip" in layer.get("encoding", {}) for layer in layers)
+
+
+def test_every_chart_builds_with_tooltips():
+    annual = annual_frame()
+    paths = C.capex_paths(STAT, GUIDED, "guidance", guidance_year=2026)
+    funding = C.funding_table((5.0, 4.0, 7.0), C.capex_increases(annual, AS_OF, paths))
+    rel = capex_headcount_relation(annual, AS_OF, interval_level_pct=95)
+    charts = [
+        C.indexed_chart(C.indexed_growth(annual, AS_OF), 2017),
+        C.intensity_chart(C.capex_intensity(annual, AS_OF)),
+        C.peers_chart(C.peer_capex_comparison(peer_frame(), annual, guidance_frame(), AS_OF)),
+        C.cash_flow_chart(C.cash_flow(annual, AS_OF)),
+        C.savings_chart(C.savings_items(funding, [("savings", (5.0, 4.0, 7.0))])),
+        C.path_chart(C.capex_history(annual, AS_OF), paths,
+                     C.guidance_points(guidance_frame(), AS_OF)),
+        C.relation_chart(rel, C.relation_fit_band(rel)),
+    ]
+    for chart in charts:
+        assert _has_tooltips(_spec(chart))
+
+
+def test_savings_items_put_savings_first():
+    paths = C.capex_paths(STAT, GUIDED, "guidance", guidance_year=2026)
+    funding = C.funding_table((5.0, 4.0, 7.0), C.capex_increases(annual_frame(), AS_OF, paths))
+    items = C.savings_items(funding, [("a", (5.0, 4.0, 7.0))])
+    assert list(items["kind"]) == ["labour savings"] + ["capex increase"] * 3
+    assert items.loc[1, "item"] == "capex increase 2024\u21922025, reported"
+
+
+def test_cash_flow_sentence_follows_the_direction_of_each_series():
+    annual = annual_frame()
+    late = C.cash_flow_sentence(C.cash_flow(annual, AS_OF), 2025)
+    assert late == ("From FY2024 to FY2025 operating cash flow grew from $116B to $140B, but "
+                    "net capex grew from $78B to $128B, so free cash flow fell from $38B to "
+                    "$11B.")
+    early = C.cash_flow_sentence(C.cash_flow(annual, "2025-10-28"), 2024)
+    assert ", and net capex" in early and "free cash flow grew" in early
+
+
+def test_severance_sentence_with_and_without_charges():
+    assert "$2.5B" in C.severance_sentence(benchmarks_frame(), AS_OF)
+    assert C.severance_sentence(benchmarks_frame(), "2025-10-29").startswith("no severance")
