@@ -48,9 +48,11 @@ class BacktestResult:
     summary: pd.DataFrame
 
 
+LEVELS_PCT: tuple[int, ...] = (80, 95)  # interval levels the backtest scores, %
+
 def backtest_series(annual: pd.DataFrame, column: str, first_origin: int = 2019,
                     last_origin: int = 2024, horizons: Sequence[int] = (1, 2),
-                    levels_pct: Sequence[int] = (80, 95),
+                    levels_pct: Sequence[int] = LEVELS_PCT,
                     candidates: Sequence[Candidate] | None = None,
                     label: str | None = None) -> pd.DataFrame:
     """Return the detail rows of the backtest of one annual column.
@@ -116,7 +118,7 @@ def _by_horizon(frame: pd.DataFrame, origin: int, level_pct: int) -> pd.DataFram
 
 def backtest_annual(annual: pd.DataFrame, first_origin: int = 2019, last_origin: int = 2024,
                     series: dict[str, str] | None = None, horizons: Sequence[int] = (1, 2),
-                    levels_pct: Sequence[int] = (80, 95),
+                    levels_pct: Sequence[int] = LEVELS_PCT,
                     candidates: Sequence[Candidate] | None = None) -> BacktestResult:
     """Backtest the annual forecasts of capex and headcount (or other columns).
 

@@ -267,11 +267,14 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     if failures:
         raise BuildError("page execution failed; the published site is unchanged:\n  "
                          + "\n  ".join(sorted(failures)))
-    for page, _, d in plan:
+    for page, page_params, d in plan:
+        if page.docname in runs:
+            runs[page.docname]["parameters"] = page_params
         if page.docname not in runs:
             rec = json.loads((d / "record.json").read_text(encoding="utf-8"))
             runs[page.docname] = {"docname": page.docname, "how": "cached",
-                                  "seconds": rec["seconds"], "started": rec["started"]}
+                                  "seconds": rec["seconds"], "started": rec["started"],
+                                  "parameters": page_params}
 
     # --- stage the book --------------------------------------------------------------------
     info = _build_info(params, root, archive)

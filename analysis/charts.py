@@ -19,9 +19,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
+import pandas as pd
+from pandas.io.formats.style import Styler
 
 __all__ = [
     "FIGURE_MIMETYPE",
+    "TABLE_MIMETYPE",
+    "Table",
     "PALETTE",
     "Figures",
     "figure_file_stem",
@@ -30,6 +34,7 @@ __all__ = [
 ]
 
 FIGURE_MIMETYPE = "application/vnd.amzn-report.figure+json"
+TABLE_MIMETYPE = "application/vnd.amzn-report.table+json"
 RENDERER_NAME = "amzn-offline"
 THEME_NAME = "amzn-report"
 FIGURE_DIR = "_static/figures"  # relative to the site root
@@ -103,6 +108,40 @@ def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     return bundle
 
 
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A table from code, shown as HTML with a link to a CSV of its data.
+
+    Attributes:
+        page: Page id.
+        name: Stable table name; the CSV is ``tbl-<page>-<name>.csv``.
+        content: The data, or a pandas Styler of it (its formatting is kept on the page, the
+            CSV holds the unformatted data).
+    """
+
+    page: str
+    name: str
+    content: pd.DataFrame | Styler
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        if isinstance(self.content, Styler):
+            # A fixed uuid keeps the HTML identical from build to build.
+            html_table = self.content.set_uuid(f"{self.page}-{self.name}").to_html()
+            frame = self.content.data
+        else:
+            frame = self.content
+            html_table = frame.to_html(index=False, border=0, classes="dataframe table")
+        stem = f"tbl-{self.page}-{self.name}"
+        link = (f'<p class="figure-downloads">Download this table: <a href="../{FIGURE_DIR}/'
+                f'{stem}.csv" download>CSV</a></p>')
+        return {
+            "text/html": html_table + link,
+            "text/plain": f"Table {stem}",
+            TABLE_MIMETYPE: {"page": self.page, "name": self.name,
+                             "csv": frame.to_csv(index=False, lineterminator="\n")},
+        }
+
+
 @dataclass(frozen=True)
 class Figures:
     """Names and describes the charts of one page.
@@ -135,6 +174,20 @@ class Figures:
             description=alt_text,
             usermeta={"figure": {"page": self.page, "name": name, "alt": alt_text}},
         )
+
+    def table(self, content: pd.DataFrame | Styler, name: str) -> Table:
+        """Wrap a table (frame or Styler) so the page shows it with a CSV download.
+
+        Args:
+            content: The table.
+            name: Stable, lowercase, hyphenated name unique on the page.
+
+        Returns:
+            A :class:`Table` to glue or display.
+        """
+        if not name or not all(c.islower() or c.isdigit() or c == "-" for c in name):
+            raise ValueError(f"table name {name!r}: use lowercase letters, digits and hyphens")
+        return Table(self.page, name, content)
 
 
 def setup(page: str) -> Figures:

@@ -17,7 +17,7 @@ from typing import Any
 
 import nbformat
 
-from analysis.charts import FIGURE_MIMETYPE, figure_file_stem
+from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
 
 __all__ = ["ExecutionFailure", "PageRun", "check_outputs", "execute_page", "export_figures",
            "glued_values", "hide_injected_parameters", "strip_figure_records"]
@@ -162,13 +162,14 @@ def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
     return values
 
 
-def _figure_records(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+def _records(nb: nbformat.NotebookNode, mimetype: str) -> list[dict[str, Any]]:
+    """Return the export records of one kind (figures or tables), one per name."""
     records: dict[str, dict[str, Any]] = {}
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             for key, value in data.items():
-                if key.endswith(FIGURE_MIMETYPE):
+                if key.endswith(mimetype):
                     records[value["name"]] = dict(value)
     return [records[k] for k in sorted(records)]
 
@@ -198,7 +199,7 @@ def _spec_csv(spec: dict[str, Any]) -> str:
 
 
 def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
-    """Write PNG (2x), SVG and CSV copies of every named figure in ``nb`` to ``directory``.
+    """Write PNG (2x), SVG and CSV copies of every named figure, and a CSV of every table.
 
     Returns:
         The file names written.
@@ -207,7 +208,7 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for rec in _figure_records(nb):
+    for rec in _records(nb, FIGURE_MIMETYPE):
         stem = figure_file_stem(rec["page"], rec["name"])
         spec_json = json.dumps(rec["spec"])
         (directory / f"{stem}.svg").write_text(vl_convert.vegalite_to_svg(spec_json),
@@ -215,6 +216,10 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
         (directory / f"{stem}.png").write_bytes(vl_convert.vegalite_to_png(spec_json, scale=2))
         (directory / f"{stem}.csv").write_text(_spec_csv(rec["spec"]), encoding="utf-8")
         written += [f"{stem}.{ext}" for ext in ("png", "svg", "csv")]
+    for rec in _records(nb, TABLE_MIMETYPE):
+        name = f"tbl-{rec['page']}-{rec['name']}.csv"
+        (directory / name).write_text(rec["csv"], encoding="utf-8")
+        written.append(name)
     return written
 
 
@@ -223,5 +228,5 @@ def strip_figure_records(nb: nbformat.NotebookNode) -> None:
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
-            for key in [k for k in data if k.endswith(FIGURE_MIMETYPE)]:
+            for key in [k for k in data if k.endswith((FIGURE_MIMETYPE, TABLE_MIMETYPE))]:
                 del data[key]

@@ -153,6 +153,8 @@ class RelationResult:
 # --- candidate models ----------------------------------------------------------------------
 
 
+GUIDANCE_BAND_PCT = 5.0  # assumed +/- band around a single 'about' guidance figure, %
+
 def _arima_candidate(name: str, order: tuple[int, int, int], log_scale: bool,
                      min_obs: int) -> Candidate:
     from statsmodels.tsa.arima.model import ARIMA
@@ -689,7 +691,7 @@ def forecast_headcount_quarterly(quarterly: pd.DataFrame, as_of: str,
 
 def forecast_capex_guidance(annual: pd.DataFrame, as_of: str, guidance_usd_m: float = 200_000.0,
                             guidance_year: int = 2026, guidance_announced: str = "2026-02-05",
-                            horizon_year: int = 2027, guidance_band_pct: float = 5.0,
+                            horizon_year: int = 2027, guidance_band_pct: float = GUIDANCE_BAND_PCT,
                             interval_level_pct: float | Sequence[float] = 80,
                             candidates: Sequence[Candidate] | None = None) -> ForecastResult:
     """Capex path from company guidance: guidance for its year, forecast growth after it.

@@ -120,12 +120,15 @@ def execution_record_markdown(
 ) -> str:
     """Return the execution-record tables: one row per page, then every parameter's value."""
     out = [
-        "| page | how | executed at (UTC) | seconds |",
-        "|---|---|---|---|",
+        "| page | how | executed at (UTC) | seconds | parameters used (changed ones in bold) |",
+        "|---|---|---|---|---|",
     ]
     for run in runs:
+        used = run.get("parameters", {})
+        names = ", ".join(f"**`{k}` = {fmt_value(v, SCHEMA[k].unit)}**" if k in info.changed
+                          else f"`{k}`" for k, v in sorted(used.items())) or "none"
         out.append(f"| {run['docname']} | {run['how']} | {run['started']} | "
-                   f"{run['seconds']:.1f} |")
+                   f"{run['seconds']:.1f} | {names} |")
     out += [
         "",
         f"Scenario **{info.scenario}**, commit `{info.commit}`, package version {info.version}.",

@@ -42,6 +42,8 @@ __all__ = [
 
 FURTHER_AFTER = "2025-10-28"  # DESIGN §5: further cuts are announced after this date
 DAYS_PER_QUARTER = 365.25 / 4.0
+# Pearson dispersion above which the negative-binomial GLM replaces the Poisson one.
+NEGBIN_DISPERSION_THRESHOLD = 1.5
 SIM_COLUMNS = ["draw", "observed_roles_to_interim", "observed_roles_to_horizon",
                "further_roles_to_interim", "further_roles_to_horizon"]
 
@@ -186,7 +188,7 @@ def _glm_rate(counts: np.ndarray, exposure: np.ndarray, level: float
         res = sm.GLM(counts, x, family=sm.families.Poisson(), offset=offset).fit()
         dispersion = float(res.pearson_chi2 / res.df_resid) if res.df_resid > 0 else math.nan
         model = "Poisson GLM, log link, exposure offset"
-        if math.isfinite(dispersion) and dispersion > 1.5:
+        if math.isfinite(dispersion) and dispersion > NEGBIN_DISPERSION_THRESHOLD:
             # method-of-moments NB2 alpha from the per-quarter rates
             mu = total / time * exposure
             alpha = max(float(np.sum((counts - mu) ** 2 - counts) / np.sum(mu**2)), 1e-6)

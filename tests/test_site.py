@@ -94,7 +94,7 @@ def test_page_loads_offline_with_charts_drawn(page, server, browser):
 
 def test_every_figure_has_downloads(built_site):
     figures = built_site / "_static" / "figures"
-    stems = {p.stem for p in figures.iterdir()}
+    stems = {p.stem for p in figures.iterdir() if p.name.startswith("fig-")}
     assert stems
     for stem in stems:
         for ext in ("png", "svg", "csv"):
@@ -138,3 +138,14 @@ def test_every_page_shows_provenance_and_chapters_a_citation(built_site):
         assert "About this page" in text and "Data vintage" in text, html.name
         if html.name.startswith(("ch", "briefing")):
             assert "Cite this page" in text and "@misc{" in text, html.name
+
+
+def test_every_download_link_resolves(built_site):
+    """Figure, table and data downloads and the PDF: every local link under _static exists."""
+    checked = 0
+    for html in sorted((built_site / "book").glob("*.html")):
+        for href in re.findall(r'href="(\.\./_static/[^"#?]+)"', html.read_text("utf-8")):
+            assert (html.parent / href).resolve().is_file(), f"{html.name}: {href}"
+            checked += 1
+    tables = list((built_site / "_static" / "figures").glob("tbl-*.csv"))
+    assert checked > 50 and len(tables) >= 5
