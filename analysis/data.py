@@ -719,3 +719,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def lookup_value(frame: pd.DataFrame, key: str, row_id: str, column: str) -> Any:
+    """Return one cell of a loaded table by row id, as a plain value.
+
+    Args:
+        frame: A loaded table.
+        key: The id column (``benchmark_id``, ``memo_id``, ...).
+        row_id: The row's id.
+        column: The column to read.
+
+    Returns:
+        The value; dates as ISO strings; a missing row or cell gives NaN for ``value*``
+        columns and an empty string otherwise.
+    """
+    rows = frame.loc[frame[key] == row_id, column]
+    if rows.empty or pd.isna(rows.iloc[0]):
+        return float("nan") if column.startswith("value") else ""
+    value = rows.iloc[0]
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else value

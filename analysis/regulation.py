@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import projection, text
+from analysis.data import lookup_value
 from analysis.params import Params, validate
 from analysis.workforce import ClaimEvidence, projection_events
 
@@ -588,12 +589,6 @@ class RegulationResults:
     facts: dict[str, Any]
 
 
-def _lookup(frame: pd.DataFrame, key: str, row_id: str, column: str) -> Any:
-    rows = frame.loc[frame[key] == row_id, column]
-    if rows.empty or pd.isna(rows.iloc[0]):
-        return float("nan") if column.startswith("value") else ""
-    value = rows.iloc[0]
-    return value.date().isoformat() if isinstance(value, pd.Timestamp) else value
 
 
 def analyse_regulation(params: Mapping[str, Any], *, annual: pd.DataFrame,
@@ -636,15 +631,15 @@ def analyse_regulation(params: Mapping[str, Any], *, annual: pd.DataFrame,
     stock = float(point.loc[point["phase"] == "projected"].groupby("quarter_end")[
         "headcount_start"].sum().iloc[0])
     facts = {
-        "culture_quote": _lookup(memos, "memo_id", "jassy-q3-call-culture", "quote"),
-        "mailbox_suggestions": _lookup(memos, "memo_id", "bureaucracy-mailbox-suggestions",
+        "culture_quote": lookup_value(memos, "memo_id", "jassy-q3-call-culture", "quote"),
+        "mailbox_suggestions": lookup_value(memos, "memo_id", "bureaucracy-mailbox-suggestions",
                                        "value"),
-        "mailbox_changes": _lookup(memos, "memo_id", "bureaucracy-mailbox-changes", "value"),
-        "share_reaction_low_pct": _lookup(benchmarks, "benchmark_id",
+        "mailbox_changes": lookup_value(memos, "memo_id", "bureaucracy-mailbox-changes", "value"),
+        "share_reaction_low_pct": lookup_value(benchmarks, "benchmark_id",
                                           "amazon-stock-reaction-2026-02", "value_low"),
-        "share_reaction_high_pct": _lookup(benchmarks, "benchmark_id",
+        "share_reaction_high_pct": lookup_value(benchmarks, "benchmark_id",
                                            "amazon-stock-reaction-2026-02", "value_high"),
-        "share_reaction_date": _lookup(benchmarks, "benchmark_id",
+        "share_reaction_date": lookup_value(benchmarks, "benchmark_id",
                                        "amazon-stock-reaction-2026-02", "statement_date"),
     }
     return RegulationResults(

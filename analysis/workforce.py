@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import projection, text
+from analysis.data import lookup_value
 from analysis.headline import sized_rounds
 from analysis.params import Params, validate
 
@@ -769,14 +770,6 @@ class WorkforceResults:
     facts: dict[str, Any]
 
 
-def _lookup(frame: pd.DataFrame, key: str, row_id: str, column: str) -> Any:
-    rows = frame.loc[frame[key] == row_id, column]
-    if rows.empty or pd.isna(rows.iloc[0]):
-        return float("nan") if column.startswith("value") else ""
-    value = rows.iloc[0]
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return value
 
 
 def analyse_workforce(params: Mapping[str, Any], families: pd.DataFrame, rounds: pd.DataFrame,
@@ -804,19 +797,20 @@ def analyse_workforce(params: Mapping[str, Any], families: pd.DataFrame, rounds:
         "rounds_counted": len(counted),
         "rounds_naming_pxt": len(pxt),
         "rounds_naming_pxt_years": sorted({int(d.year) for d in pxt["announced"]}),
-        "warn_washington_notices": _lookup(benchmarks, "benchmark_id", "washington-warn-2025-10",
-                                           "value_low"),
-        "warn_engineering_share_pct": _lookup(benchmarks, "benchmark_id",
+        "warn_washington_notices": lookup_value(benchmarks, "benchmark_id",
+                                                "washington-warn-2025-10", "value_low"),
+        "warn_engineering_share_pct": lookup_value(benchmarks, "benchmark_id",
                                               "warn-engineering-share", "value_low"),
-        "ic_ratio_increase_pct": _lookup(memos, "memo_id", "ic-per-manager-15pct", "value"),
-        "ic_ratio_deadline": _lookup(memos, "memo_id", "ic-per-manager-15pct", "effective_date"),
-        "rto_memo_date": _lookup(memos, "memo_id", "rto-five-days", "date"),
-        "rto_effective": _lookup(memos, "memo_id", "rto-five-days", "effective_date"),
-        "genai_applications": _lookup(memos, "memo_id", "jassy-ai-memo-applications", "value"),
-        "challenger_ai_cuts_2026_01": _lookup(benchmarks, "benchmark_id",
+        "ic_ratio_increase_pct": lookup_value(memos, "memo_id", "ic-per-manager-15pct", "value"),
+        "ic_ratio_deadline": lookup_value(memos, "memo_id", "ic-per-manager-15pct",
+                                          "effective_date"),
+        "rto_memo_date": lookup_value(memos, "memo_id", "rto-five-days", "date"),
+        "rto_effective": lookup_value(memos, "memo_id", "rto-five-days", "effective_date"),
+        "genai_applications": lookup_value(memos, "memo_id", "jassy-ai-memo-applications", "value"),
+        "challenger_ai_cuts_2026_01": lookup_value(benchmarks, "benchmark_id",
                                               "challenger-ai-cuts-2026-01", "value_low"),
-        "challenger_cuts_2026_01": _lookup(benchmarks, "benchmark_id", "challenger-cuts-2026-01",
-                                           "value_low"),
+        "challenger_cuts_2026_01": lookup_value(benchmarks, "benchmark_id",
+                                                "challenger-cuts-2026-01", "value_low"),
     }
     return WorkforceResults(
         params=p,
