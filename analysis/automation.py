@@ -1097,7 +1097,7 @@ def plan_comparison_table(cmp: PlanComparison) -> pd.DataFrame:
         checked?``.
     """
     pace = cmp.robots_pace.set_index("model")
-    lvl = f"{cmp.level_pct:.0f}% interval"
+    lvl = f"{text.fmt_pct(cmp.level_pct)} interval"
 
     def count_interval(low: float, high: float) -> str:
         return text.fmt_interval(low, high, text.fmt_count, sig=2)
@@ -1118,7 +1118,7 @@ def plan_comparison_table(cmp: PlanComparison) -> pd.DataFrame:
         (f"Pace of hires avoided, {start}-2027 vs 2028-2033",
          f"{text.fmt_count(cmp.hires_pace_early, sig=2)} then "
          f"{text.fmt_count(cmp.hires_pace_late, sig=2)} a year (late/early "
-         f"{cmp.hires_pace_ratio:.2f}), if counted from {start}",
+         f"{text.fmt_decimal(cmp.hires_pace_ratio, 2)}), if counted from {start}",
          f"Robots added on the logistic curve: {robots_pace('logistic', 'early')} then "
          f"{robots_pace('logistic', 'late')}; log-linear: {robots_pace('log-linear', 'early')}"
          f" then {robots_pace('log-linear', 'late')}",
@@ -1142,7 +1142,7 @@ def plan_comparison_table(cmp: PlanComparison) -> pd.DataFrame:
         ("Savings",
          f"about {text.fmt_usd_bn(p.savings_2025_2027_usd_bn, 1)} over 2025-2027, i.e. "
          f"{text.fmt_usd_bn(cmp.savings_per_year_usd_bn, 1)} a year on average; about "
-         f"${p.saving_per_item_usd:.2f} per item",
+         f"{text.fmt_usd(p.saving_per_item_usd, 2)} per item",
          "Morgan Stanley: " + text.fmt_interval(cmp.ms_savings_low_usd_bn,
                                                 cmp.ms_savings_high_usd_bn, text.fmt_usd_bn)
          + " a year by 2027",
@@ -1425,7 +1425,7 @@ def claim_evidence(robots: RobotAnalysis, cmp: PlanComparison, aws: pd.DataFrame
     years = float(last["t_year"] - first["t_year"])
     cagr = ((last["robots"] / first["robots"]) ** (1.0 / years) - 1.0) * 100.0
     comp = robots.comparison.set_index("model")
-    lvl = f"{robots.level_pct:.0f}%"
+    lvl = text.fmt_pct(robots.level_pct)
     lo, hi = comp.loc["logistic", "ceiling_boot_lower"], comp.loc["logistic", "ceiling_boot_upper"]
     g_lo = comp.loc["gompertz", "ceiling_profile_lower"]
     g_bounded = bool(comp.loc["gompertz", "ceiling_profile_upper_bounded"])

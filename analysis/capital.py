@@ -1040,7 +1040,8 @@ def relation_summary(relation: RelationResult) -> str:
     lag = (f", with capex intensity leading by {relation.lag_years} year(s)"
            if relation.lag_years else "")
     return (f"The fitted slope is {pts(relation.coefficient)} percentage points of yearly "
-            f"employee growth per percentage point of capex intensity ({relation.level:.0%} "
+            f"employee growth per percentage point of capex intensity "
+            f"({text.fmt_pct(relation.level * 100)} "
             f"confidence interval {pts(relation.lower)} to {pts(relation.upper)}; two-sided "
             f"p-value {text.fmt_prob(relation.p_value)}; {relation.n} years{lag}; R\u00b2 "
             f"{text.fmt_pct(100.0 * relation.r_squared)}).")
@@ -1259,7 +1260,7 @@ def path_summary(paths: pd.DataFrame, next_year: int, horizon_year: int = 2027) 
         rows = paths[(paths["key"] == key) & (paths["year"] == year)]
         return rows.iloc[0] if not rows.empty else None
 
-    level = f"{float(paths['level'].iloc[0]):.0%}"
+    level = text.fmt_pct(float(paths['level'].iloc[0]) * 100)
     stat_next, guide_next = at("forecast", next_year), at("guidance", next_year)
     stat_end, guide_end = at("forecast", horizon_year), at("guidance", horizon_year)
     out = []

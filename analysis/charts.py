@@ -122,6 +122,7 @@ class Table:
     page: str
     name: str
     content: pd.DataFrame | Styler
+    show: bool = True
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         if isinstance(self.content, Styler):
@@ -134,6 +135,9 @@ class Table:
         stem = f"tbl-{self.page}-{self.name}"
         link = (f'<p class="figure-downloads">Download this table: <a href="../{FIGURE_DIR}/'
                 f'{stem}.csv" download>CSV</a></p>')
+        if not self.show:  # the page shows the table another way (e.g. with citations)
+            html_table = ""
+            link = link.replace("Download this table", "Download the table above")
         return {
             "text/html": html_table + link,
             "text/plain": f"Table {stem}",
@@ -175,19 +179,21 @@ class Figures:
             usermeta={"figure": {"page": self.page, "name": name, "alt": alt_text}},
         )
 
-    def table(self, content: pd.DataFrame | Styler, name: str) -> Table:
+    def table(self, content: pd.DataFrame | Styler, name: str, show: bool = True) -> Table:
         """Wrap a table (frame or Styler) so the page shows it with a CSV download.
 
         Args:
             content: The table.
             name: Stable, lowercase, hyphenated name unique on the page.
+            show: False to show only the download link (for a table the page renders itself,
+                such as Markdown with citations).
 
         Returns:
             A :class:`Table` to glue or display.
         """
         if not name or not all(c.islower() or c.isdigit() or c == "-" for c in name):
             raise ValueError(f"table name {name!r}: use lowercase letters, digits and hyphens")
-        return Table(self.page, name, content)
+        return Table(self.page, name, content, show)
 
 
 def setup(page: str) -> Figures:

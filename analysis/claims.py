@@ -26,6 +26,7 @@ __all__ = [
     "capital_rows",
     "cuts_row",
     "forecast_row",
+    "ledger_frame",
     "forecast_verdict",
     "ledger_markdown",
     "rows_from_chapter",
@@ -237,6 +238,22 @@ def rows_from_chapter(evidence: Mapping[str, Any], mapping: Mapping[str, str]
         item = evidence[key]
         rows.append(LedgerRow(CLAIMS[claim_id], str(item.verdict), str(item.evidence)))
     return rows
+
+
+def ledger_frame(rows: Iterable[LedgerRow]) -> pd.DataFrame:
+    """The ledger as a plain table (for its CSV download), in the order of :data:`CLAIMS`."""
+    order = list(CLAIMS)
+    ordered = sorted(rows, key=lambda r: order.index(r.claim.claim_id))
+    return pd.DataFrame({
+        "number": range(1, len(ordered) + 1),
+        "claim_id": [r.claim.claim_id for r in ordered],
+        "topic": [r.claim.topic for r in ordered],
+        "claim": [r.claim.quote for r in ordered],
+        "verdict": [r.verdict for r in ordered],
+        "evidence": [r.evidence for r in ordered],
+        "chapter": [r.claim.chapter for r in ordered],
+        "sources": [";".join(r.claim.sources) for r in ordered],
+    })
 
 
 def verdict_counts(rows: Iterable[LedgerRow]) -> dict[str, int]:

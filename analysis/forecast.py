@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis import text
+
 __all__ = [
     "ANNUAL_CANDIDATES",
     "QUARTERLY_CANDIDATES",
@@ -574,12 +576,14 @@ def _choose(table: pd.DataFrame, eligible: list[str]) -> tuple[str | None, str]:
         return str(best["model"]), (
             f"Lowest rolling-origin error among the {len(pool)} converged candidates with at "
             f"least {MIN_CV_ERRORS} forecasts on shared origins: RMSE of log errors "
-            f"{best['rmse_log']:.3f} (MAPE {best['mape_pct']:.1f}%) over "
+            f"{text.fmt_decimal(best['rmse_log'], 3)} "
+            f"(MAPE {text.fmt_pct(best['mape_pct'], 1)}) over "
             f"{int(best['n_cv'])} forecasts of the next observed period.{tail}")
     best = ok.sort_values(["aicc", "model"], na_position="last").iloc[0]
     return str(best["model"]), (
         f"Series too short for {MIN_CV_ERRORS} rolling-origin forecasts, so the lowest AICc "
-        f"among {len(ok)} converged candidates was chosen ({best['aicc']:.1f}, original "
+        f"among {len(ok)} converged candidates was chosen "
+        f"({text.fmt_decimal(best['aicc'], 1)}, original "
         f"scale).{tail}")
 
 

@@ -12,6 +12,8 @@ from typing import Any
 
 __all__ = [
     "fmt_count",
+    "fmt_decimal",
+    "fmt_usd",
     "fmt_date",
     "fmt_interval",
     "fmt_pct",
@@ -91,6 +93,28 @@ def fmt_prob(p: Any) -> str:
     if 0.995 < value < 1:
         return ">99%"
     return f"{value * 100:.0f}%"
+
+
+def fmt_decimal(x: Any, decimals: int = 2) -> str:
+    """Format a plain number with a fixed number of decimals (ratios, error measures).
+
+    >>> fmt_decimal(1.23456, 3)
+    '1.235'
+    >>> fmt_decimal(-0.5, 1)
+    '−0.5'
+    """
+    return f"{_finite(x):,.{decimals}f}".replace("-", "\u2212")
+
+
+def fmt_usd(x: Any, decimals: int = 2) -> str:
+    """Format a small amount of US dollars.
+
+    >>> fmt_usd(0.3)
+    '$0.30'
+    """
+    value = _finite(x)
+    sign = "\u2212" if value < 0 else ""
+    return f"{sign}${abs(value):,.{decimals}f}"
 
 
 def fmt_usd_bn(x: Any, decimals: int = 0) -> str:
