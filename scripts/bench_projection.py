@@ -17,27 +17,16 @@ import sys
 import time
 import tracemalloc
 
-import pandas as pd
+from analysis import data
+from analysis.headline import sized_rounds
 
 SIZES = (10_000, 100_000, 1_000_000)
 TARGET_S = {100_000: 1.0, 1_000_000: 10.0}
 TARGET_PEAK_MB = 2048.0
 
-FAMILIES = pd.DataFrame({
-    "family": ["process_program_mgmt", "coordination_ops_support", "hr_people",
-               "routine_analysis", "software_engineering", "ai_ml_specialists",
-               "sales_marketing", "product_design", "other"],
-    "headcount_share_pct": [14.0, 12.0, 6.0, 10.0, 30.0, 4.0, 10.0, 8.0, 6.0],
-    "ai_exposure_pct": [55.0, 60.0, 60.0, 65.0, 45.0, 35.0, 50.0, 40.0, 45.0],
-    "is_ai_specialist": [False, False, False, False, False, True, False, False, False],
-})
-EVENTS = pd.DataFrame({
-    "announced": pd.to_datetime(["2025-10-28", "2026-01-28", "2026-03-03"]),
-    "roles_low": [14_000.0, 16_000.0, 100.0],
-    "roles_high": [14_000.0, 16_000.0, 200.0],
-    "roles_mid": [14_000.0, 16_000.0, 150.0],
-    "is_corporate": [True, True, True],
-})
+# The report's own inputs: the estimated job families and the sourced layoff rounds.
+FAMILIES = data.load_job_families()
+EVENTS = sized_rounds(data.load_layoff_rounds())
 
 
 def measure(n: int) -> dict[str, float]:
