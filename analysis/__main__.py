@@ -53,13 +53,14 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from analysis.build import BuildError, build
+    from analysis.data import DataValidationError
     from analysis.pages import PageError
 
     overrides = parse_cli_assignments(args.param or [])
     params = resolve(args.scenario, overrides)
     try:
         build(params, jobs=args.jobs, archive=args.archive, use_cache=not args.no_cache)
-    except PageError as exc:
+    except (PageError, DataValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BuildError as exc:

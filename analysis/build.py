@@ -228,6 +228,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
                   use_cache: bool, stream: TextIO | None, t_start: float) -> BuildSummary:
     _ensure_kernel()
     pages = read_pages(root)
+    _validate_data(root / "data")
     data_sums, env = _environment(root)
     cache_dir = build_dir / "cache"
     values = params.to_dict()
@@ -391,6 +392,18 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     _log(stream, f"Site: {site / 'index.html'}"
                  + (f"\nArchived copy: {archived}" if archived else ""))
     return summary
+
+
+def _validate_data(data_dir: Path) -> None:
+    """Load every table once before any page runs, so bad data stops the build early.
+
+    Raises:
+        DataValidationError: Naming file, line and column of the first problem.
+    """
+    from analysis.data import TABLES, load_table
+
+    for name in TABLES:
+        load_table(name, data_dir, include_unreliable=True)
 
 
 def _find_chromium() -> str | None:

@@ -132,3 +132,19 @@ def test_scenarios_move_prose_and_chart_in_the_expected_direction(tmp_path):
     assert medians["accelerated-automation"] > medians["baseline"]
     assert medians["regulatory-brake"] <= medians["baseline"]
     assert charts["accelerated-automation"] != charts["baseline"]
+
+
+def test_malformed_data_row_stops_the_build_before_any_page_runs(small_repo):
+    from analysis.data import DataValidationError, update_checksums
+
+    build(params.validate(), root=small_repo, stream=None)
+    site = small_repo / "_build" / "html"
+    before = tree_digest(site)
+    csv = small_repo / "data" / "peer_capex.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace("actual", "actaul", 1)  # line 4 of the file: a bad category
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    update_checksums(small_repo / "data")  # so the row check, not the checksum, fires
+    with pytest.raises(DataValidationError, match=r"data/peer_capex\.csv:4:\d+: column 'kind'"):
+        build(params.validate(), root=small_repo, stream=None)
+    assert tree_digest(site) == before
