@@ -120,27 +120,28 @@ def execution_record_markdown(
 ) -> str:
     """Return the execution-record tables: one row per page, then every parameter's value."""
     out = [
-        "| page | how | executed at (UTC) | seconds | parameters used (changed ones in bold) |",
-        "|---|---|---|---|---|",
+        "| page | how | executed at (UTC) | seconds | parameters used | changed from default |",
+        "|---|---|---|---|---|---|",
     ]
     for run in runs:
         used = run.get("parameters", {})
-        names = ", ".join(f"**`{k}` = {fmt_value(v, SCHEMA[k].unit)}**" if k in info.changed
-                          else f"`{k}`" for k, v in sorted(used.items())) or "none"
+        changed = ", ".join(f"`{k}` = {fmt_value(v, SCHEMA[k].unit)}"
+                            for k, v in sorted(used.items()) if k in info.changed) or "none"
         out.append(f"| {run['docname']} | {run['how']} | {run['started']} | "
-                   f"{run['seconds']:.1f} | {names} |")
+                   f"{run['seconds']:.1f} | {len(used)} | {changed} |")
     out += [
         "",
         f"Scenario **{info.scenario}**, commit `{info.commit}`, package version {info.version}.",
         "",
-        "| parameter | value in this build | default | unit |",
-        "|---|---|---|---|",
+        "| parameter | value in this build | default | unit | pages using it |",
+        "|---|---|---|---|---|",
     ]
     for name, spec in SCHEMA.items():
         value = info.values[name]
         mark = " (changed)" if name in info.changed else ""
+        users = sum(name in r.get("parameters", {}) for r in runs)
         out.append(f"| `{name}` | {fmt_value(value, spec.unit)}{mark} | "
-                   f"{fmt_value(spec.default, spec.unit)} | {spec.unit} |")
+                   f"{fmt_value(spec.default, spec.unit)} | {spec.unit} | {users} |")
     return "\n".join(out) + "\n"
 
 
