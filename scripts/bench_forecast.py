@@ -1,8 +1,7 @@
-"""Time the statistical forecasts on real-shaped data and print the figures (target <= 20 s).
+"""Time the statistical forecasts on the report's data and print the figures (target <= 20 s).
 
-Usage: ``python scripts/bench_forecast.py``. The annual, quarterly and rounds frames are built
-inline from the fact base (amazon_facts.md Tables 1a-1c, 3) so the script runs without
-``analysis.data``.
+Usage: ``python scripts/bench_forecast.py``. The annual, quarterly and rounds frames come from
+``analysis.data`` (validated on load), as in the book.
 """
 
 from __future__ import annotations
@@ -10,9 +9,9 @@ from __future__ import annotations
 import time
 import warnings
 
-import numpy as np
 import pandas as pd
 
+from analysis import data
 from analysis import forecast as F
 from analysis import rounds as R
 from analysis.backtest import backtest_annual
@@ -22,44 +21,15 @@ AS_OF = "2026-06-30"
 
 
 def annual_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "year": list(range(2015, 2026)),
-        "net_sales_usd_m": np.array([107006, 135987, 177866, 232887, 280522, 386064, 469822,
-                                     513983, 574785, 637959, 716924], float),
-        "capex_gross_usd_m": np.array([4589, 6737, 11955, 13427, 16861, 40140, 61053, 63645,
-                                       52729, 82999, 131819], float),
-        "employees_year_end": np.array([230800, 341400, 566000, 647500, 798000, 1298000,
-                                        1608000, 1541000, 1525000, 1556000, 1576000], float),
-    })
+    return data.load_annual()
 
 
 def quarterly_frame() -> pd.DataFrame:
-    capex = {"2022Q4": 16592, "2023Q3": 12479, "2023Q4": 14588, "2024Q3": 22620,
-             "2024Q4": 27834, "2025Q3": 35095, "2025Q4": 39522, "2026Q1": 44200}
-    staff = {"2022Q3": 1544000, "2022Q4": 1541000, "2023Q1": 1465000, "2023Q2": 1461000,
-             "2023Q3": 1500000, "2023Q4": 1525000, "2024Q2": 1532000, "2024Q3": 1551000,
-             "2024Q4": 1556000, "2025Q1": 1560000, "2025Q2": 1546000, "2025Q3": 1578000,
-             "2025Q4": 1576000}
-    periods = [str(p) for p in pd.period_range("2022Q1", "2026Q2", freq="Q")]
-    return pd.DataFrame({
-        "period": periods,
-        "quarter_end": [pd.Period(p, "Q").end_time.normalize() for p in periods],
-        "capex_gross_usd_m": [float(capex.get(p, np.nan)) for p in periods],
-        "employees": [float(staff.get(p, np.nan)) for p in periods],
-    })
+    return data.load_quarterly()
 
 
 def rounds_frame() -> pd.DataFrame:
-    rows = [("2023-01-04", 18000, 18000), ("2023-03-20", 9000, 9000),
-            ("2024-01-10", 500, 550), ("2024-01-10", 200, 900), ("2025-07-17", 200, 900),
-            ("2025-10-28", 14000, 14000), ("2026-01-28", 16000, 16000),
-            ("2026-03-03", 100, 200)]
-    df = pd.DataFrame(rows, columns=["announced", "roles_low", "roles_high"])
-    df["announced"] = pd.to_datetime(df["announced"])
-    df[["roles_low", "roles_high"]] = df[["roles_low", "roles_high"]].astype(float)
-    df["roles_mid"] = (df["roles_low"] + df["roles_high"]) / 2.0
-    df["is_corporate"] = True
-    return df
+    return data.load_layoff_rounds()
 
 
 def timed(label: str, func, *args, **kwargs):
