@@ -89,7 +89,7 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
                        if k != "as_of")
     lines = [
         "````{admonition} About this page",
-        ":class: provenance dropdown",
+        ":class: provenance",
         "",
         f"- **Scenario:** {info.scenario}; parameters that differ from the defaults: "
         f"{_changed_text(info.changed)}. "
@@ -100,18 +100,21 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
         + (" (with uncommitted changes)" if info.dirty else "")
         + f", package version {info.version}.",
     ]
+    lines.append("````")
     if with_citation:
+        # The citation is one click away, so the footer stays short.
         lines += [
             "",
-            "**Cite this page**",
+            "````{admonition} Cite this page",
+            ":class: provenance dropdown",
             "",
             citation_text(info, page_title, page_path),
             "",
             "```{code-block} bibtex",
             citation_bibtex(info, page_title, page_path, f"amzn_efficiency_{page_id}"),
             "```",
+            "````",
         ]
-    lines.append("````")
     return "\n".join(lines) + "\n"
 
 
