@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import projection, rounds
-from analysis.params import Params, validate
+from analysis.params import Params, list_scenarios, load_scenario, validate
 
 __all__ = ["READINGS", "HeadlineResult", "compute_headline", "observed_further_cuts",
-           "sized_rounds", "summarise_draws"]
+           "scenario_comparison", "sized_rounds", "summarise_draws"]
 
 READINGS = {
     "2026": ("before 1 Jan 2027", "2026-12-31"),
@@ -162,3 +162,40 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
                          "cutoff": cutoff, **stats_, "observed": observed})
     return HeadlineResult(draws=draws, summary=pd.DataFrame(rows), observed=observed,
                           projection=proj, params=p)
+
+
+def scenario_comparison(params: Params, families: pd.DataFrame, events: pd.DataFrame,
+                        scenarios: list[str] | None = None, draws: int | None = None
+                        ) -> pd.DataFrame:
+    """The combined headline under each shipped scenario, applied on top of ``params``.
+
+    Each scenario file's values replace the build's values for the parameters it sets; all
+    other parameters (and the seed) stay as in this build, so the rows differ only by the
+    scenario.
+
+    Args:
+        params: This build's parameters.
+        families: Job families.
+        events: Layoff rounds.
+        scenarios: Scenario names (default: every file in ``data/scenarios``).
+        draws: Monte Carlo draws per scenario (default: the build's ``mc_draws``).
+
+    Returns:
+        One row per scenario and reading: ``scenario``, ``reading``, ``reading_label``,
+        ``median``, ``lower``, ``upper``, ``level_pct``, ``prob_below``, ``prob_inside``,
+        ``prob_above``, ``changed`` (the scenario's own settings as text).
+    """
+    rows = []
+    for name in scenarios or list_scenarios():
+        _, values = load_scenario(name)
+        merged = {**params.to_dict(), **values}
+        if draws is not None:
+            merged["mc_draws"] = draws
+        result = compute_headline(validate(merged, scenario=name), families, events)
+        combined = result.summary[result.summary["source"] == "combined"]
+        changed = ", ".join(f"{k} = {v}" for k, v in sorted(values.items())) or "none"
+        for rec in combined.to_dict("records"):
+            rows.append({"scenario": name, **{k: rec[k] for k in (
+                "reading", "reading_label", "median", "lower", "upper", "level_pct",
+                "prob_below", "prob_inside", "prob_above")}, "changed": changed})
+    return pd.DataFrame(rows)

@@ -84,3 +84,14 @@ def test_scenarios_move_the_headline_in_the_expected_direction():
         assert k["median"] < b["median"]
     assert fast.get("combined", "2027")["median"] > base.get("combined", "2027")["median"]
     assert brake.get("combined", "2027")["median"] <= base.get("combined", "2027")["median"]
+
+
+def test_scenario_comparison_has_every_scenario_and_matches_the_baseline():
+    families, events = data.load_job_families(), data.load_layoff_rounds()
+    p = params.validate({"mc_draws": 2_000})
+    table = headline.scenario_comparison(p, families, events)
+    assert set(table["scenario"]) == set(params.list_scenarios())
+    base = headline.compute_headline(params.validate({"mc_draws": 2_000}, scenario="baseline"),
+                                     families, events)
+    row = table[(table["scenario"] == "baseline") & (table["reading"] == "2027")].iloc[0]
+    assert row["median"] == base.get("combined", "2027")["median"]
