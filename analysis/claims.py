@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 
 from analysis import capital, text
+from analysis.headline import further_rounds
+from analysis.projection import FURTHER_AFTER
 
 __all__ = [
     "CLAIMS",
@@ -132,9 +134,8 @@ CLAIMS: dict[str, Claim] = {c.claim_id: c for c in (
 def cuts_row(rounds: pd.DataFrame, as_of: str) -> LedgerRow:
     """The "over 14,000 corporate positions" claim, checked against the announced rounds."""
     df = rounds[rounds["is_corporate"].astype(bool)]
-    oct_round = df[df["announced"] == pd.Timestamp("2025-10-28")]
-    later = df[(df["announced"] > pd.Timestamp("2025-10-28"))
-               & (df["announced"] <= pd.Timestamp(as_of))]
+    oct_round = df[df["announced"] == pd.Timestamp(FURTHER_AFTER)]
+    later = further_rounds(rounds, as_of)
     if oct_round.empty:
         return LedgerRow(CLAIMS["cuts-14000"], "not testable",
                          "No corporate round dated 28 Oct 2025 is in the data.")

@@ -26,8 +26,8 @@ import pandas as pd
 from analysis import projection, rounds
 from analysis.params import Params, list_scenarios, load_scenario, validate
 
-__all__ = ["READINGS", "HeadlineResult", "compute_headline", "observed_further_cuts",
-           "scenario_comparison", "sized_rounds", "summarise_draws"]
+__all__ = ["READINGS", "HeadlineResult", "compute_headline", "further_rounds",
+           "observed_further_cuts", "scenario_comparison", "sized_rounds", "summarise_draws"]
 
 READINGS = {
     "2026": ("before 1 Jan 2027", "2026-12-31"),
@@ -82,17 +82,21 @@ def sized_rounds(events: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
+def further_rounds(events: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """Return the corporate rounds announced after 28 Oct 2025 and by ``as_of`` (all sizes)."""
+    mask = (events["is_corporate"].astype(bool)
+            & (events["announced"] > pd.Timestamp(projection.FURTHER_AFTER))
+            & (events["announced"] <= pd.Timestamp(as_of)))
+    return events.loc[mask]
+
+
 def observed_further_cuts(events: pd.DataFrame, as_of: str) -> float:
     """Sum the midpoints of corporate rounds announced after 28 Oct 2025 and by ``as_of``.
 
     Rows nested in another round (``included_in_round_id`` set) are not counted twice; rounds
     of undisclosed size add nothing.
     """
-    df = sized_rounds(events)
-    mask = (df["is_corporate"].astype(bool)
-            & (df["announced"] > pd.Timestamp(projection.FURTHER_AFTER))
-            & (df["announced"] <= pd.Timestamp(as_of)))
-    return float(df.loc[mask, "roles_mid"].fillna(0.0).sum())
+    return float(further_rounds(sized_rounds(events), as_of)["roles_mid"].sum())
 
 
 def summarise_draws(values: np.ndarray, level_pct: float, low: float = projection.CLAIM_LOW,

@@ -125,9 +125,7 @@ def fmt_usd_bn(x: Any, decimals: int = 0) -> str:
     >>> fmt_usd_bn(-9.069, 1)
     '−$9.1B'
     """
-    value = _finite(x)
-    sign = "\u2212" if value < 0 else ""
-    return f"{sign}${abs(value):,.{decimals}f}B"
+    return fmt_usd(x, decimals) + "B"
 
 
 def fmt_usd_m_as_bn(x: Any, decimals: int = 0) -> str:
