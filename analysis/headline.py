@@ -23,16 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import projection, rounds
+from analysis import projection, rounds, study
 from analysis.params import Params, list_scenarios, load_scenario, validate
 
 __all__ = ["READINGS", "HeadlineResult", "compute_headline", "further_rounds",
            "observed_further_cuts", "scenario_comparison", "sized_rounds", "summarise_draws"]
 
-READINGS = {
-    "2026": ("before 1 Jan 2027", "2026-12-31"),
-    "2027": ("by 31 Dec 2027", "2027-12-31"),
-}
+READINGS = {r: (study.READING_LABELS[r], study.READINGS[r]) for r in study.READINGS}
 SOURCES = ("projection core", "layoff-rounds model", "combined")
 # Offsets keep the three random streams (projection, rounds, mixture) distinct for one seed.
 _ROUNDS_SEED_OFFSET = 1

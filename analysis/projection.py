@@ -79,6 +79,7 @@ import pandas as pd
 from scipy.special import expit
 
 from analysis.params import SCHEMA, Params, validate
+from analysis.study import CLAIM_HIGH, CLAIM_LOW, FURTHER_AFTER, READINGS
 
 __all__ = [
     "CLAIM_HIGH",
@@ -94,13 +95,9 @@ __all__ = [
     "run_monte_carlo",
 ]
 
-CLAIM_LOW = 20_000
-CLAIM_HIGH = 35_000
-FURTHER_AFTER = "2025-10-28"
 # The memo's ratio change is already late; the unrealised rest is assumed done within a year.
 DELAYERING_QUARTERS = 4
 QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
-READINGS: dict[str, str] = {"2026": "2026-12-31", "2027": "2027-12-31"}
 # −y* where y* solves 1 + y·(1 − expit(y)) = 0: for a midpoint at most this many slope units
 # (1/s years) after as_of, adoption at every later date rises with the steepness s.
 STEEPNESS_MONOTONE_LIMIT = 1.2785

@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.study import FURTHER_AFTER
+
 __all__ = [
     "FURTHER_AFTER",
     "fit_round_frequency",
@@ -40,7 +42,6 @@ __all__ = [
     "summarise_further_cuts",
 ]
 
-FURTHER_AFTER = "2025-10-28"  # DESIGN §5: further cuts are announced after this date
 DAYS_PER_QUARTER = 365.25 / 4.0
 # Pearson dispersion above which the negative-binomial GLM replaces the Poisson one.
 NEGBIN_DISPERSION_THRESHOLD = 1.5
