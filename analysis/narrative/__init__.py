@@ -1,0 +1,1 @@
+"""Narrative layer: sentences and glue values computed from results (numbers via analysis.text)."""
