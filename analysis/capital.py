@@ -418,8 +418,11 @@ def guidance_kwargs(guidance: pd.DataFrame, annual: pd.DataFrame, as_of: str
     """Arguments for :func:`analysis.forecast.forecast_capex_guidance` from the table.
 
     Takes the first fiscal year after the last reported one that has guidance stated by
-    ``as_of``, and its latest guided amount (mid-point; the basis is often unstated and is
-    treated as gross).
+    ``as_of``, and its latest guided amount (mid-point). The path is gross capex (DESIGN §5):
+    guidance of unstated basis is treated as gross; guidance stated as cash (net) capex, such
+    as the ~$220B of the 30 Jul 2026 call, is put on the gross basis by adding the proceeds
+    and incentives of the last reported year (:func:`gross_equivalent_usd_m`), never used as
+    gross as it stands.
 
     Args:
         guidance: Capex guidance table.
@@ -435,9 +438,28 @@ def guidance_kwargs(guidance: pd.DataFrame, annual: pd.DataFrame, as_of: str
     for year in (last + 1, last + 2):
         guide = guidance_for_year(guidance, as_of, year)
         if guide is not None:
-            return {"guidance_usd_m": guide.mid_usd_bn * 1e3, "guidance_year": year,
-                    "guidance_announced": guide.first_date}
+            return {"guidance_usd_m": gross_equivalent_usd_m(guide, annual, as_of),
+                    "guidance_year": year, "guidance_announced": guide.first_date}
     return {}
+
+
+def gross_equivalent_usd_m(guide: Guidance, annual: pd.DataFrame, as_of: str) -> float:
+    """A guided amount on the gross basis (purchases of property and equipment), USD m.
+
+    Gross and unspecified guidance is returned as it stands. Net ("cash") guidance gets the
+    last reported year's proceeds and incentives added back: gross = net + proceeds, the
+    identity of Amazon's cash-flow statement, with that year's proceeds as the assumption.
+
+    Args:
+        guide: The guidance statement.
+        annual: Wide annual frame.
+        as_of: Data cut-off (ISO date).
+    """
+    value = guide.mid_usd_bn * 1e3
+    if guide.basis != "net":
+        return value
+    reported = reported_annual(annual, as_of).dropna(subset=["capex_proceeds_usd_m"])
+    return value + float(reported["capex_proceeds_usd_m"].iloc[-1]) if len(reported) else value
 
 
 def guidance_points(guidance: pd.DataFrame, as_of: str) -> pd.DataFrame:

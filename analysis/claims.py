@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import capital, text
-from analysis.headline import further_rounds
+from analysis.headline import fmt_observed, further_rounds
 from analysis.projection import FURTHER_AFTER
 
 __all__ = [
@@ -169,7 +169,7 @@ def forecast_row(summary_2026: Mapping[str, Any], summary_2027: Mapping[str, Any
         return (f"{label}: median {text.fmt_roles(s['median'])}, {text.fmt_pct(level_pct)} "
                 f"interval {text.fmt_interval(s['lower'], s['upper'])}, "
                 f"{text.fmt_prob(s['prob_inside'])} chance inside the range")
-    evidence = (f"Already announced by the cut-off: {text.fmt_roles(summary_2027['observed'])}. "
+    evidence = (f"Already announced by the cut-off: {fmt_observed(summary_2027['observed'])}. "
                 + part("By 31 Dec 2027", summary_2027) + "; "
                 + part("before 1 Jan 2027", summary_2026) + ".")
     return LedgerRow(CLAIMS["further-cuts"], forecast_verdict(float(summary_2027["prob_inside"])),

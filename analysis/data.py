@@ -65,6 +65,7 @@ __all__ = [
     "load_quarterly",
     "load_table",
     "load_warehouse_robots",
+    "load_warn_notices",
     "load_workplace_memos",
     "main",
     "table_metadata",
@@ -98,7 +99,20 @@ QUARTERLY_COLUMNS: tuple[str, ...] = (
     "capex_proceeds_usd_m",
     "capex_net_usd_m",
     "employees",
+    "net_sales_usd_m",
+    "operating_income_usd_m",
+    "operating_cash_flow_usd_m",
+    "free_cash_flow_usd_m",
+    "aws_net_sales_usd_m",
+    "aws_operating_income_usd_m",
+    "backlog_usd_m",
+    "ttm_operating_cash_flow_usd_m",
+    "ttm_free_cash_flow_usd_m",
 )
+#: Quarterly columns stored in the file (the others are computed by :func:`load_quarterly`).
+_QUARTERLY_STORED: tuple[str, ...] = tuple(
+    c for c in QUARTERLY_COLUMNS if c not in ("period", "quarter_end", "capex_net_usd_m",
+                                              "free_cash_flow_usd_m"))
 REQUIRED_META_KEYS: tuple[str, ...] = (
     "title", "description", "columns", "sources", "retrieved", "licence", "sha256",
 )
@@ -481,10 +495,13 @@ def load_annual(include_unreliable: bool = False,
 
 def load_quarterly(include_unreliable: bool = False,
                    data_dir: str | Path | None = None) -> pd.DataFrame:
-    """Load quarterly capex and headcount as a wide frame, one row per quarter.
+    """Load Amazon's quarterly figures as a wide frame, one row per quarter.
 
     Every quarter from the first to the last in the file appears; a figure that was not found
-    (or is ``unverified`` and excluded) is NaN. Net capex is computed as gross minus proceeds.
+    (or is ``unverified`` and excluded) is NaN. Net capex is computed as gross minus proceeds,
+    and the quarter's free cash flow as operating cash flow minus net capex (Amazon's
+    definition, DESIGN §5); the ``ttm_*`` columns are the trailing-twelve-month figures as
+    Amazon reported them.
 
     Args:
         include_unreliable: Keep figures flagged ``unverified`` (otherwise NaN).
@@ -501,10 +518,12 @@ def load_quarterly(include_unreliable: bool = False,
         "period": pd.Series(labels, dtype="str"),
         "quarter_end": pd.Series(periods.end_time.normalize(), dtype="datetime64[us]"),
     })
-    for metric in ("capex_gross_usd_m", "capex_proceeds_usd_m", "employees"):
+    for metric in _QUARTERLY_STORED:
         values = long.loc[long["metric"] == metric].set_index("period")["value"]
         wide[metric] = values.reindex(labels).to_numpy(dtype="float64")
     wide["capex_net_usd_m"] = wide["capex_gross_usd_m"] - wide["capex_proceeds_usd_m"]
+    # Quarter-only free cash flow (Amazon reports only the trailing twelve months).
+    wide["free_cash_flow_usd_m"] = wide["operating_cash_flow_usd_m"] - wide["capex_net_usd_m"]
     return wide.loc[:, list(QUARTERLY_COLUMNS)]
 
 
@@ -527,6 +546,20 @@ def load_layoff_rounds(include_unreliable: bool = False,
     df = df.sort_values(["announced", "round_id"], kind="stable").reset_index(drop=True)
     df["roles_mid"] = (df["roles_low"] + df["roles_high"]) / 2.0
     return df
+
+
+def load_warn_notices(include_unreliable: bool = False,
+                      data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load the Washington WARN notices filed by Amazon, oldest first.
+
+    Args:
+        include_unreliable: Keep notices flagged ``unverified`` (otherwise dropped).
+        data_dir: Data folder; default the repository's ``data/``.
+
+    Returns:
+        The table's columns; ``filed`` and the separation dates are datetime64.
+    """
+    return _sorted("warn_notices", ["filed", "notice_id"], include_unreliable, data_dir)
 
 
 def _sorted(name: str, by: list[str], include_unreliable: bool,
@@ -620,32 +653,66 @@ def data_checksums(data_dir: str | Path | None = None) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): _sha256(p) for p in files}
 
 
+#: Tables of events at Amazon (not other publishers' statements) and how to name a row.
+_EVENT_LABELS: dict[str, tuple[str, str]] = {
+    "layoff_rounds": ("announced", "layoff round: {organisation}"),
+    "capex_guidance": ("statement_date", "capex guidance for {period}"),
+    "workplace_memos": ("date", "memo: {topic}"),
+    "automation_milestones": ("date", "automation: {system_or_event}"),
+    "warn_notices": ("filed", "WARN notice: {workers} {who}"),
+}
+#: Quarterly series whose last quarter the vintage reports, with their names in prose.
+VINTAGE_SERIES: dict[str, str] = {
+    "net_sales_usd_m": "net sales",
+    "capex_gross_usd_m": "capex",
+    "operating_cash_flow_usd_m": "operating cash flow",
+    "aws_net_sales_usd_m": "AWS sales",
+    "backlog_usd_m": "backlog",
+    "employees": "employee count",
+}
+
+
 def data_vintage(data_dir: str | Path | None = None) -> dict[str, Any]:
-    """Describe how recent the data is (verified figures only).
+    """Describe how recent the data is and what it does not yet contain (verified figures only).
 
     Args:
         data_dir: Data folder; default the repository's ``data/``.
 
     Returns:
-        ``latest_annual_year`` (int), ``latest_quarter`` (str, e.g. ``"2026Q1"``),
-        ``latest_event_date`` (ISO date of the latest dated event in the event tables) and
-        ``data_retrieved`` (latest retrieval date in the metadata).
+        ``latest_annual_year`` (int), ``latest_quarter`` (str, e.g. ``"2026Q2"``: the last
+        quarter with any figure), ``series_latest_quarter`` (series name in prose -> its last
+        quarter, for :data:`VINTAGE_SERIES`), ``latest_event_date`` and ``latest_event`` (ISO
+        date and description of the latest dated event at Amazon: a layoff round, guidance
+        statement, memo, automation milestone or WARN notice), ``latest_source_date`` (the
+        latest dated source of any kind, the default ``as_of``;
+        :func:`analysis.data_cutoff.latest_source_date`) and ``data_retrieved`` (latest
+        retrieval date in the metadata).
     """
+    from analysis.data_cutoff import latest_source_date
+
     annual = load_annual(data_dir=data_dir)
     has_annual = annual.drop(columns="year").notna().any(axis=1)
     quarterly = load_quarterly(data_dir=data_dir)
-    has_quarter = quarterly.drop(columns=["period", "quarter_end"]).notna().any(axis=1)
-    latest_event = pd.Timestamp.min
-    for name, spec in TABLES.items():
-        for column in spec.date_columns_for_vintage:
-            dates = load_table(name, data_dir)[column].dropna()
-            if not dates.empty:
-                latest_event = max(latest_event, dates.max())
+    stored = [c for c in quarterly.columns if c not in ("period", "quarter_end")]
+    has_quarter = quarterly[stored].notna().any(axis=1)
+    series_latest = {}
+    for column, label in VINTAGE_SERIES.items():
+        known = quarterly.loc[quarterly[column].notna(), "period"]
+        series_latest[label] = str(known.iloc[-1]) if len(known) else ""
+    latest_event = (pd.Timestamp.min, "")
+    for name, (column, label) in _EVENT_LABELS.items():
+        frame = load_table(name, data_dir).dropna(subset=[column])
+        for row in frame.sort_values(column, kind="stable").to_dict("records"):
+            if row[column] > latest_event[0]:
+                latest_event = (row[column], label.format(**row))
     retrieved = max(str(table_metadata(name, data_dir)["retrieved"]) for name in TABLES)
     return {
         "latest_annual_year": int(annual.loc[has_annual, "year"].max()),
         "latest_quarter": str(quarterly.loc[has_quarter, "period"].iloc[-1]),
-        "latest_event_date": latest_event.date().isoformat(),
+        "series_latest_quarter": series_latest,
+        "latest_event_date": latest_event[0].date().isoformat(),
+        "latest_event": latest_event[1],
+        "latest_source_date": latest_source_date(data_dir),
         "data_retrieved": retrieved,
     }
 

@@ -23,11 +23,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import projection, rounds, study
+from analysis import projection, rounds, study, text
 from analysis.params import Params, list_scenarios, load_scenario, validate
 
-__all__ = ["READINGS", "HeadlineResult", "compute_headline", "further_rounds",
-           "observed_further_cuts", "scenario_comparison", "sized_rounds", "summarise_draws"]
+__all__ = ["READINGS", "HeadlineResult", "compute_headline", "fmt_observed", "further_rounds",
+           "observed_further_cuts", "observed_further_cuts_text", "scenario_comparison",
+           "sized_rounds", "summarise_draws", "undisclosed_further_rounds"]
 
 READINGS = {r: (study.READING_LABELS[r], study.READINGS[r]) for r in study.READINGS}
 SOURCES = ("projection core", "layoff-rounds model", "combined")
@@ -94,6 +95,27 @@ def observed_further_cuts(events: pd.DataFrame, as_of: str) -> float:
     of undisclosed size add nothing.
     """
     return float(further_rounds(sized_rounds(events), as_of)["roles_mid"].sum())
+
+
+def observed_further_cuts_text(events: pd.DataFrame, as_of: str) -> str:
+    """The further cuts already announced by ``as_of``, formatted the one way every page shows.
+
+    Every page, the ledger and the briefing print this number through this function, so the
+    definition (:func:`observed_further_cuts`: midpoints, nested rounds once, undisclosed sizes
+    as zero) and the rounding are the same everywhere.
+    """
+    return fmt_observed(observed_further_cuts(events, as_of))
+
+
+def fmt_observed(roles: float) -> str:
+    """Format a count of further cuts already announced (exact sum of midpoints, no rounding)."""
+    return text.fmt_count(roles)
+
+
+def undisclosed_further_rounds(events: pd.DataFrame, as_of: str) -> int:
+    """Count the further corporate rounds by ``as_of`` whose size was not disclosed."""
+    rounds_ = further_rounds(events, as_of)
+    return int(rounds_["roles_low"].isna().sum())
 
 
 def summarise_draws(values: np.ndarray, level_pct: float, low: float = projection.CLAIM_LOW,

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from analysis.data_cutoff import latest_source_date
+
 __all__ = [
     "SCHEMA",
     "ParamSpec",
@@ -173,10 +175,11 @@ _A = "assumption"  # a default chosen by the authors; the reasoning follows in t
 
 _SPECS: tuple[ParamSpec, ...] = (
     # --- data and horizon -----------------------------------------------------------------
-    ParamSpec("as_of", "date", "date", "2026-06-30",
+    ParamSpec("as_of", "date", "date", latest_source_date(),
               "Data cut-off: observations and announcements dated after it are ignored.",
-              "Latest sourced data: Amazon Q1 2026 results (29 Apr 2026) and news to mid-2026 "
-              "[amazon_q1_2026]", "Data and horizon", "2025-10-28", "2027-12-31"),
+              "Computed: the date of the latest dated source in data/ "
+              "(analysis.data_cutoff.latest_source_date)", "Data and horizon", "2025-10-28",
+              "2027-12-31"),
     ParamSpec(
         "horizon_end", "date", "date", "2027-12-31",
         "Last day of the projection; the claim under test reads 'by 2027'.",

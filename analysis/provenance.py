@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.narrative.vintage import not_yet_in_data, vintage_sentence
 from analysis.params import SCHEMA
+from analysis.tables import escape_md
 from analysis.text import fmt_value
 
 __all__ = [
@@ -58,6 +60,22 @@ def _changed_text(changed: Mapping[str, Any]) -> str:
     return ", ".join(f"`{k}` = {fmt_value(v, SCHEMA[k].unit)}" for k, v in sorted(changed.items()))
 
 
+def _vintage_lines(vintage: Mapping[str, Any]) -> list[str]:
+    """The vintage lines of the footer: the cut-off, the latest data, what is not yet in."""
+    as_of = vintage.get("as_of", "unknown")
+    if "latest_quarter" not in vintage:  # a bare build without the data layer
+        return [f"- **Data vintage:** data cut-off (`as_of`) {as_of}."]
+    default = vintage.get("latest_source_date")
+    how = (" (the date of the latest dated source in the data)" if as_of == default
+           else f" (set by the parameters; the latest dated source is {default})")
+    return [
+        f"- **Data vintage:** data cut-off (`as_of`) {as_of}{how}; "
+        f"{escape_md(vintage_sentence(vintage))}.",
+        "- **Not yet in the data:** "
+        + escape_md("; ".join(not_yet_in_data(vintage))) + ".",
+    ]
+
+
 def citation_text(info: BuildInfo, page_title: str, page_path: str) -> str:
     """Return a plain-text citation of one page of this build."""
     year = info.build_date[:4]
@@ -85,8 +103,6 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
                     with_citation: bool) -> str:
     """Return the provenance footer appended to every page (a MyST admonition)."""
     vintage = info.vintage
-    latest = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(vintage.items())
-                       if k != "as_of")
     lines = [
         "````{admonition} About this page",
         ":class: provenance",
@@ -94,8 +110,7 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
         f"- **Scenario:** {info.scenario}; parameters that differ from the defaults: "
         f"{_changed_text(info.changed)}. "
         "The full set is in the [execution record](execution-record.md).",
-        f"- **Data vintage:** data cut-off (`as_of`) {vintage.get('as_of', 'unknown')}"
-        + (f"; {latest}" if latest else "") + ".",
+        *_vintage_lines(vintage),
         f"- **Build:** {info.build_date}, commit `{info.commit}`"
         + (" (with uncommitted changes)" if info.dirty else "")
         + f", package version {info.version}.",

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import pandera.pandas as pa
 
+from analysis.data_cutoff import SOURCE_DATE_COLUMNS
+
 __all__ = [
     "ANNUAL_METRICS",
     "CONFIDENCE_LEVELS",
@@ -35,6 +37,9 @@ __all__ = [
 CONFIDENCE_LEVELS: tuple[str, ...] = (
     "filing",  # read in an SEC filing (or its XBRL rendering)
     "company_release",  # read in an Amazon press release or a verbatim copy of one
+    "filing_copy",  # an SEC filing figure read in a secondary copy (the bib entry names it)
+    "company_release_copy",  # an earnings release or company post read in a secondary copy
+    "call_transcript_copy",  # spoken on an earnings call, read in a transcript excerpt
     "secondary",  # read in a news page, aggregator, analyst write-up or research paper
     "derived",  # arithmetic on sourced figures; the note gives the formula
     "estimate",  # this report's estimate; the note or derivation says how it was made
@@ -54,9 +59,22 @@ ANNUAL_METRICS: tuple[str, ...] = (
     "aws_operating_income_usd_m",
     "employees_year_end",
 )
-QUARTERLY_METRICS: tuple[str, ...] = ("capex_gross_usd_m", "capex_proceeds_usd_m", "employees")
-# Metrics that may be negative (losses); every other money or count metric is >= 0.
-SIGNED_METRICS: frozenset[str] = frozenset({"operating_income_usd_m", "aws_operating_income_usd_m"})
+QUARTERLY_METRICS: tuple[str, ...] = (
+    "capex_gross_usd_m",
+    "capex_proceeds_usd_m",
+    "employees",
+    "net_sales_usd_m",
+    "operating_income_usd_m",
+    "operating_cash_flow_usd_m",
+    "aws_net_sales_usd_m",
+    "aws_operating_income_usd_m",
+    "backlog_usd_m",  # remaining performance obligations at quarter end (a stock)
+    "ttm_operating_cash_flow_usd_m",  # trailing twelve months, as reported (checks only)
+    "ttm_free_cash_flow_usd_m",  # trailing twelve months, Amazon's definition, as reported
+)
+# Metrics that may be negative (losses, outflows); every other money or count metric is >= 0.
+SIGNED_METRICS: frozenset[str] = frozenset({"operating_income_usd_m", "aws_operating_income_usd_m",
+                                            "ttm_free_cash_flow_usd_m"})
 
 _PERIOD_RE = r"^\d{4}Q[1-4]$"
 _ID_RE = r"^[a-z0-9][a-z0-9-]*$"
@@ -238,7 +256,7 @@ QUARTERLY = TableSpec(
         ColumnSpec("period", "str", pattern=_PERIOD_RE),
         ColumnSpec("quarter_end", "date", low="2000-01-01", high="2100-12-31"),
         ColumnSpec("metric", "str", allowed=QUARTERLY_METRICS),
-        ColumnSpec("value", "float", low=0),
+        ColumnSpec("value", "float"),
         ColumnSpec("unit", "str", allowed=("USD m", "persons")),
         _SOURCE,
         _CONFIDENCE,
@@ -251,6 +269,8 @@ QUARTERLY = TableSpec(
         RowRule("unit", "unit does not match the metric's suffix", _unit_matches_metric),
         RowRule("quarter_end", "quarter_end is not the last day of period",
                 _quarter_end_matches_period),
+        RowRule("value", "only operating income and free cash flow may be negative",
+                _negative_unsigned),
     ),
 )
 
@@ -283,7 +303,7 @@ LAYOFF_ROUNDS = TableSpec(
         RowRule("included_in_round_id", "included_in_round_id names no round in the table",
                 _unknown_parent_round),
     ),
-    date_columns_for_vintage=("announced",),
+    date_columns_for_vintage=SOURCE_DATE_COLUMNS["layoff_rounds"],
 )
 
 CAPEX_GUIDANCE = TableSpec(
@@ -302,7 +322,7 @@ CAPEX_GUIDANCE = TableSpec(
     ),
     key=("statement_id",),
     row_rules=(_low_not_above_high("value_low_usd_bn", "value_high_usd_bn"),),
-    date_columns_for_vintage=("statement_date",),
+    date_columns_for_vintage=SOURCE_DATE_COLUMNS["capex_guidance"],
 )
 
 
@@ -332,7 +352,7 @@ PEER_CAPEX = TableSpec(
         RowRule("statement_date", "an actual has no statement_date",
                 lambda df: (df["kind"] == "actual") & df["statement_date"].notna()),
     ),
-    date_columns_for_vintage=("statement_date",),
+    date_columns_for_vintage=SOURCE_DATE_COLUMNS["peer_capex"],
 )
 
 WAREHOUSE_ROBOTS = TableSpec(
@@ -368,7 +388,7 @@ AUTOMATION_MILESTONES = TableSpec(
         _both_or_neither("value", "unit"),
         _both_or_neither("value", "metric"),
     ),
-    date_columns_for_vintage=("date",),
+    date_columns_for_vintage=SOURCE_DATE_COLUMNS["automation_milestones"],
 )
 
 WORKPLACE_MEMOS = TableSpec(
@@ -395,7 +415,39 @@ WORKPLACE_MEMOS = TableSpec(
         _both_or_neither("value", "unit"),
         _both_or_neither("value", "metric"),
     ),
-    date_columns_for_vintage=("date",),
+    date_columns_for_vintage=SOURCE_DATE_COLUMNS["workplace_memos"],
+)
+
+
+WARN_NOTICES = TableSpec(
+    name="warn_notices",
+    columns=(
+        ColumnSpec("notice_id", "str", pattern=_ID_RE),
+        ColumnSpec("filed", "date", low="2015-01-01", high="2100-12-31"),
+        ColumnSpec("filed_precision", "str", allowed=DATE_PRECISIONS),
+        ColumnSpec("state", "str", pattern=r"^[A-Z]{2}$"),
+        ColumnSpec("workers", "int", low=1, high=1_000_000),
+        ColumnSpec("who", "str"),
+        ColumnSpec("locations", "str"),
+        ColumnSpec("separations_first", "date", nullable=True, low="2015-01-01",
+                   high="2100-12-31"),
+        ColumnSpec("separations_last", "date", nullable=True, low="2015-01-01",
+                   high="2100-12-31"),
+        ColumnSpec("round_id", "str", nullable=True, pattern=_ID_RE),
+        ColumnSpec("is_corporate", "bool"),
+        _SOURCE,
+        _CONFIDENCE,
+        _NOTE,
+    ),
+    key=("notice_id",),
+    row_rules=(
+        _first_of_period_rule("filed", "filed_precision"),
+        _low_not_above_high("separations_first", "separations_last"),
+        RowRule("separations_first", "separations start before the notice was filed",
+                lambda df: df["separations_first"].notna()
+                & (df["separations_first"] < df["filed"])),
+    ),
+    date_columns_for_vintage=SOURCE_DATE_COLUMNS["warn_notices"],
 )
 
 
@@ -466,7 +518,7 @@ BENCHMARKS = TableSpec(
         RowRule("value_high", "value_low and value_high are both empty",
                 lambda df: df["value_low"].isna() & df["value_high"].isna()),
     ),
-    date_columns_for_vintage=("statement_date",),
+    date_columns_for_vintage=SOURCE_DATE_COLUMNS["benchmarks"],
 )
 
 
@@ -533,6 +585,7 @@ TABLES: dict[str, TableSpec] = {
         JOB_FAMILY_OCCUPATIONS,
         EU_AI_ACT,
         BENCHMARKS,
+        WARN_NOTICES,
     )
 }
 

@@ -79,6 +79,11 @@ DATA_LINK_PREFIX = "../_static/data"
 CONFIDENCE_MEANINGS: dict[str, str] = {
     "filing": "read in an SEC filing (or its XBRL rendering)",
     "company_release": "read in an Amazon press release or a verbatim copy of one",
+    "filing_copy": "an SEC filing figure read in a secondary copy of the filing (the citation "
+                   "names the filing by accession number)",
+    "company_release_copy": "an earnings release or company post read in a secondary copy",
+    "call_transcript_copy": "spoken on an earnings call, read in a verbatim transcript excerpt "
+                            "(not in any filing)",
     "secondary": "read in a news page, aggregator, analyst write-up or research paper",
     "derived": "arithmetic on sourced figures; the row's note gives the formula",
     "estimate": "this report's estimate; the note or derivation column says how it was made",

@@ -15,6 +15,7 @@ __all__ = [
     "fmt_decimal",
     "fmt_usd",
     "fmt_date",
+    "fmt_event_date",
     "fmt_interval",
     "fmt_pct",
     "fmt_prob",
@@ -154,6 +155,29 @@ def fmt_date(value: str | dt.date) -> str:
     """
     day = dt.date.fromisoformat(value) if isinstance(value, str) else value
     return f"{day.day} {day:%b %Y}"
+
+
+def fmt_event_date(value: Any, precision: str = "day") -> str:
+    """Format an event date as precisely as it is known (never a placeholder first day).
+
+    >>> fmt_event_date("2026-05-01", "month")
+    'May 2026'
+    >>> fmt_event_date("2026-07-22")
+    '22 Jul 2026'
+    >>> fmt_event_date("2025-07-01", "half")
+    'H2 2025'
+    """
+    day = value.date() if hasattr(value, "date") and not isinstance(value, dt.date) else value
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    if precision == "month":
+        return f"{day:%b %Y}"
+    if precision == "quarter":
+        return f"Q{(day.month - 1) // 3 + 1} {day.year}"
+    if precision == "half":
+        return f"H{1 if day.month < 7 else 2} {day.year}"
+    if precision == "year":
+        return str(day.year)
+    return fmt_date(day)
 
 
 def fmt_value(value: Any, unit: str = "") -> str:

@@ -154,9 +154,14 @@ def test_loaders_return_independent_copies():
 def test_data_vintage():
     vintage = data.data_vintage()
     assert vintage["latest_annual_year"] == 2025
-    assert vintage["latest_quarter"] == "2026Q1"
+    assert vintage["latest_quarter"] == "2026Q2"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", vintage["latest_event_date"])
     assert "2026-01-28" <= vintage["latest_event_date"] <= vintage["data_retrieved"]
+    # the latest event is the latest dated Amazon event: the Q2-2026 call's capex statement
+    assert (vintage["latest_event_date"], vintage["latest_event"]) == (
+        "2026-07-30", "capex guidance for FY2026")
+    assert vintage["series_latest_quarter"]["employee count"] == "2025Q4"
+    assert vintage["latest_source_date"] >= vintage["latest_event_date"]
 
 
 def test_data_checksums_cover_tables_metadata_and_scenarios():

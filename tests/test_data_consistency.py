@@ -102,10 +102,128 @@ def test_q4_employees_equal_year_end_employees():
     assert compared == 4  # 2022-2025
 
 
-def test_capex_2026_guidance_is_about_200bn():
+def test_capex_2026_guidance_timeline_ends_with_the_220bn_cash_capex_call_statement():
     guidance = data.load_capex_guidance()
-    latest = guidance.loc[guidance["period"] == "FY2026"].iloc[-1]
-    assert latest["value_low_usd_bn"] == latest["value_high_usd_bn"] == 200
+    fy26 = guidance.loc[guidance["period"] == "FY2026"]
+    assert fy26["statement_date"].is_monotonic_increasing
+    # about $200B from 5 Feb to the Q1 call, then about $220B of CASH capex on 30 Jul 2026
+    assert (fy26.iloc[:-1][["value_low_usd_bn", "value_high_usd_bn"]] == 200).all().all()
+    latest = fy26.iloc[-1]
+    assert latest["value_low_usd_bn"] == latest["value_high_usd_bn"] == 220
+    assert latest["statement_date"] == pd.Timestamp("2026-07-30")
+    assert latest["basis"] == "net"  # cash capex: never used as gross as it stands
+    assert latest["confidence"] == "call_transcript_copy"
+    assert "cash CapEx" in latest["quote"]
+
+
+def test_net_capex_guidance_is_put_on_the_gross_basis_before_the_capex_path():
+    from analysis import capital
+
+    annual = data.load_annual()
+    guidance = data.load_capex_guidance()
+    kwargs = capital.guidance_kwargs(guidance, annual, params.SCHEMA["as_of"].default)
+    proceeds_2025 = annual.set_index("year").loc[2025, "capex_proceeds_usd_m"]
+    assert kwargs["guidance_year"] == 2026
+    assert kwargs["guidance_usd_m"] == pytest.approx(220_000 + proceeds_2025)
+    # before the call the guide was the unspecified-basis $200B, used as stated
+    early = capital.guidance_kwargs(guidance, annual, "2026-06-30")
+    assert early["guidance_usd_m"] == pytest.approx(200_000)
+
+
+# --- quarterly figures of 2025-2026 ----------------------------------------------------------
+
+
+def _quarterly() -> pd.DataFrame:
+    return data.load_quarterly().set_index("period")
+
+
+def _checks(name: str) -> list[dict]:
+    return data.table_metadata("quarterly")["checks"][name]
+
+
+@pytest.mark.parametrize("check", _checks("reported_h1_2026_usd_m"), ids=lambda c: c["metric"])
+def test_h1_2026_is_q1_plus_q2(check: dict):
+    q = _quarterly()
+    assert q.loc["2026Q1", check["metric"]] + q.loc["2026Q2", check["metric"]] == check["value"]
+    assert check["source"] in bib_entries()
+
+
+@pytest.mark.parametrize("check", _checks("reported_h1_2025_usd_m"), ids=lambda c: c["metric"])
+def test_h1_2025_is_q1_plus_q2(check: dict):
+    q = _quarterly()
+    assert q.loc["2025Q1", check["metric"]] + q.loc["2025Q2", check["metric"]] == check["value"]
+
+
+def _ttm(q: pd.DataFrame, annual: pd.DataFrame, metric: str, end: str) -> float:
+    """TTM to ``end`` from the quarters, or from the fiscal year plus and minus half-years."""
+    periods = [str(p) for p in pd.period_range(end=end, periods=4, freq="Q")]
+    values = q.loc[periods, metric]
+    if values.notna().all():
+        return float(values.sum())
+    # TTM to Q1/Q2 of year Y = FY(Y-1) + YTD(Y) - YTD(Y-1)
+    year, quarter = int(end[:4]), int(end[-1])
+    ytd = [f"{year}Q{k}" for k in range(1, quarter + 1)]
+    ytd_prior = [f"{year - 1}Q{k}" for k in range(1, quarter + 1)]
+    return float(annual.loc[year - 1, metric] + q.loc[ytd, metric].sum()
+                 - q.loc[ytd_prior, metric].sum())
+
+
+@pytest.mark.parametrize("end", ["2026Q1", "2026Q2"])
+def test_ttm_fcf_is_ttm_ocf_minus_ttm_net_capex(end: str):
+    """Amazon's TTM free cash flow (1,232 to Q1 2026; -7,604 to Q2 2026) from the quarters."""
+    q = _quarterly()
+    annual = data.load_annual().set_index("year")
+    ocf = _ttm(q, annual, "operating_cash_flow_usd_m", end)
+    net = (_ttm(q, annual, "capex_gross_usd_m", end)
+           - _ttm(q, annual, "capex_proceeds_usd_m", end))
+    assert ocf - net == q.loc[end, "ttm_free_cash_flow_usd_m"]
+
+
+@pytest.mark.parametrize("check", _checks("reported_ttm_2026q2_usd_m"), ids=lambda c: c["metric"])
+def test_ttm_capex_to_q2_2026_matches_the_release(check: dict):
+    q = _quarterly()
+    net = q["capex_gross_usd_m"] - q["capex_proceeds_usd_m"]
+    series = net if check["metric"] == "capex_net_usd_m" else q[check["metric"]]
+    assert series.loc["2025Q3":"2026Q2"].sum() == check["value"]
+
+
+def test_ttm_ocf_to_q2_2026_matches_the_release():
+    q = _quarterly()
+    annual = data.load_annual().set_index("year")
+    assert _ttm(q, annual, "operating_cash_flow_usd_m", "2026Q2") == \
+        q.loc["2026Q2", "ttm_operating_cash_flow_usd_m"] == 161_403
+
+
+def test_quarter_free_cash_flow_is_ocf_minus_net_capex():
+    q = _quarterly()
+    assert q.loc["2026Q2", "free_cash_flow_usd_m"] == 45_387 - (54_208 - 1_132) == -7_689
+    assert q.loc["2026Q1", "free_cash_flow_usd_m"] + q.loc["2026Q2", "free_cash_flow_usd_m"] \
+        == -24_891  # H1 2026, derived in the fact base
+
+
+def test_q2_2026_headline_figures_and_flags():
+    long = data.load_table("quarterly").set_index(["period", "metric"])
+    q2 = long.loc["2026Q2"]
+    assert q2.loc["net_sales_usd_m", "value"] == 200_606
+    assert q2.loc["operating_income_usd_m", "value"] == 27_461
+    assert q2.loc["aws_net_sales_usd_m", "value"] == 42_232
+    assert q2.loc["aws_operating_income_usd_m", "value"] == 16_621
+    assert q2.loc["backlog_usd_m", "value"] == 496_000
+    assert set(q2["confidence"]) <= {"filing_copy", "company_release_copy"}
+    assert {"sec_amzn_2026q2_ex991", "sec_amzn_2026q2_10q"} >= set(
+        k for cell in q2["source_id"] for k in split_sources(cell))
+    # no 2026 employee count was found: none is stored as verified
+    assert long.xs("employees", level="metric").query("confidence != 'unverified'").index.max() \
+        == "2025Q4"
+
+
+def test_copy_sources_name_the_primary_document():
+    entries = bib_entries()
+    for key in ("sec_amzn_2026q2_ex991", "sec_amzn_2026q2_10q"):
+        assert re.search(r"accession 0001018724-26-0000(24|26)", entries[key]), key
+        assert "https://www.sec.gov/Archives/edgar/data/1018724/" in entries[key], key
+    assert "https://eur-lex.europa.eu/eli/reg/2026/1744/oj/eng" in entries["eurlex_2026_1744"]
+    assert "https://www.cnbc.com/2026/07/22/" in entries["cnbc_2026_agi"]
 
 
 def test_peer_guidance_comes_in_low_high_pairs():
@@ -132,6 +250,54 @@ def test_layoff_rounds_do_not_double_count_the_2022_round():
     late = counted.loc[counted["round_id"].isin(["2025-10-corporate", "2026-01-corporate"]),
                        "roles_mid"].sum()
     assert late == 30_000
+
+
+def test_rounds_after_march_2026_are_dated_and_of_undisclosed_size():
+    rounds = data.load_layoff_rounds().set_index("round_id")
+    sps = rounds.loc["2026-05-selling-partner-services"]
+    assert (sps["announced"], sps["announced_precision"]) == (pd.Timestamp("2026-05-01"), "month")
+    agi = rounds.loc["2026-07-agi-unit"]
+    assert (agi["announced"], agi["announced_precision"]) == (pd.Timestamp("2026-07-22"), "day")
+    for row in (sps, agi):
+        assert pd.isna(row["roles_low"]) and pd.isna(row["roles_high"]) and row["is_corporate"]
+    # no round keeps a placeholder year-precision date in 2026
+    assert not ((rounds["announced"].dt.year == 2026)
+                & (rounds["announced_precision"] == "year")).any()
+
+
+def test_warn_notices_link_to_rounds_and_count_who_was_cut():
+    warn = data.load_warn_notices().set_index("notice_id")
+    rounds = set(data.load_layoff_rounds()["round_id"])
+    assert set(warn["round_id"].dropna()) <= rounds
+    assert warn.loc["wa-2026-01-corporate", "workers"] == 2_198
+    assert warn.loc["wa-2025-12-corporate-84", "workers"] == 84
+    assert warn.loc["wa-2026-01-go-fresh", "workers"] == 401
+    assert not warn.loc["wa-2026-01-go-fresh", "is_corporate"]
+    # Washington's share of a round is a floor: never more than the round itself
+    sizes = data.load_layoff_rounds().set_index("round_id")["roles_high"]
+    for _, row in warn.dropna(subset=["round_id"]).iterrows():
+        assert row["workers"] <= sizes[row["round_id"]]
+
+
+def test_eu_omnibus_is_adopted_law():
+    eu = data.load_eu_ai_act().set_index("milestone_id")
+    assert eu.loc["omnibus-official-journal", "date_after_omnibus"] == pd.Timestamp("2026-07-24")
+    assert eu.loc["omnibus-entry-into-force", "date_after_omnibus"] == pd.Timestamp("2026-07-27")
+    assert eu.loc["annex-iii-high-risk", "date_after_omnibus"] == pd.Timestamp("2027-12-02")
+    assert "eurlex_2026_1744" in eu.loc["annex-iii-high-risk", "source_id"]
+    for column in ("milestone", "note"):
+        assert not eu[column].fillna("").str.contains(
+            r"proposal|not found|unresolved|CONFLICT", regex=True).any(), column
+
+
+def test_peer_2026_guidance_revisions_are_dated():
+    peers = data.load_peer_capex()
+    latest = (peers.loc[(peers["fiscal_year"] == 2026) & (peers["kind"] == "guidance_high")]
+              .sort_values("statement_date").groupby("company").last())
+    assert latest.loc["Alphabet", "capex_usd_bn"] == 205
+    assert latest.loc["Meta", "capex_usd_bn"] == 145
+    assert latest.loc["Microsoft", "capex_usd_bn"] == 175
+    assert (latest["statement_date"] >= pd.Timestamp("2026-07-22")).all()
 
 
 def test_layoff_rounds_cover_the_fact_base():
