@@ -72,6 +72,7 @@ __all__ = [
     "funding_share",
     "funding_table",
     "growth_pct",
+    "guidance_basis_sentence",
     "guidance_for_year",
     "guidance_kwargs",
     "guidance_points",
@@ -441,6 +442,29 @@ def guidance_kwargs(guidance: pd.DataFrame, annual: pd.DataFrame, as_of: str
             return {"guidance_usd_m": gross_equivalent_usd_m(guide, annual, as_of),
                     "guidance_year": year, "guidance_announced": guide.first_date}
     return {}
+
+
+def guidance_basis_sentence(guidance: pd.DataFrame, as_of: str, year: int) -> str:
+    """Say which guidance for ``year`` the report uses and on which basis (for prose).
+
+    Args:
+        guidance: Capex guidance table.
+        as_of: Data cut-off (ISO date).
+        year: Fiscal year.
+    """
+    guide = guidance_for_year(guidance, as_of, year)
+    if guide is None:
+        return f"The data hold no capex guidance for {year} stated by the cut-off."
+    basis = {"gross": "gross purchases of property and equipment",
+             "net": "cash capex, net of proceeds and incentives",
+             }.get(guide.basis, "a basis the company did not state")
+    out = (f"Amazon's {year} figure is its latest guidance known at the cut-off, about "
+           f"{text.fmt_usd_bn(guide.mid_usd_bn)}, stated on {text.fmt_date(guide.latest_date)} "
+           f"as {basis}.")
+    if guide.basis == "net":
+        out += (" It is not comparable as it stands with the gross figures of earlier years; "
+                "the guidance path below adds back the last reported year's proceeds.")
+    return out
 
 
 def gross_equivalent_usd_m(guide: Guidance, annual: pd.DataFrame, as_of: str) -> float:
@@ -946,10 +970,17 @@ def peer_capex_comparison(peer: pd.DataFrame, annual: pd.DataFrame, guidance: pd
     """
     cut = _day(as_of)
     rows: list[dict[str, Any]] = []
+    # A calendar-year expectation of a company whose fiscal year ends in June (Microsoft's
+    # calendar-2026 figure) is not a fiscal-year figure: left out, so growth never mixes them.
+    actuals = peer.loc[peer["kind"] == "actual"]
+    fy_month = pd.to_datetime(actuals["fiscal_year_end"]).dt.month.groupby(
+        actuals["company"]).first()
     for (company, year), grp in peer.groupby(["company", "fiscal_year"], sort=True):
         if int(year) < first_year:
             continue
         year_end = pd.Timestamp(grp["fiscal_year_end"].iloc[0])
+        if company in fy_month.index and year_end.month != fy_month[company]:
+            continue
         actual = grp.loc[grp["kind"] == "actual"]
         if year_end <= cut and not actual.empty:
             value = float(actual["capex_usd_bn"].iloc[0])
