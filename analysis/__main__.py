@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis params | scenarios | build``.
+"""Command line: ``python -m analysis params | scenarios | build | data | diff``.
 
 Exit codes: 0 success, 1 a build step failed, 2 bad input (parameter, scenario or page source).
 """
@@ -69,6 +69,18 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_data(args: argparse.Namespace) -> int:
+    from analysis.data import cli
+
+    return cli(args.action, args.data_dir, args.retrieved)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from analysis.site.diff import cli
+
+    return cli(args.old, args.new)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
@@ -88,6 +100,18 @@ def main(argv: list[str] | None = None) -> int:
                          help="also keep the site under _build/archive/VERSION")
     p_build.add_argument("--no-cache", action="store_true", help="execute every page")
     p_build.set_defaults(func=_cmd_build)
+    p_data = sub.add_parser("data", help="validate the data tables or stamp their checksums")
+    p_data.add_argument("action", choices=("check", "stamp"),
+                        help="check: report every bad row; stamp: re-record checksums and "
+                             "retrieval dates (refused while a table is invalid)")
+    p_data.add_argument("--data-dir", default=None, help="data folder (default: data/)")
+    p_data.add_argument("--retrieved", default=None, metavar="YYYY-MM-DD",
+                        help="retrieval date recorded by stamp (default: today)")
+    p_data.set_defaults(func=_cmd_data)
+    p_diff = sub.add_parser("diff", help="what changed between two archived versions")
+    p_diff.add_argument("old", help="archive version, folder or manifest.json")
+    p_diff.add_argument("new", help="archive version, folder or manifest.json")
+    p_diff.set_defaults(func=_cmd_diff)
     args = parser.parse_args(argv)
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)

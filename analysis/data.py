@@ -51,6 +51,9 @@ __all__ = [
     "QUARTERLY_COLUMNS",
     "TABLES",
     "DataValidationError",
+    "check_all",
+    "check_table",
+    "cli",
     "data_checksums",
     "data_vintage",
     "load_annual",
@@ -68,6 +71,7 @@ __all__ = [
     "load_warn_notices",
     "load_workplace_memos",
     "main",
+    "stamp",
     "table_metadata",
     "update_checksums",
 ]
@@ -121,6 +125,7 @@ _INT_RE = re.compile(r"^-?\d+$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _BIB_KEY_RE = re.compile(r"@\s*[A-Za-z]+\s*\{\s*([^,\s]+)\s*,")
 _SHA_LINE_RE = re.compile(r"^sha256:.*$", re.MULTILINE)
+_RETRIEVED_LINE_RE = re.compile(r"^retrieved:.*$", re.MULTILINE)
 
 
 class DataValidationError(ValueError):
@@ -381,7 +386,7 @@ def _apply_rules(spec: TableSpec, header: list[str], lines: list[int], df: pd.Da
             row = int(np.flatnonzero(bad)[0])
             shown = df.loc[row, rule.column]
             raise _cell_error(spec, header, lines[row], rule.column,
-                              f"{rule.message} (value {shown!r})")
+                              f"{rule.message} (value {_plain(shown)!r})")
     for file_rule in spec.file_rules:
         why = file_rule.is_broken(df)
         if why is not None:
@@ -403,6 +408,213 @@ def _load_validated(name: str, csv_path: str, csv_sha: str, bib_path: str,
         raise _schema_errors(spec, header, lines, df, exc) from None
     _apply_rules(spec, header, lines, df)
     return df
+
+
+def _plain(value: Any) -> Any:
+    """A numpy or pandas scalar as a plain Python value, for messages."""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return value.item() if hasattr(value, "item") else value
+
+
+def _checksum_error(spec: TableSpec, recorded: str, actual: str) -> DataValidationError:
+    return _file_error(spec, f"checksum mismatch: the metadata says {recorded}, the file's "
+                             f"sha256 is {actual}; the rows are valid, so if the edit is "
+                             "intended run 'python -m analysis data stamp'")
+
+
+# --- the editor's check: every problem, not only the first -----------------------------------
+
+
+def _rule_errors(spec: TableSpec, header: list[str], lines: list[int],
+                 df: pd.DataFrame) -> list[DataValidationError]:
+    out = []
+    for rule in spec.row_rules:
+        bad = pd.Series(rule.bad_rows(df), index=df.index).fillna(False).to_numpy(dtype=bool)
+        for row in np.flatnonzero(bad):
+            shown = df.loc[int(row), rule.column]
+            out.append(_cell_error(spec, header, lines[int(row)], rule.column,
+                                   f"{rule.message} (value {_plain(shown)!r})"))
+    for file_rule in spec.file_rules:
+        why = file_rule.is_broken(df)
+        if why is not None:
+            out.append(_file_error(spec, f"{file_rule.message}: {why}"))
+    return out
+
+
+def _pandera_errors(spec: TableSpec, header: list[str], lines: list[int], df: pd.DataFrame,
+                    exc: pa.errors.SchemaErrors) -> list[DataValidationError]:
+    out: dict[tuple[int, str], DataValidationError] = {}
+    for case in exc.failure_cases.itertuples(index=False):
+        index, column = getattr(case, "index", None), getattr(case, "column", None)
+        check = str(getattr(case, "check", ""))
+        if (index is None or column is None or check == "multiple_fields_uniqueness"
+                or (isinstance(index, float) and math.isnan(index))):
+            continue
+        key = (lines[int(index)], str(column))
+        out.setdefault(key, _cell_error(
+            spec, header, key[0], key[1],
+            f"value {getattr(case, 'failure_case', '')!r} fails check {check}"))
+    keys = pd.Series(["|".join(str(v) for v in row)
+                      for row in df[list(spec.key)].itertuples(index=False)])
+    for dup in np.flatnonzero(keys.duplicated(keep="first").to_numpy()):
+        first = int(np.flatnonzero((keys == keys[int(dup)]).to_numpy())[0])
+        shown_key = dict(zip(spec.key, keys[int(dup)].split("|"), strict=True))
+        out.setdefault((lines[int(dup)], spec.key[0]), _cell_error(
+            spec, header, lines[int(dup)], spec.key[0],
+            f"duplicate key {shown_key} (first at line {lines[first]})"))
+    if not out:
+        return [_file_error(spec, f"schema validation failed: {exc}")]
+    return [out[k] for k in sorted(out, key=lambda k: (k[0], header.index(k[1])
+                                                       if k[1] in header else 0))]
+
+
+def check_table(name: str, data_dir: str | Path | None = None,
+                checksum: bool = True) -> list[DataValidationError]:
+    """Validate one table and return every problem found, checksum last.
+
+    Unlike :func:`load_table`, which stops at the first problem, this reports each bad cell
+    (``data/<file>.csv:<line>:<column>: ...`` with the rule it breaks): first the metadata and
+    header, then every cell's type and source keys, then (when every cell parses) the schema's
+    ranges, allowed values and unique key, the row rules and the file rules, on the rows whose
+    cells parse. The checksum is compared only when the rows are valid, so an edit is judged on
+    its content first.
+
+    Args:
+        name: Table name.
+        data_dir: Data folder; default the repository's ``data/``.
+        checksum: Also compare the file with the checksum recorded in its metadata.
+
+    Returns:
+        The problems, in file order; empty when the table is valid.
+    """
+    spec = _spec(name)
+    folder = _data_dir(data_dir)
+    try:
+        meta = _read_meta(spec, folder)
+        path = folder / spec.file
+        if not path.is_file():
+            raise _file_error(spec, "file not found")
+        header, records, lines = _read_records(spec, path.read_bytes().decode("utf-8-sig"))
+        _check_header(spec, header)
+    except DataValidationError as exc:
+        return [exc]
+    except UnicodeDecodeError as exc:
+        return [_file_error(spec, f"not UTF-8 text ({exc})")]
+    sources = bib_keys(_bib_path(folder))
+    problems: list[DataValidationError] = []
+    good_records, good_lines = [], []
+    for record, line in zip(records, lines, strict=True):
+        before = len(problems)
+        if len(record) != len(header):
+            try:
+                _parse(spec, header, [record], [line], sources)
+            except DataValidationError as exc:
+                problems.append(exc)
+        else:
+            for col in spec.columns:
+                try:
+                    value = _parse_cell(col, record[header.index(col.name)])
+                    keys = split_sources(value) if col.is_source and value is not None else []
+                    unknown = [k for k in keys if k not in sources]
+                    if col.is_source and value is not None and (unknown or not keys):
+                        raise ValueError(f"unknown source {(unknown or [value])[0]!r}: not a "
+                                         "key of book/references.bib")
+                except ValueError as exc:
+                    problems.append(_cell_error(spec, header, line, col.name, str(exc)))
+        if len(problems) == before:
+            good_records.append(record)
+            good_lines.append(line)
+    # The rows that parse are still checked against the schema and the rules.
+    df = _parse(spec, header, good_records, good_lines, sources)
+    try:
+        pandera_schema(spec).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        problems += _pandera_errors(spec, header, good_lines, df, exc)
+    else:
+        problems += _rule_errors(spec, header, good_lines, df)
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    if not problems and checksum and str(meta["sha256"]) != _sha256(path):
+        problems.append(_checksum_error(spec, str(meta["sha256"]), _sha256(path)))
+    return problems
+
+
+def check_all(data_dir: str | Path | None = None,
+              checksum: bool = True) -> dict[str, list[DataValidationError]]:
+    """Run :func:`check_table` on every table; table name -> problems (empty when valid)."""
+    return {name: check_table(name, data_dir, checksum) for name in TABLES}
+
+
+def stamp(data_dir: str | Path | None = None, retrieved: str | None = None
+          ) -> dict[str, str]:
+    """Re-record the checksum and retrieval date of every edited table, if all tables are valid.
+
+    Args:
+        data_dir: Data folder; default the repository's ``data/``.
+        retrieved: Retrieval date to record for the edited tables (ISO); default today (UTC).
+            This is an editor's command, so reading the clock here is intended.
+
+    Returns:
+        Table file name -> new sha256, for each table whose checksum changed.
+
+    Raises:
+        DataValidationError: Some table fails validation (the first problem; nothing written).
+    """
+    problems = [p for found in check_all(data_dir, checksum=False).values() for p in found]
+    if problems:
+        raise problems[0]
+    day = retrieved or dt.datetime.now(dt.UTC).date().isoformat()
+    dt.date.fromisoformat(day)
+    folder = _data_dir(data_dir)
+    before = {name: str(_read_meta(TABLES[name], folder)["sha256"]) for name in TABLES}
+    changed = update_checksums(folder)
+    for name, spec in TABLES.items():
+        if spec.file in changed and before[name] != changed[spec.file]:
+            meta_path = _meta_path(folder, name)
+            text = meta_path.read_text(encoding="utf-8")
+            new_text, count = _RETRIEVED_LINE_RE.subn(f"retrieved: '{day}'", text, count=1)
+            if count:
+                meta_path.write_text(new_text, encoding="utf-8")
+    return changed
+
+
+def cli(command: str, data_dir: str | Path | None = None, retrieved: str | None = None) -> int:
+    """``python -m analysis data check|stamp``: print the result, return the exit code.
+
+    Returns:
+        0 when every table is valid (and, for ``stamp``, the checksums are recorded), 2 when
+        a table fails validation (each problem printed as ``data/<file>.csv:<line>:<column>``).
+    """
+    if command == "check":
+        found = check_all(data_dir)
+        bad = 0
+        for name, problems in found.items():
+            for problem in problems:
+                print(f"error: {problem}", file=sys.stderr)
+            bad += len(problems)
+            if not problems:
+                print(f"ok    data/{TABLES[name].file}")
+        if bad:
+            print(f"{bad} problem{'s' if bad > 1 else ''} found; fix the rows above, then run "
+                  "'python -m analysis data stamp'", file=sys.stderr)
+            return 2
+        print("all tables valid; checksums match")
+        return 0
+    if command == "stamp":
+        try:
+            changed = stamp(data_dir, retrieved)
+        except DataValidationError as exc:
+            for problems in check_all(data_dir, checksum=False).values():
+                for problem in problems:
+                    print(f"error: {problem}", file=sys.stderr)
+            print(f"error: not stamped, a table fails validation ({exc.file})", file=sys.stderr)
+            return 2
+        for file, digest in changed.items():
+            print(f"stamped data/{file}: sha256 {digest}")
+        if not changed:
+            print("nothing to stamp: every checksum is up to date")
+        return 0
+    raise ValueError(f"unknown data command {command!r}")
 
 
 # --- public API ----------------------------------------------------------------------------
@@ -450,13 +662,12 @@ def load_table(name: str, data_dir: str | Path | None = None,
     if not path.is_file():
         raise _file_error(spec, "file not found")
     actual = _sha256(path)
-    if str(meta["sha256"]) != actual:
-        raise _file_error(spec, f"checksum mismatch: the metadata says {meta['sha256']}, the "
-                                f"file's sha256 is {actual}; if the edit is intended, run "
-                                "'python -m analysis.data --update-checksums'")
     bib = _bib_path(folder)
+    # Content first: an edited row is reported with its line and column, not as a checksum.
     df = _load_validated(name, str(path.resolve()), actual, str(bib.resolve()),
                          _sha256(bib)).copy()
+    if str(meta["sha256"]) != actual:
+        raise _checksum_error(spec, str(meta["sha256"]), actual)
     if not include_unreliable:
         unverified = df["confidence"] == "unverified"
         if spec.unreliable == "nan":

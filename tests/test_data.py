@@ -201,7 +201,8 @@ def test_command_line_validates_and_reports(data_copy: Path):
     run = subprocess.run([sys.executable, "-m", "analysis.data", "--data-dir", str(data_copy)],
                          capture_output=True, text=True, cwd=REPO)
     assert run.returncode == 1
-    assert "data/quarterly.csv: checksum mismatch" in run.stderr
+    # the bad cell is named, not hidden behind the checksum (issue 10)
+    assert "data/quarterly.csv:3:4: column 'value': 'x' is not a number" in run.stderr
 
 
 # --- validation errors name file, line and column -----------------------------------------
