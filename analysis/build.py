@@ -44,6 +44,7 @@ from analysis.provenance import (
     footer_markdown,
     manifest,
 )
+from analysis.site import diff
 
 __all__ = ["BuildError", "BuildSummary", "build", "repo_root"]
 
@@ -51,6 +52,9 @@ EXECUTION_RECORD = "book/execution-record"
 BRIEFING = "book/briefing"
 BRIEFING_PDF = "_static/amzn-efficiency-briefing.pdf"
 RECORD_MARKER = "<!-- execution-record -->"
+#: Written by the build from this build's manifest and the previous archived one.
+WHAT_CHANGED = "book/what-changed"
+WHAT_CHANGED_MARKER = "<!-- what-changed -->"
 CITED_PAGES_PREFIX = ("book/ch", "book/briefing")
 
 
@@ -236,7 +240,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     # --- execute (or reuse) every page with code -----------------------------------------
     plan: list[tuple[Page, dict[str, Any], Path]] = []
     for page in pages:
-        if page.docname == EXECUTION_RECORD:
+        if page.docname in (EXECUTION_RECORD, WHAT_CHANGED):
             continue
         page_params = page_parameters(page, values)
         key = cache_key(page, page_params, env)
@@ -303,12 +307,14 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     chromium = _find_chromium()
     glued: dict[str, dict[str, str]] = {}
     figures: list[str] = []
+    published: dict[str, dict[str, Any]] = {"glued_markdown": {}, "tables": {},
+                                            "figure_data": {}}
     ordered_runs = []
     for page in pages:
         title = _page_title(page.source_text, page.page_id)
         cited = page.docname.startswith(CITED_PAGES_PREFIX)
         footer = footer_markdown(info, title, f"{page.docname}.html", page.page_id, cited)
-        if page.docname == EXECUTION_RECORD:
+        if page.docname in (EXECUTION_RECORD, WHAT_CHANGED):
             continue
         d = next(d for p, _, d in plan if p.docname == page.docname)
         nb = nbformat.read(d / "page.ipynb", as_version=4)
@@ -320,6 +326,9 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
         strip_figure_records(nb)
         nbformat.write(nb, stage / f"{page.docname}.ipynb")
         glued[page.docname] = glued_values(nb)
+        published["glued_markdown"][page.docname] = diff.glued_markdown(nb)
+        published["tables"][page.docname] = diff.table_cells(d / "figures")
+        published["figure_data"][page.docname] = diff.figure_hashes(d / "figures")
         for fig in sorted((d / "figures").glob("*")) if (d / "figures").is_dir() else []:
             shutil.copy2(fig, static / "figures" / fig.name)
             figures.append(fig.name)
@@ -332,6 +341,10 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
         text += "\n" + footer_markdown(info, title, f"{EXECUTION_RECORD}.html",
                                        record_page.page_id, False)
         (stage / f"{EXECUTION_RECORD}.md").write_text(text, encoding="utf-8")
+
+    manifest_text = manifest(info, [p.docname for p in pages], data_sums, glued, figures,
+                             data_rows=_data_rows(root / "data"), **published)
+    _write_what_changed(pages, stage, build_dir, archive, manifest_text, info)
 
     # --- render with Jupyter Book (execution off, warnings are errors) -----------------------
     out = build_dir / "stage-out"
@@ -355,8 +368,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     elif not chromium:
         _log(stream, "Note: chromium not found, so the briefing PDF was not made "
                      "(apt-get install chromium)")
-    (new_site / "manifest.json").write_text(
-        manifest(info, [p.docname for p in pages], data_sums, glued, figures), encoding="utf-8")
+    (new_site / "manifest.json").write_text(manifest_text, encoding="utf-8")
     (new_site / ".nojekyll").touch()
 
     # --- archive, then publish atomically ----------------------------------------------------
@@ -406,6 +418,12 @@ def _validate_data(data_dir: Path) -> None:
         load_table(name, data_dir, include_unreliable=True)
 
 
+def _data_rows(data_dir: Path) -> dict[str, dict[str, str]]:
+    from analysis.data import data_rows
+
+    return data_rows(data_dir)
+
+
 def _find_chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         path = shutil.which(name)
@@ -428,6 +446,25 @@ def _print_pdf(chromium: str, page: Path, pdf: Path, build_dir: Path) -> None:
         shutil.rmtree(profile, ignore_errors=True)
     if not pdf.exists() or pdf.stat().st_size == 0:
         raise BuildError(f"printing {page.name} to PDF with {chromium} failed")
+
+
+def _write_what_changed(pages: list[Page], stage: Path, build_dir: Path, archive: str | None,
+                        manifest_text: str, info: BuildInfo) -> None:
+    """Stage the "What changed" page: this build against the previous archived version."""
+    page = next((p for p in pages if p.docname == WHAT_CHANGED), None)
+    if page is None:
+        return
+    previous = diff.previous_manifest(build_dir / "archive", exclude=archive)
+    if previous is None:
+        body = diff.no_previous_markdown(info.version)
+    else:
+        titles = {p.docname: _page_title(p.source_text, p.page_id) for p in pages}
+        body = diff.diff_markdown(diff.diff_manifests(previous[1], json.loads(manifest_text)),
+                                  titles)
+    title = _page_title(page.source_text, page.page_id)
+    text = page.source_text.replace(WHAT_CHANGED_MARKER, body)
+    text += "\n" + footer_markdown(info, title, f"{WHAT_CHANGED}.html", page.page_id, False)
+    (stage / f"{WHAT_CHANGED}.md").write_text(text, encoding="utf-8")
 
 
 def _build_info(params: Params, root: Path, archive: str | None) -> BuildInfo:

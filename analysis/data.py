@@ -55,6 +55,7 @@ __all__ = [
     "check_table",
     "cli",
     "data_checksums",
+    "data_rows",
     "data_vintage",
     "load_annual",
     "load_automation_milestones",
@@ -926,6 +927,40 @@ def data_vintage(data_dir: str | Path | None = None) -> dict[str, Any]:
         "latest_source_date": latest_source_date(data_dir),
         "data_retrieved": retrieved,
     }
+
+
+def data_rows(data_dir: str | Path | None = None) -> dict[str, dict[str, str]]:
+    """Every row of every table, as text, keyed by the table's primary key (for the manifest).
+
+    Reads the files as they are (no validation), so a "what changed" listing can name the rows
+    that differ between two builds.
+
+    Args:
+        data_dir: Data folder; default the repository's ``data/``.
+
+    Returns:
+        ``data/<file>.csv`` -> {key text (``a | b`` for a composite key) -> the row as CSV
+        text}, in file order; a repeated key gets ``#2``, ``#3`` appended.
+    """
+    folder = _data_dir(data_dir)
+    out: dict[str, dict[str, str]] = {}
+    for spec in TABLES.values():
+        path = folder / spec.file
+        if not path.is_file():
+            continue
+        rows: dict[str, str] = {}
+        with path.open(encoding="utf-8", newline="") as fh:
+            for record in csv.DictReader(fh):
+                key = " | ".join(str(record.get(k, "")) for k in spec.key)
+                n, base = 1, key
+                while key in rows:
+                    n += 1
+                    key = f"{base} #{n}"
+                buf = io.StringIO()
+                csv.writer(buf, lineterminator="").writerow(list(record.values()))
+                rows[key] = buf.getvalue()
+        out[_display(spec.file)] = rows
+    return out
 
 
 def update_checksums(data_dir: str | Path | None = None) -> dict[str, str]:

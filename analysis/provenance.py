@@ -169,11 +169,18 @@ def manifest(
     data_checksums: Mapping[str, str],
     glued: Mapping[str, Mapping[str, str]],
     figures: Sequence[str],
+    *,
+    glued_markdown: Mapping[str, Mapping[str, str]] | None = None,
+    tables: Mapping[str, Mapping[str, Any]] | None = None,
+    figure_data: Mapping[str, Mapping[str, str]] | None = None,
+    data_rows: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """Return ``manifest.json`` text: pages, parameters, data checksums and glued values.
 
     The build date and dirty flag are left out so that two builds of the same inputs give
-    identical manifests.
+    identical manifests. For "What changed" (:mod:`analysis.site.diff`) it also records, when
+    given, each page's glued Markdown (tables such as the ledger's verdicts), the cells of its
+    exported tables, a hash of each figure's plotted data, and every data row.
     """
     doc = {
         "report": REPORT_TITLE,
@@ -188,4 +195,9 @@ def manifest(
         "glued_values": {page: dict(sorted(v.items())) for page, v in sorted(glued.items())},
         "figures": sorted(figures),
     }
+    extra = {"glued_markdown": glued_markdown, "tables": tables, "figure_data": figure_data,
+             "data_rows": data_rows}
+    for key, value in extra.items():
+        if value is not None:
+            doc[key] = {k: value[k] for k in sorted(value)}
     return json.dumps(doc, indent=2, sort_keys=False, default=str) + "\n"

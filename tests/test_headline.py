@@ -95,3 +95,25 @@ def test_scenario_comparison_has_every_scenario_and_matches_the_baseline():
                                      families, events)
     row = table[(table["scenario"] == "baseline") & (table["reading"] == "2027")].iloc[0]
     assert row["median"] == base.get("combined", "2027")["median"]
+
+
+def test_one_formatter_prints_the_further_cuts_already_announced_everywhere():
+    """Every page and the ledger print the observed further cuts through one function."""
+    import re
+    from pathlib import Path
+
+
+    events = data.load_layoff_rounds()
+    as_of = params.SCHEMA["as_of"].default
+    # 16,000 (Jan 2026) + 150 (robotics, 100-200); SPS (May) and AGI (Jul) are undisclosed
+    assert headline.observed_further_cuts(events, as_of) == 16_150
+    assert headline.observed_further_cuts_text(events, as_of) == "16,150"
+    assert headline.undisclosed_further_rounds(events, as_of) == 2
+    root = Path(__file__).resolve().parent.parent
+    for page in sorted((root / "book").glob("*.md")):
+        for line in page.read_text(encoding="utf-8").splitlines():
+            if re.search(r'glue\(\s*"[a-z0-9]+_observed|"ch2_observed_rounds":', line):
+                assert "observed_further_cuts_text" in line or line.rstrip().endswith("("), \
+                    (page.name, line)
+    claims = (root / "analysis" / "claims.py").read_text(encoding="utf-8")
+    assert "fmt_observed(summary_2027['observed'])" in claims

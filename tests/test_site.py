@@ -149,3 +149,38 @@ def test_every_download_link_resolves(built_site):
             checked += 1
     tables = list((built_site / "_static" / "figures").glob("tbl-*.csv"))
     assert checked > 50 and len(tables) >= 5
+
+
+def _page_text(site: Path, docname: str) -> str:
+    html = (site / f"{docname}.html").read_text(encoding="utf-8")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_every_page_shows_the_same_number_of_further_cuts_already_announced(built_site):
+    """One definition, one number (issue 10): the same figure wherever it is printed."""
+    from analysis import data, headline
+
+    number = headline.observed_further_cuts_text(data.load_layoff_rounds(),
+                                                 params.SCHEMA["as_of"].default)
+    pages = ("book/ch2-corporate-middle", "book/ch5-forecast", "book/briefing",
+             "book/claim-ledger")
+    for docname in pages:
+        assert number in _page_text(built_site, docname), docname
+    # no page prints a rival rounding of it
+    rivals = {"16,000 further", "16,100", "16,200"} - {number}
+    for docname in pages:
+        text = _page_text(built_site, docname)
+        assert not [r for r in rivals if r in text], docname
+
+
+def test_vintage_box_and_page_tops_say_what_is_not_yet_in_the_data(built_site):
+    for docname in toc_entries(built_site.parent.parent):
+        text = _page_text(built_site, docname)
+        assert "Not yet in the data: no 2026Q3 results" in text, docname
+        assert "no employee count after 2025Q4" in text, docname
+    for docname in ("book/ch5-forecast", "book/briefing"):
+        text = _page_text(built_site, docname)
+        top = text.split("What the data do not yet contain", 1)
+        assert len(top) == 2 and "Data to 28 Sep 2026: no 2026Q3 results" in top[1][:300]
+    ch5 = _page_text(built_site, "book/ch5-forecast")
+    assert "May 2026 Selling Partner Services" in ch5 and "01 Jan 2026" not in ch5
