@@ -58,7 +58,7 @@ def test_every_kind_of_change_is_listed_old_to_new_and_nothing_else():
                                "new": "r2,1000"}]
     assert d["data_files"] == ["meta/layoff_rounds.yaml"]
     page = diff.diff_markdown(d, {"book/a": "Page A"})
-    assert "### [Page A](a.md)" in page
+    assert "## Page A\n\nPage: {doc}`a`." in page
     assert "| number or sentence | a\\_n | 16,150 | 17,150 |" in page
     assert "a\\_fixed" not in page and "C1" not in page
     assert "| `seed` | 1 | 2 |" in page and "(added)" in page

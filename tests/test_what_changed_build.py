@@ -91,7 +91,8 @@ def page_text(site: Path) -> str:
 
 def test_what_changed_names_the_changed_numbers_and_nothing_else(probe_repo: Path):
     as_of = params.SCHEMA["as_of"].default
-    first = build(params.validate({"mc_draws": 100}), root=probe_repo, archive="v1", stream=None)
+    first = build(params.validate({"mc_draws": 100}), root=probe_repo, archive="v1",
+                  stream=None)
     assert "no previous archived version" in page_text(first.site)
 
     with (probe_repo / "data" / "layoff_rounds.csv").open("a", encoding="utf-8") as fh:

@@ -266,18 +266,18 @@ def diff_markdown(diff: Mapping[str, Any], titles: Mapping[str, str] | None = No
     for page, changes in diff["pages"].items():
         title = titles.get(page, page)
         link = page.removeprefix("book/")
-        out += ["", f"### [{escape_md(title)}]({link}.md)", "",
+        out += ["", f"## {escape_md(title)}", "", f"Page: {{doc}}`{link}`.", "",
                 md_table(["what", "item", "old", "new"],
                          [[c["kind"], escape_md(c["name"]), _cell(c["old"]), _cell(c["new"])]
                           for c in changes]).rstrip("\n")]
-    out += ["", "### Parameters that changed", ""]
+    out += ["", "## Parameters that changed", ""]
     if diff["parameters"]:
         out.append(md_table(["parameter", "old", "new"],
                             [[f"`{escape_md(k)}`", _cell(a), _cell(b)]
                              for k, a, b in diff["parameters"]]).rstrip("\n"))
     else:
         out.append("None.")
-    out += ["", "### Data rows that changed", ""]
+    out += ["", "## Data rows that changed", ""]
     if diff["data_rows"]:
         out.append(md_table(
             ["file", "row", "old", "new"],
