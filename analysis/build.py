@@ -29,6 +29,7 @@ from typing import Any, TextIO
 import nbformat
 
 from analysis import __version__
+from analysis.data_cutoff import DATA_DIR_ENV
 from analysis.execute import (
     PageRun,
     execute_page,
@@ -143,6 +144,8 @@ def _vega_bundle(cache_dir: Path) -> Path:
 def _run_page_worker(args: tuple[Any, ...]) -> tuple[PageRun, list[str]]:
     """Execute one page and export its figures (runs in a worker process)."""
     nb_json, docname, params, out_dir, cwd = args
+    # The page kernels read the data of the tree being built (a copy reads its own data/).
+    os.environ[DATA_DIR_ENV] = str(Path(cwd) / "data")
     nb = nbformat.reads(nb_json, as_version=4)
     out_dir = Path(out_dir)
     tmp_dir = out_dir.with_name(out_dir.name + ".tmp")

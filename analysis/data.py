@@ -37,6 +37,7 @@ import pandas as pd
 import pandera.pandas as pa
 import yaml
 
+from analysis import data_cutoff
 from analysis.schemas import (
     ANNUAL_METRICS,
     TABLES,
@@ -78,7 +79,7 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO_ROOT / "data"
+DATA_DIR = data_cutoff.DATA_DIR  # the package's data/, or the build's (AMZN_REPORT_DATA_DIR)
 BIB_PATH = REPO_ROOT / "book" / "references.bib"
 META_DIR_NAME = "meta"
 

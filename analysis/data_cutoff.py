@@ -16,11 +16,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "SOURCE_DATE_COLUMNS", "latest_source_date", "latest_source_row"]
+__all__ = ["DATA_DIR", "DATA_DIR_ENV", "SOURCE_DATE_COLUMNS", "latest_source_date",
+           "latest_source_row"]
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+#: Environment variable naming the data folder; the build sets it for the page kernels so that
+#: a build of a copy of the repository reads that copy's data, not the package's.
+DATA_DIR_ENV = "AMZN_REPORT_DATA_DIR"
+DATA_DIR = Path(os.environ.get(DATA_DIR_ENV) or Path(__file__).resolve().parent.parent / "data")
 
 #: Table name -> date columns that say when a source stated something.
 SOURCE_DATE_COLUMNS: dict[str, tuple[str, ...]] = {

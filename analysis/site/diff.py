@@ -228,7 +228,8 @@ def diff_manifests(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, 
     for file in sorted(set(old_rows) | set(new_rows)):
         for key, a, b in _changes(old_rows.get(file, {}), new_rows.get(file, {})):
             rows.append({"file": file, "key": key, "old": a, "new": b})
-    tables_in_rows = {f.removeprefix("data/") for f in set(old_rows) | set(new_rows)}
+    tables_in_rows = set(old_rows) | set(new_rows)
+    tables_in_rows |= {f.removeprefix("data/") for f in tables_in_rows}
     files = [f for f, _, _ in _changes(old.get("data_checksums", {}),
                                        new.get("data_checksums", {}))
              if f not in tables_in_rows]
@@ -289,7 +290,8 @@ def diff_markdown(diff: Mapping[str, Any], titles: Mapping[str, str] | None = No
         out.append("None.")
     if diff["data_files"]:
         out += ["", "Other data files that changed: "
-                + ", ".join(f"`{escape_md(f)}`" for f in diff["data_files"]) + "."]
+                + ", ".join(f"`{str(f).replace('`', chr(39))}`" for f in diff["data_files"])
+                + "."]
     return "\n".join(out) + "\n"
 
 
