@@ -64,6 +64,13 @@ def test_every_kind_of_change_is_listed_old_to_new_and_nothing_else():
     assert "| `seed` | 1 | 2 |" in page and "(added)" in page
 
 
+def test_glued_strings_are_shown_without_their_repr_quotes():
+    old = manifest(glued_values={"book/a": {"a_n": "'16,150'"}, "book/b": {}})
+    new = manifest(glued_values={"book/a": {"a_n": "'17,150'"}, "book/b": {}})
+    change = diff.diff_manifests(old, new)["pages"]["book/a"][0]
+    assert (change["old"], change["new"]) == ("16,150", "17,150")
+
+
 def test_untrusted_text_is_escaped_on_the_page():
     old = manifest()
     new = manifest(glued_values={"book/a": {"a_n": "<script>x</script> | $5", "a_fixed": "same"},

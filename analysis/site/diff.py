@@ -13,6 +13,7 @@ comparison so that it can be tested on small inline manifests.
 
 from __future__ import annotations
 
+import ast
 import csv
 import hashlib
 import io
@@ -173,11 +174,22 @@ def _cell_changes(table: str, old: Mapping[str, Mapping[str, str]] | None,
     return out
 
 
+def _unquote(value: Any) -> Any:
+    """A glued string is recorded as its Python repr ('16,150'); show the text itself."""
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value
+        return parsed if isinstance(parsed, str) else value
+    return value
+
+
 def _page_changes(old: Mapping[str, Any], new: Mapping[str, Any], page: str
                   ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    glued_old = old.get("glued_values", {}).get(page, {})
-    glued_new = new.get("glued_values", {}).get(page, {})
+    glued_old = {k: _unquote(v) for k, v in old.get("glued_values", {}).get(page, {}).items()}
+    glued_new = {k: _unquote(v) for k, v in new.get("glued_values", {}).get(page, {}).items()}
     for name, a, b in _changes(glued_old, glued_new):
         kind = "verdict" if "verdict" in name else "number or sentence"
         out.append({"kind": kind, "name": name, "old": a, "new": b})
