@@ -26,6 +26,7 @@ import functools
 import hashlib
 import io
 import math
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -71,7 +72,9 @@ __all__ = [
     "update_checksums",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The checkout whose data is read; a build of another checkout sets AMZN_REPORT_ROOT for
+#: its kernels, so that its pages read its own data, not the package's.
+REPO_ROOT = Path(os.environ.get("AMZN_REPORT_ROOT") or Path(__file__).resolve().parent.parent)
 DATA_DIR = REPO_ROOT / "data"
 BIB_PATH = REPO_ROOT / "book" / "references.bib"
 META_DIR_NAME = "meta"

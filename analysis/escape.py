@@ -36,6 +36,7 @@ __all__ = [
     "html_text",
     "is_slug",
     "json_for_html",
+    "md_inline",
     "md_text",
     "md_unescape",
 ]
@@ -91,8 +92,16 @@ def is_slug(name: Any) -> bool:
     return isinstance(name, str) and SLUG_PATTERN.fullmatch(name) is not None
 
 
+def md_inline(text: str) -> str:
+    """Escape the inline markup characters of ``text``; whitespace is kept as it is.
+
+    For a piece put between other Markdown, never at the start of a line.
+    """
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
 def md_text(text: Any) -> str:
-    """Return ``text`` as literal MyST Markdown on one line.
+    r"""Return ``text`` as literal MyST Markdown on one line.
 
     Args:
         text: Any value; ``None`` and NaN become an empty string.
@@ -102,11 +111,11 @@ def md_text(text: Any) -> str:
         characters are backslash-escaped and line breaks become spaces.
 
     >>> md_text("{eval-rst}`x` | $5")
-    '\\\\{eval-rst\\\\}\\\\`x\\\\` \\\\| \\\\$5'
+    '\\{eval-rst\\}\\`x\\` \\| \\$5'
     >>> md_text("1. first")
-    '1\\\\. first'
+    '1\\. first'
     """
-    flat = _MD_SPECIAL.sub(r"\\\1", _flat(text))
+    flat = md_inline(_flat(text))
     return _MD_LINE_START.sub(r"\1\\\2", flat)
 
 
@@ -126,28 +135,29 @@ def html_attr(text: Any) -> str:
 
 
 def json_for_html(obj: Any, **dumps_kwargs: Any) -> str:
-    """Return ``json.dumps(obj)`` with ``<``, ``>``, ``&`` and line separators as ``\\u``
-    escapes: the same JSON value, and no way to close a ``<script>`` element or open a tag.
+    r"""Return ``json.dumps(obj)`` with ``<``, ``>``, ``&`` and line separators as ``\u`` escapes.
+
+    The same JSON value, with no way to close a ``<script>`` element or open a tag.
 
     Args:
         obj: Any JSON-serialisable value.
         **dumps_kwargs: Passed to :func:`json.dumps` (``indent``, ``sort_keys``, ...).
 
     >>> json_for_html({"a": "</script>"})
-    '{"a": "\\\\u003c/script\\\\u003e"}'
+    '{"a": "\\u003c/script\\u003e"}'
     """
     text = json.dumps(obj, **dumps_kwargs)
     return re.sub("[<>&\u2028\u2029]", lambda m: _JSON_HTML[m.group(0)], text)
 
 
 def bibtex_text(text: Any) -> str:
-    """Return ``text`` as a BibTeX field value (to be put inside braces), on one line.
+    r"""Return ``text`` as a BibTeX field value (to be put inside braces), on one line.
 
     Braces, backslashes and LaTeX's special characters are escaped, so the value cannot end
     its field, open a new entry or run a command.
 
     >>> bibtex_text("50% {x} @misc")
-    '50\\\\% \\\\{x\\\\} @misc'
+    '50\\% \\{x\\} @misc'
     """
     return _BIBTEX_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group(0)], _flat(text))
 

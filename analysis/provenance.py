@@ -6,11 +6,11 @@ itself, so the same inputs give the same output (the manifest is compared byte f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.escape import bibtex_text, json_for_html, md_text
 from analysis.params import SCHEMA
 from analysis.text import fmt_value
 
@@ -55,11 +55,12 @@ class BuildInfo:
 def _changed_text(changed: Mapping[str, Any]) -> str:
     if not changed:
         return "none (all defaults)"
-    return ", ".join(f"`{k}` = {fmt_value(v, SCHEMA[k].unit)}" for k, v in sorted(changed.items()))
+    return ", ".join(f"`{k}` = {md_text(fmt_value(v, SCHEMA[k].unit))}"
+                     for k, v in sorted(changed.items()))
 
 
 def citation_text(info: BuildInfo, page_title: str, page_path: str) -> str:
-    """Return a plain-text citation of one page of this build."""
+    """Return a plain-text citation of one page of this build (escape it where it lands)."""
     year = info.build_date[:4]
     return (f"{REPORT_AUTHOR} ({year}). \u201c{page_title}\u201d. In: {REPORT_TITLE}, "
             f"version {info.version}, scenario {info.scenario}, commit {info.commit}. "
@@ -67,16 +68,18 @@ def citation_text(info: BuildInfo, page_title: str, page_path: str) -> str:
 
 
 def citation_bibtex(info: BuildInfo, page_title: str, page_path: str, key: str) -> str:
-    """Return a BibTeX ``@misc`` entry citing one page of this build."""
+    """Return a BibTeX ``@misc`` entry citing one page of this build (every value escaped)."""
+    b = bibtex_text
     year = info.build_date[:4]
     return (
-        f"@misc{{{key},\n"
-        f"  author = {{{{{REPORT_AUTHOR}}}}},\n"
-        f"  title = {{{{{page_title}}}}},\n"
-        f"  howpublished = {{{REPORT_TITLE}, page {page_path}}},\n"
-        f"  year = {{{year}}},\n"
-        f"  version = {{{info.version}}},\n"
-        f"  note = {{Scenario {info.scenario}; commit {info.commit}; built {info.build_date}}}\n"
+        f"@misc{{{b(key)},\n"
+        f"  author = {{{{{b(REPORT_AUTHOR)}}}}},\n"
+        f"  title = {{{{{b(page_title)}}}}},\n"
+        f"  howpublished = {{{b(REPORT_TITLE)}, page {b(page_path)}}},\n"
+        f"  year = {{{b(year)}}},\n"
+        f"  version = {{{b(info.version)}}},\n"
+        f"  note = {{Scenario {b(info.scenario)}; commit {b(info.commit)}; "
+        f"built {b(info.build_date)}}}\n"
         f"}}"
     )
 
@@ -85,20 +88,20 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
                     with_citation: bool) -> str:
     """Return the provenance footer appended to every page (a MyST admonition)."""
     vintage = info.vintage
-    latest = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(vintage.items())
+    latest = ", ".join(md_text(f"{k.replace('_', ' ')} {v}") for k, v in sorted(vintage.items())
                        if k != "as_of")
     lines = [
         "````{admonition} About this page",
         ":class: provenance",
         "",
-        f"- **Scenario:** {info.scenario}; parameters that differ from the defaults: "
+        f"- **Scenario:** {md_text(info.scenario)}; parameters that differ from the defaults: "
         f"{_changed_text(info.changed)}. "
         "The full set is in the [execution record](execution-record.md).",
-        f"- **Data vintage:** data cut-off (`as_of`) {vintage.get('as_of', 'unknown')}"
+        f"- **Data vintage:** data cut-off (`as_of`) {md_text(vintage.get('as_of', 'unknown'))}"
         + (f"; {latest}" if latest else "") + ".",
-        f"- **Build:** {info.build_date}, commit `{info.commit}`"
+        f"- **Build:** {md_text(info.build_date)}, commit {md_text(info.commit)}"
         + (" (with uncommitted changes)" if info.dirty else "")
-        + f", package version {info.version}.",
+        + f", package version {md_text(info.version)}.",
     ]
     lines.append("````")
     if with_citation:
@@ -108,7 +111,7 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
             "````{admonition} Cite this page",
             ":class: provenance dropdown",
             "",
-            citation_text(info, page_title, page_path),
+            md_text(citation_text(info, page_title, page_path)),
             "",
             "```{code-block} bibtex",
             citation_bibtex(info, page_title, page_path, f"amzn_efficiency_{page_id}"),
@@ -128,13 +131,14 @@ def execution_record_markdown(
     ]
     for run in runs:
         used = run.get("parameters", {})
-        changed = ", ".join(f"`{k}` = {fmt_value(v, SCHEMA[k].unit)}"
+        changed = ", ".join(f"`{k}` = {md_text(fmt_value(v, SCHEMA[k].unit))}"
                             for k, v in sorted(used.items()) if k in info.changed) or "none"
-        out.append(f"| {run['docname']} | {run['how']} | {run['started']} | "
+        out.append(f"| {md_text(run['docname'])} | {run['how']} | {md_text(run['started'])} | "
                    f"{run['seconds']:.1f} | {len(used)} | {changed} |")
     out += [
         "",
-        f"Scenario **{info.scenario}**, commit `{info.commit}`, package version {info.version}.",
+        f"Scenario **{md_text(info.scenario)}**, commit {md_text(info.commit)}, "
+        f"package version {md_text(info.version)}.",
         "",
         "| parameter | value in this build | default | unit | pages using it |",
         "|---|---|---|---|---|",
@@ -143,8 +147,9 @@ def execution_record_markdown(
         value = info.values[name]
         mark = " (changed)" if name in info.changed else ""
         users = sum(name in r.get("parameters", {}) for r in runs)
-        out.append(f"| `{name}` | {fmt_value(value, spec.unit)}{mark} | "
-                   f"{fmt_value(spec.default, spec.unit)} | {spec.unit} | {users} |")
+        out.append(f"| `{name}` | {md_text(fmt_value(value, spec.unit))}{mark} | "
+                   f"{md_text(fmt_value(spec.default, spec.unit))} | {md_text(spec.unit)} | "
+                   f"{users} |")
     return "\n".join(out) + "\n"
 
 
@@ -155,10 +160,11 @@ def manifest(
     glued: Mapping[str, Mapping[str, str]],
     figures: Sequence[str],
 ) -> str:
-    """Return ``manifest.json`` text: pages, parameters, data checksums and glued values.
+    r"""Return ``manifest.json`` text: pages, parameters, data checksums and glued values.
 
     The build date and dirty flag are left out so that two builds of the same inputs give
-    identical manifests.
+    identical manifests. ``<``, ``>`` and ``&`` are written as ``\u`` escapes, so a browser
+    that sniffs the file as HTML finds no tag in it.
     """
     doc = {
         "report": REPORT_TITLE,
@@ -173,4 +179,4 @@ def manifest(
         "glued_values": {page: dict(sorted(v.items())) for page, v in sorted(glued.items())},
         "figures": sorted(figures),
     }
-    return json.dumps(doc, indent=2, sort_keys=False, default=str) + "\n"
+    return json_for_html(doc, indent=2, sort_keys=False, default=str) + "\n"
