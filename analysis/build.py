@@ -50,6 +50,7 @@ from analysis.provenance import (
     manifest,
 )
 from analysis.site.steps import (
+    BuildError,
     StepError,
     kill_processes,
     recover_publish,
@@ -68,10 +69,6 @@ BRIEFING_PDF = "_static/amzn-efficiency-briefing.pdf"
 RECORD_MARKER = "<!-- execution-record -->"
 ARCHIVE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CITED_PAGES_PREFIX = ("book/ch", "book/briefing")
-
-
-class BuildError(RuntimeError):
-    """The build failed; the published site was left as it was."""
 
 
 @dataclass

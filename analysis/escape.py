@@ -49,8 +49,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _MD_SPECIAL = re.compile(r"([\\`*_|$<>\[\]{}~#&!])")
 # Constructs that only count at the start of a line: lists ("- ", "+ ", "1. ", "1) "),
 # colon fences and definition lists (":"), comments ("%"), targets ("(x)="), block breaks
-# ("+++"), setext/thematic rules ("=", "-").
-_MD_LINE_START = re.compile(r"^(\d{0,9})([-+:%(=.)'\"^,;/?@])")
+# ("+++"), setext/thematic rules ("=", "-"). A "." or ")" only counts after leading digits.
+_MD_LINE_START = re.compile(r"^(\d{1,9}(?=[.)])|)([-+:%(=.)])")
 _MD_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 _BIBTEX_SPECIAL = {

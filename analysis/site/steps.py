@@ -35,6 +35,7 @@ from typing import Any
 __all__ = [
     "DEFAULT_TIMEOUTS_S",
     "STEPS",
+    "BuildError",
     "BuildInterrupted",
     "StepError",
     "kill_processes",
@@ -73,7 +74,11 @@ TIMEOUTS_ENV = "AMZN_REPORT_TIMEOUTS"
 _PR_SET_PDEATHSIG = 1
 
 
-class StepError(RuntimeError):
+class BuildError(RuntimeError):
+    """The build failed; the published site was left as it was."""
+
+
+class StepError(BuildError):
     """An external step failed or timed out; ``str()`` is one line, ``detail`` the full log.
 
     Attributes:
