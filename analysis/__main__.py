@@ -61,7 +61,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     params = resolve(args.scenario, overrides)
     try:
         build(params, jobs=args.jobs, archive=args.archive, use_cache=not args.no_cache)
-    except (PageError, DataValidationError) as exc:
+    except (PageError, DataValidationError, ParameterError, ScenarioError) as exc:
         _report(exc, args.debug)
         return EXIT_BAD_INPUT
     except BuildError as exc:  # a StepError too: one line naming the step

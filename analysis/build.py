@@ -42,7 +42,7 @@ from analysis.execute import (
     strip_figure_records,
 )
 from analysis.pages import KERNEL_NAME, Page, cache_key, page_parameters, read_pages
-from analysis.params import Params
+from analysis.params import ParameterError, Params
 from analysis.provenance import (
     BuildInfo,
     execution_record_markdown,
@@ -201,15 +201,26 @@ def _export_worker(args: tuple[Any, ...]) -> str | None:
     return None
 
 
+def _started_task(args: tuple[str, Any, tuple[Any, ...]]) -> Any:
+    """Mark the moment a worker starts a task (its deadline counts from there), then run it."""
+    marker, fn, fn_args = args
+    Path(marker).touch()
+    return fn(fn_args)
+
+
+#: Seconds a submitted task may wait for its worker to start (spawn and imports, under load).
+WORKER_START_ALLOWANCE_S = 300.0
+
+
 def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Path,
              limits: dict[str, float], stream: TextIO | None
              ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Run papermill, then the chart export, for every page in ``todo``, in parallel.
 
-    At most ``jobs`` tasks are submitted at a time, so each starts at once and its deadline
-    (the step's timeout) counts from its submission. On a timeout, a dead worker or an
-    interrupt, every worker is killed (their kernels follow within a second) and the error
-    names the step and the page.
+    At most ``jobs`` tasks are submitted at a time, so each starts as soon as a worker is up;
+    its deadline (the step's timeout) counts from the moment the worker starts it. On a
+    timeout, a dead worker or an interrupt, every worker is killed (their kernels follow
+    within a second) and the error names the step and the page.
 
     Returns:
         (run records by page, papermill failure messages).
@@ -219,13 +230,28 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Pat
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
         "spawn"), initializer=worker_init, initargs=(os.getpid(),))
     queue = list(todo)
-    running: dict[Future[Any], tuple[str, Page, Path, float]] = {}
+    running: dict[Future[Any], tuple[str, Page, Path, float, Path]] = {}
     runs: dict[str, dict[str, Any]] = {}
     failures: list[str] = []
     done_pages = 0
 
     def submit(step: str, page: Page, d: Path, fn: Any, args: tuple[Any, ...]) -> None:
-        running[pool.submit(fn, args)] = (step, page, d, time.monotonic() + limits[step])
+        marker = d.with_name(f"{d.name}.{step}.started")
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.unlink(missing_ok=True)
+        running[pool.submit(_started_task, (str(marker), fn, args))] = (
+            step, page, d, time.time(), marker)
+
+    def overdue() -> tuple[str, Page] | None:
+        now = time.time()
+        for step, page, _, submitted, marker in running.values():
+            try:
+                late = now - marker.stat().st_mtime > limits[step]
+            except FileNotFoundError:  # not started yet
+                late = now - submitted > limits[step] + WORKER_START_ALLOWANCE_S
+            if late:
+                return step, page
+        return None
 
     try:
         while queue or running:
@@ -233,15 +259,15 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Pat
                 page, pp, d = queue.pop(0)
                 submit("papermill", page, d, _run_page_worker,
                        (nbformat.writes(page.notebook()), page.docname, pp, str(d), str(root)))
-            deadline = min(v[3] for v in running.values())
-            finished, _ = wait(running, timeout=max(0.0, deadline - time.monotonic()),
-                               return_when=FIRST_COMPLETED)
-            if not finished:
-                step, page, _, _ = min(running.values(), key=lambda v: v[3])
+            finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
+            late = overdue() if not finished else None
+            if late is not None:
+                step, page = late
                 raise StepError(step, f"timed out after {limits[step]:g} s on page "
                                       f"{page.docname}")
             for future in finished:
-                step, page, d, _ = running.pop(future)
+                step, page, d, _, marker = running.pop(future)
+                marker.unlink(missing_ok=True)
                 try:
                     result = future.result()
                 except Exception as exc:  # noqa: BLE001 - a worker died (BrokenProcessPool)
@@ -325,12 +351,12 @@ def build(
     build_dir = root / "_build"
     build_dir.mkdir(exist_ok=True)
     if archive is not None and not ARCHIVE_NAME.fullmatch(archive):
-        raise BuildError(f"archive version {archive!r}: use a plain name such as 2026.11 "
-                         "(letters, digits, '.', '_', '-')")
+        raise ParameterError(f"--archive {archive!r}: use a plain version name such as "
+                             "2026.11 (letters, digits, '.', '_', '-'; at most 64)")
     try:
         limits = timeouts(step_timeouts_s)
     except ValueError as exc:
-        raise BuildError(str(exc)) from None
+        raise ParameterError(str(exc)) from None
     lock_file = (build_dir / ".lock").open("w")
     try:
         fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -448,7 +474,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
         limits["sphinx"], cwd=root,
     )
     if proc.returncode != 0 or not (out / "_build" / "html" / "index.html").exists():
-        log = proc.stdout + proc.stderr
+        log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no colour codes
         first = [ln.strip() for ln in log.splitlines()
                  if "WARNING" in ln or "ERROR" in ln or "Error" in ln][:2]
         last = (log.strip().splitlines() or ["no output"])[-1]

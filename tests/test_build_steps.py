@@ -42,8 +42,10 @@ STUBS: dict[str, tuple[dict[str, str], bool]] = {
 }
 SHELL = {"hang": "sleep 600\n", "fail": "echo 'stub chromium failure' >&2\nexit 3\n"}
 PAGE_STEPS = ("papermill", "vl-convert")
-SMALL_TIMEOUT_S = {"papermill": 25.0, "vl-convert": 25.0, "vega-bundle": 5.0, "sphinx": 5.0,
-                   "pdf": 5.0}
+# Short enough for a quick test, long enough for the stub to start on a loaded machine (a
+# step's clock starts when its worker or process starts).
+SMALL_TIMEOUT_S = {"papermill": 8.0, "vl-convert": 8.0, "vega-bundle": 8.0, "sphinx": 8.0,
+                   "pdf": 8.0}
 
 
 def _write_stub(folder: Path, step: str, mode: str) -> None:
@@ -88,7 +90,8 @@ def test_failing_or_hung_step_is_named_and_the_site_is_kept(built, tmp_path, mon
     before = tree_digest(site)
     with pytest.raises(StepError) as info:
         build(params.validate({"mc_draws": 100}), root=built, stream=None,
-              use_cache=step not in PAGE_STEPS, step_timeouts_s=SMALL_TIMEOUT_S)
+              use_cache=step not in PAGE_STEPS,
+              step_timeouts_s={step: SMALL_TIMEOUT_S[step]})
     message = str(info.value)
     assert info.value.step == step
     assert "\n" not in message and message.startswith(STEPS[step][0])

@@ -57,7 +57,7 @@ def hostile_site(tmp_path_factory) -> tuple[Path, Path]:
     from analysis.data import update_checksums
 
     root = copy_repo(tmp_path_factory.mktemp("hostile"),
-                     ["book/data-sources", "book/ch2-corporate-middle"])
+                     ["book/data-sources", "book/ch2-corporate-middle", "book/methods"])
     data = root / "data"
     _set_row(data / "layoff_rounds.csv", 2, {"organisation": f"AWS {IMG} {ROLE} {SCRIPT}",
                                              "note": f"{DIRECTIVE} {FENCE} {FORMULA}"})
