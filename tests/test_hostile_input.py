@@ -39,6 +39,9 @@ VEGA_PREFIX = "(function () {\n  var spec = "
 
 
 def _flat(text: str) -> str:
+    """Whitespace joined, and Sphinx's smart quotes read back as straight ones."""
+    text = text.translate(str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'",
+                                         "\u2019": "'"}))
     return " ".join(text.split())
 
 
@@ -57,7 +60,12 @@ def hostile_site(tmp_path_factory) -> tuple[Path, Path]:
     from analysis.data import update_checksums
 
     root = copy_repo(tmp_path_factory.mktemp("hostile"),
-                     ["book/data-sources", "book/ch2-corporate-middle", "book/methods"])
+                     ["book/data-sources", "book/ch2-corporate-middle"])
+    for name in ("data-sources", "ch2-corporate-middle"):  # a two-page book: no methods page
+        page = root / "book" / f"{name}.md"
+        page.write_text(page.read_text(encoding="utf-8").replace(
+            "{doc}`methods page <methods>`", "methods page").replace("{doc}`methods`",
+                                                                     "methods"), encoding="utf-8")
     data = root / "data"
     _set_row(data / "layoff_rounds.csv", 2, {"organisation": f"AWS {IMG} {ROLE} {SCRIPT}",
                                              "note": f"{DIRECTIVE} {FENCE} {FORMULA}"})
@@ -150,7 +158,7 @@ def test_manifest_and_bibtex_are_escaped(hostile_site):
     assert doc["scenario"] == "hostile-test"
     soup = _pages(site)["book/ch2-corporate-middle.html"]
     bib = next(pre.get_text() for pre in soup.find_all("pre") if "@misc{" in pre.get_text())
-    assert bib.count("@misc") == 1
+    assert bib.count("@misc{") == 1  # the hostile one is escaped: @misc\{
     assert r"Chapter \}, @misc\{evil, 100\% \& \{x\}" in bib
     unescaped = re.sub(r"\\[{}%&]", "", bib)
     assert unescaped.count("{") == unescaped.count("}")
