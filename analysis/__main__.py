@@ -59,6 +59,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     overrides = parse_cli_assignments(args.param or [])
     params = resolve(args.scenario, overrides)
+    # multiprocessing's resource tracker (started with these options) cleans up the pool's
+    # semaphores after an interrupted build by itself; its warning about them is noise.
+    sys.warnoptions.append("ignore:resource_tracker:UserWarning")
     try:
         build(params, jobs=args.jobs, archive=args.archive, use_cache=not args.no_cache)
     except (PageError, DataValidationError, ParameterError, ScenarioError) as exc:
@@ -69,7 +72,11 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return 1
     except (BuildInterrupted, KeyboardInterrupt) as exc:
         _report(exc, args.debug, "build stopped (the published site is unchanged)")
-        return 128 + getattr(exc, "signum", 2)
+        # Workers are dead and the lock is released; skip the interpreter's teardown (joining
+        # the pool's threads, freeing pandas & co.), which takes seconds on a loaded machine.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + getattr(exc, "signum", 2))
     except Exception as exc:  # noqa: BLE001 - one line, not a traceback, unless --debug
         _report(exc, args.debug, f"build failed: {type(exc).__name__}: {exc} (run with --debug "
                                  "for the traceback; the published site is unchanged)")

@@ -24,7 +24,7 @@ from tests.test_build import tree_digest
 
 pytestmark = pytest.mark.book
 
-HANG = "import time\ntime.sleep(600)\n"
+HANG = "import pathlib, time\npathlib.Path({hung!r}).touch()\ntime.sleep(600)\n"
 FAIL = "raise RuntimeError('stub failure')\n"
 
 # step -> (files of the stub, relative to its folder, as text with {body}; put on PATH?)
@@ -40,7 +40,8 @@ STUBS: dict[str, tuple[dict[str, str], bool]] = {
                False),
     "pdf": ({"chromium": "#!/bin/sh\n{body}"}, True),
 }
-SHELL = {"hang": "sleep 600\n", "fail": "echo 'stub chromium failure' >&2\nexit 3\n"}
+SHELL = {"hang": "touch {hung}\nsleep 600\n",
+         "fail": "echo 'stub chromium failure' >&2\nexit 3\n"}
 PAGE_STEPS = ("papermill", "vl-convert")
 # Short enough for a quick test, long enough for the stub to start on a loaded machine (a
 # step's clock starts when its worker or process starts).
@@ -48,18 +49,22 @@ SMALL_TIMEOUT_S = {"papermill": 8.0, "vl-convert": 8.0, "vega-bundle": 8.0, "sph
                    "pdf": 8.0}
 
 
-def _write_stub(folder: Path, step: str, mode: str) -> None:
+def _write_stub(folder: Path, step: str, mode: str) -> Path:
+    """Write the stub; return the file a hung stub touches (so the test knows it ran)."""
     files, on_path = STUBS[step]
+    hung = folder / "hung"
     for rel, template in files.items():
         path = folder / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if on_path:
-            body = SHELL[mode]
+            body = SHELL[mode].format(hung=hung)
         else:
-            body = textwrap.indent(HANG if mode == "hang" else FAIL, "    ")
+            body = textwrap.indent((HANG if mode == "hang" else FAIL).format(hung=str(hung)),
+                                   "    ")
         path.write_text(template.format(body=body), encoding="utf-8")
         if on_path:
             path.chmod(0o755)
+    return hung
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +83,13 @@ def test_failing_or_hung_step_is_named_and_the_site_is_kept(built, tmp_path, mon
     if step == "pdf" and shutil.which("chromium") is None:
         pytest.skip("no chromium: the PDF step does not run")
     stub = tmp_path / "stub"
-    _write_stub(stub, step, mode)
+    hung = _write_stub(stub, step, mode)
     if STUBS[step][1]:
         monkeypatch.setenv("PATH", f"{stub}{os.pathsep}{os.environ['PATH']}")
     else:
+        # Subprocesses read PYTHONPATH; spawned page workers get this process's sys.path.
         monkeypatch.setenv("PYTHONPATH", f"{stub}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+        monkeypatch.syspath_prepend(str(stub))
     if step == "vega-bundle":
         for cached in (built / "_build" / "cache").glob("vega-bundle-*"):
             cached.unlink()
@@ -98,8 +105,9 @@ def test_failing_or_hung_step_is_named_and_the_site_is_kept(built, tmp_path, mon
     assert STEPS[step][1] in message and "the published site is unchanged" in message
     if mode == "hang":
         assert f"timed out after {SMALL_TIMEOUT_S[step]:g} s" in message
+        assert hung.exists()  # it was the stub that hung, not a slow real step
     else:
-        assert "failed" in message
+        assert "failed" in message and "stub" in message
     assert tree_digest(site) == before
 
 
