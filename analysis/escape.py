@@ -171,22 +171,22 @@ def csv_cell(value: Any) -> Any:
     """Return a CSV cell that a spreadsheet shows as text, never runs as a formula.
 
     A text starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (and not a
-    plain number such as ``-3.5``) gets a leading apostrophe; so does one that already starts
-    with an apostrophe, which keeps :func:`csv_unescape` exact. Other values are returned as
-    they are.
+    plain number such as ``-3.5``) gets a leading apostrophe. Other values, including notes
+    that open with a quotation mark (``'several hundred'``), are returned as they are.
 
     >>> csv_cell("=HYPERLINK(1)"), csv_cell("-3.5"), csv_cell(-2)
     ("'=HYPERLINK(1)", '-3.5', -2)
     """
     if not isinstance(value, str) or not value:
         return value
-    if value.startswith("'") or (value.startswith(_CSV_TRIGGERS) and not _NUMBER.match(value)):
+    if value.startswith(_CSV_TRIGGERS) and not _NUMBER.match(value):
         return "'" + value
     return value
 
 
 def csv_unescape(value: Any) -> Any:
-    """Invert :func:`csv_cell`."""
-    if isinstance(value, str) and value.startswith("'"):
+    """Invert :func:`csv_cell` (exact unless the original began with ``'=``, ``'+``, ...)."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in _CSV_TRIGGERS \
+            and value[1:2] and not _NUMBER.match(value[1:]):
         return value[1:]
     return value
