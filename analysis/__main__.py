@@ -55,16 +55,31 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from analysis.build import BuildError, build
     from analysis.data import DataValidationError
     from analysis.pages import PageError
+    from analysis.site.steps import BuildInterrupted
 
     overrides = parse_cli_assignments(args.param or [])
     params = resolve(args.scenario, overrides)
+    # multiprocessing's resource tracker (started with these options) cleans up the pool's
+    # semaphores after an interrupted build by itself; its warning about them is noise.
+    sys.warnoptions.append("ignore:resource_tracker:UserWarning")
     try:
         build(params, jobs=args.jobs, archive=args.archive, use_cache=not args.no_cache)
-    except (PageError, DataValidationError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (PageError, DataValidationError, ParameterError, ScenarioError) as exc:
+        _report(exc, args.debug)
         return EXIT_BAD_INPUT
-    except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except BuildError as exc:  # a StepError too: one line naming the step
+        _report(exc, args.debug)
+        return 1
+    except (BuildInterrupted, KeyboardInterrupt) as exc:
+        _report(exc, args.debug, "build stopped (the published site is unchanged)")
+        # Workers are dead and the lock is released; skip the interpreter's teardown (joining
+        # the pool's threads, freeing pandas & co.), which takes seconds on a loaded machine.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(128 + getattr(exc, "signum", 2))
+    except Exception as exc:  # noqa: BLE001 - one line, not a traceback, unless --debug
+        _report(exc, args.debug, f"build failed: {type(exc).__name__}: {exc} (run with --debug "
+                                 "for the traceback; the published site is unchanged)")
         return 1
     return 0
 
@@ -79,6 +94,18 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     from analysis.site.diff import cli
 
     return cli(args.old, args.new)
+
+
+def _report(exc: BaseException, debug: bool, message: str | None = None) -> None:
+    """Print one error line; with ``--debug`` also the traceback and the step's full log."""
+    if debug:
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+        if getattr(exc, "detail", ""):
+            print(exc.detail, file=sys.stderr)
+    text = " ".join((message or str(exc)).split())
+    print(f"error: {text}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("--archive", metavar="VERSION", default=None,
                          help="also keep the site under _build/archive/VERSION")
     p_build.add_argument("--no-cache", action="store_true", help="execute every page")
+    p_build.add_argument("--debug", action="store_true",
+                         help="on failure, show the traceback and the failing step's full log")
     p_build.set_defaults(func=_cmd_build)
     p_data = sub.add_parser("data", help="validate the data tables or stamp their checksums")
     p_data.add_argument("action", choices=("check", "stamp"),

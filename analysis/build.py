@@ -11,17 +11,21 @@ This is the one module that writes files and runs subprocesses.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import fcntl
 import hashlib
+import importlib.metadata
+import io
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -29,7 +33,8 @@ from typing import Any, TextIO
 import nbformat
 
 from analysis import __version__
-from analysis.data_cutoff import DATA_DIR_ENV
+from analysis.data_cutoff import ROOT_ENV
+from analysis.escape import csv_cell
 from analysis.execute import (
     PageRun,
     execute_page,
@@ -38,7 +43,7 @@ from analysis.execute import (
     strip_figure_records,
 )
 from analysis.pages import KERNEL_NAME, Page, cache_key, page_parameters, read_pages
-from analysis.params import Params
+from analysis.params import ParameterError, Params
 from analysis.provenance import (
     BuildInfo,
     execution_record_markdown,
@@ -46,6 +51,17 @@ from analysis.provenance import (
     manifest,
 )
 from analysis.site import diff
+from analysis.site.steps import (
+    BuildError,
+    StepError,
+    kill_processes,
+    recover_publish,
+    run_command,
+    swap_in,
+    terminate_on_sigterm,
+    timeouts,
+    worker_init,
+)
 
 __all__ = ["BuildError", "BuildSummary", "build", "repo_root"]
 
@@ -56,11 +72,8 @@ RECORD_MARKER = "<!-- execution-record -->"
 #: Written by the build from this build's manifest and the previous archived one.
 WHAT_CHANGED = "book/what-changed"
 WHAT_CHANGED_MARKER = "<!-- what-changed -->"
+ARCHIVE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CITED_PAGES_PREFIX = ("book/ch", "book/briefing")
-
-
-class BuildError(RuntimeError):
-    """The build failed; the published site was left as it was."""
 
 
 @dataclass
@@ -126,26 +139,34 @@ def _ensure_kernel() -> None:
     install(kernel_name=KERNEL_NAME, display_name="Python 3 (amzn-report)", prefix=sys.prefix)
 
 
-def _vega_bundle(cache_dir: Path) -> Path:
-    import vl_convert
+_BUNDLE_CMD = "import sys, vl_convert; sys.stdout.write(vl_convert.javascript_bundle())"
 
-    path = cache_dir / f"vega-bundle-{vl_convert.__version__}-iife.js"
+
+def _vega_bundle(cache_dir: Path, timeout_s: float) -> Path:
+    version = importlib.metadata.version("vl-convert-python")
+    path = cache_dir / f"vega-bundle-{version}-iife.js"
     if not path.exists():
         cache_dir.mkdir(parents=True, exist_ok=True)
+        # In a child process, so that a hang can be timed out and killed.
+        proc = run_command("vega-bundle", [sys.executable, "-c", _BUNDLE_CMD], timeout_s,
+                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+        if proc.returncode != 0 or "vegaEmbed" not in proc.stdout:
+            last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+            raise StepError("vega-bundle", f"failed (exit code {proc.returncode}): {last}",
+                            proc.stderr)
         tmp = path.with_suffix(".tmp")
         # Wrapped in a function: the bundle's top-level consts would otherwise collide with
         # Sphinx's globals (such as `_`); it publishes window.vegaEmbed itself.
-        tmp.write_text("(function () {\n" + vl_convert.javascript_bundle() + "\n})();\n",
-                       encoding="utf-8")
+        tmp.write_text("(function () {\n" + proc.stdout + "\n})();\n", encoding="utf-8")
         tmp.replace(path)
     return path
 
 
-def _run_page_worker(args: tuple[Any, ...]) -> tuple[PageRun, list[str]]:
-    """Execute one page and export its figures (runs in a worker process)."""
+def _run_page_worker(args: tuple[Any, ...]) -> PageRun:
+    """Execute one page into ``<out_dir>.tmp`` (runs in a worker process)."""
     nb_json, docname, params, out_dir, cwd = args
-    # The page kernels read the data of the tree being built (a copy reads its own data/).
-    os.environ[DATA_DIR_ENV] = str(Path(cwd) / "data")
+    # The page kernels read the tree being built (a copy reads its own data/ and book/).
+    os.environ[ROOT_ENV] = cwd
     nb = nbformat.reads(nb_json, as_version=4)
     out_dir = Path(out_dir)
     tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
@@ -162,16 +183,129 @@ def _run_page_worker(args: tuple[Any, ...]) -> tuple[PageRun, list[str]]:
         os.dup2(saved_fd, 2)
         os.close(saved_fd)
         os.close(log_fd)
-    if run.error:
-        return run, []
-    executed = nbformat.read(tmp_dir / "page.ipynb", as_version=4)
-    figures = export_figures(executed, tmp_dir / "figures")
+    return run
+
+
+def _export_worker(args: tuple[Any, ...]) -> str | None:
+    """Export the figures of an executed page and complete its cache entry (in a worker).
+
+    Returns:
+        ``None``, or the error message (the parent names the step).
+    """
+    out_dir, started, seconds = Path(args[0]), args[1], args[2]
+    tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
+    try:
+        executed = nbformat.read(tmp_dir / "page.ipynb", as_version=4)
+        figures = export_figures(executed, tmp_dir / "figures")
+    except Exception as exc:  # noqa: BLE001 - reported by step and page in the parent
+        return f"{type(exc).__name__}: {exc}"
     (tmp_dir / "record.json").write_text(
-        json.dumps({"started": run.started, "seconds": run.seconds, "figures": figures}),
+        json.dumps({"started": started, "seconds": seconds, "figures": figures}),
         encoding="utf-8")
     shutil.rmtree(out_dir, ignore_errors=True)
     tmp_dir.replace(out_dir)  # a cache entry appears whole or not at all
-    return run, figures
+    return None
+
+
+def _started_task(args: tuple[str, Any, tuple[Any, ...]]) -> Any:
+    """Mark the moment a worker starts a task (its deadline counts from there), then run it."""
+    marker, fn, fn_args = args
+    Path(marker).touch()
+    return fn(fn_args)
+
+
+#: Seconds a submitted task may wait for its worker to start (spawn and imports, under load).
+WORKER_START_ALLOWANCE_S = 300.0
+
+
+def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Path,
+             limits: dict[str, float], stream: TextIO | None
+             ) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Run papermill, then the chart export, for every page in ``todo``, in parallel.
+
+    At most ``jobs`` tasks are submitted at a time, so each starts as soon as a worker is up;
+    its deadline (the step's timeout) counts from the moment the worker starts it. On a
+    timeout, a dead worker or an interrupt, every worker is killed (their kernels follow
+    within a second) and the error names the step and the page.
+
+    Returns:
+        (run records by page, papermill failure messages).
+    """
+    workers = min(jobs, len(todo))
+    # spawn, not fork: a forked copy of a threaded parent (pytest, Jupyter) can deadlock.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
+        "spawn"), initializer=worker_init, initargs=(os.getpid(),))
+    queue = list(todo)
+    running: dict[Future[Any], tuple[str, Page, Path, float, Path]] = {}
+    runs: dict[str, dict[str, Any]] = {}
+    failures: list[str] = []
+    done_pages = 0
+
+    def submit(step: str, page: Page, d: Path, fn: Any, args: tuple[Any, ...]) -> None:
+        marker = d.with_name(f"{d.name}.{step}.started")
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.unlink(missing_ok=True)
+        running[pool.submit(_started_task, (str(marker), fn, args))] = (
+            step, page, d, time.time(), marker)
+
+    def overdue() -> tuple[str, Page] | None:
+        now = time.time()
+        for step, page, _, submitted, marker in running.values():
+            try:
+                late = now - marker.stat().st_mtime > limits[step]
+            except FileNotFoundError:  # not started yet
+                late = now - submitted > limits[step] + WORKER_START_ALLOWANCE_S
+            if late:
+                return step, page
+        return None
+
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                page, pp, d = queue.pop(0)
+                submit("papermill", page, d, _run_page_worker,
+                       (nbformat.writes(page.notebook()), page.docname, pp, str(d), str(root)))
+            finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
+            late = overdue() if not finished else None
+            if late is not None:
+                step, page = late
+                raise StepError(step, f"timed out after {limits[step]:g} s on page "
+                                      f"{page.docname}")
+            for future in finished:
+                step, page, d, _, marker = running.pop(future)
+                marker.unlink(missing_ok=True)
+                try:
+                    result = future.result()
+                except Exception as exc:  # noqa: BLE001 - a worker died (BrokenProcessPool)
+                    raise StepError(step, f"failed on page {page.docname}: the worker "
+                                          f"process died ({type(exc).__name__}: {exc})"
+                                    ) from exc
+                if step == "vl-convert":
+                    if result is not None:
+                        raise StepError(step, f"failed on page {page.docname}: {result}")
+                    done_pages += 1
+                    rec = runs[page.docname]
+                    _log(stream, f"  [{done_pages}/{len(todo)}] {page.docname}: executed in "
+                                 f"{rec['seconds']:.1f} s")
+                    continue
+                run: PageRun = result
+                runs[run.docname] = {"docname": run.docname, "how": "executed",
+                                     "seconds": run.seconds, "started": run.started}
+                if run.error:
+                    done_pages += 1
+                    failures.append(" ".join(run.error.split()))
+                    _log(stream, f"  [{done_pages}/{len(todo)}] {run.docname}: FAILED in "
+                                 f"{run.seconds:.1f} s")
+                else:
+                    submit("vl-convert", page, d, _export_worker,
+                           (str(d), run.started, run.seconds))
+    except BaseException:
+        # Private but stable since 3.9: the pool's worker processes by pid.
+        kill_processes(list(getattr(pool, "_processes", None) or {}))
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return runs, failures
 
 
 def _page_title(text: str, fallback: str) -> str:
@@ -194,6 +328,7 @@ def build(
     root: Path | None = None,
     use_cache: bool = True,
     stream: TextIO | None = sys.stdout,
+    step_timeouts_s: dict[str, float] | None = None,
 ) -> BuildSummary:
     """Build the whole site with ``params`` and publish it to ``<root>/_build/html``.
 
@@ -204,35 +339,48 @@ def build(
         root: Repository root (default: this checkout).
         use_cache: Reuse executed pages whose cache key is unchanged.
         stream: Where progress and the summary are printed (``None`` = silent).
+        step_timeouts_s: Timeouts of the external steps, by step id (see
+            :data:`analysis.site.steps.DEFAULT_TIMEOUTS_S`); over ``AMZN_REPORT_TIMEOUTS``.
 
     Returns:
         A :class:`BuildSummary`.
 
     Raises:
-        BuildError: A page failed, the book did not build cleanly, or the archive version
-            exists with different content. The published site is untouched.
+        BuildError: The archive version exists with different content, or another build runs.
+        StepError: An external step (papermill, chart export, Vega bundle, Sphinx, PDF)
+            failed or timed out; the message is one line naming it.
+        BuildInterrupted: SIGINT or SIGTERM; workers and kernels were stopped.
+        In every case the published site is untouched.
     """
     t_start = time.perf_counter()
     root = (root or repo_root()).resolve()
     build_dir = root / "_build"
     build_dir.mkdir(exist_ok=True)
-    if archive is not None and (not archive or "/" in archive or archive.startswith(".")):
-        raise BuildError(f"archive version {archive!r}: use a plain name such as 2026.11")
+    if archive is not None and not ARCHIVE_NAME.fullmatch(archive):
+        raise ParameterError(f"--archive {archive!r}: use a plain version name such as "
+                             "2026.11 (letters, digits, '.', '_', '-'; at most 64)")
+    try:
+        limits = timeouts(step_timeouts_s)
+    except ValueError as exc:
+        raise ParameterError(str(exc)) from None
     lock_file = (build_dir / ".lock").open("w")
     try:
         fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         raise BuildError("another build is running in this checkout (_build/.lock)") from None
     try:
-        return _build_locked(params, jobs or os.cpu_count() or 1, archive, root, build_dir,
-                             use_cache, stream, t_start)
+        recover_publish(build_dir / "html")
+        with terminate_on_sigterm():
+            return _build_locked(params, jobs or os.cpu_count() or 1, archive, root, build_dir,
+                                 use_cache, stream, t_start, limits)
     finally:
         fcntl.flock(lock_file, fcntl.LOCK_UN)
         lock_file.close()
 
 
 def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, build_dir: Path,
-                  use_cache: bool, stream: TextIO | None, t_start: float) -> BuildSummary:
+                  use_cache: bool, stream: TextIO | None, t_start: float,
+                  limits: dict[str, float]) -> BuildSummary:
     _ensure_kernel()
     pages = read_pages(root)
     _validate_data(root / "data")
@@ -252,29 +400,9 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             if not (use_cache and (d / "page.ipynb").exists() and (d / "record.json").exists())]
     _log(stream, f"Building {len(plan)} pages: {len(plan) - len(todo)} cached, "
                  f"{len(todo)} to execute with {min(jobs, max(len(todo), 1))} worker(s)")
-    runs: dict[str, dict[str, Any]] = {}
-    failures: list[str] = []
-    if todo:
-        # spawn, not fork: a forked copy of a threaded parent (pytest, Jupyter) can deadlock.
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-            futures = {
-                pool.submit(_run_page_worker, (nbformat.writes(p.notebook()), p.docname, pp,
-                                               str(d), str(root))): p
-                for p, pp, d in todo
-            }
-            for done, future in enumerate(as_completed(futures), start=1):
-                run, _ = future.result()
-                status = "FAILED" if run.error else "executed"
-                _log(stream, f"  [{done}/{len(todo)}] {run.docname}: {status} in "
-                             f"{run.seconds:.1f} s")
-                if run.error:
-                    failures.append(run.error)
-                runs[run.docname] = {"docname": run.docname, "how": "executed",
-                                     "seconds": run.seconds, "started": run.started}
+    runs, failures = _execute(todo, jobs, root, limits, stream) if todo else ({}, [])
     if failures:
-        raise BuildError("page execution failed; the published site is unchanged:\n  "
-                         + "\n  ".join(sorted(failures)))
+        raise StepError("papermill", "failed: " + "; ".join(sorted(failures)))
     for page, page_params, d in plan:
         if page.docname in runs:
             runs[page.docname]["parameters"] = page_params
@@ -302,10 +430,10 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     if (root / "book" / "_static").is_dir():
         shutil.copytree(root / "book" / "_static", static, dirs_exist_ok=True)
     (static / "figures").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(_vega_bundle(cache_dir), static / "vega-bundle.js")
+    shutil.copy2(_vega_bundle(cache_dir, limits["vega-bundle"]), static / "vega-bundle.js")
     (static / "data").mkdir(exist_ok=True)
     for csv_path in sorted((root / "data").glob("*.csv")):
-        shutil.copy2(csv_path, static / "data" / csv_path.name)
+        _copy_csv_for_download(csv_path, static / "data" / csv_path.name)
 
     chromium = _find_chromium()
     glued: dict[str, dict[str, str]] = {}
@@ -354,20 +482,24 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     shutil.rmtree(out, ignore_errors=True)
     _log(stream, "Rendering the site with jupyter-book (execution off, warnings as errors)")
     t_jb = time.perf_counter()
-    proc = subprocess.run(
+    proc = run_command(
+        "sphinx",
         [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; main()",
          "build", str(stage), "--path-output", str(out), "-W", "--keep-going", "-q"],
-        cwd=root, capture_output=True, text=True,
+        limits["sphinx"], cwd=root,
     )
     if proc.returncode != 0 or not (out / "_build" / "html" / "index.html").exists():
-        detail = "\n".join(ln for ln in (proc.stdout + proc.stderr).splitlines()
-                           if "WARNING" in ln or "ERROR" in ln or "Error" in ln)[-4000:]
-        raise BuildError("jupyter-book build failed; the published site is unchanged:\n"
-                         + (detail or (proc.stdout + proc.stderr)[-4000:]))
+        log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no colour codes
+        first = [ln.strip() for ln in log.splitlines()
+                 if "WARNING" in ln or "ERROR" in ln or "Error" in ln][:2]
+        last = (log.strip().splitlines() or ["no output"])[-1]
+        raise StepError("sphinx", f"failed: jupyter-book build failed with exit code "
+                                  f"{proc.returncode}: {' | '.join(first) or last}"[:700], log)
     jb_seconds = time.perf_counter() - t_jb
     new_site = out / "_build" / "html"
     if chromium and (new_site / f"{BRIEFING}.html").exists():
-        _print_pdf(chromium, new_site / f"{BRIEFING}.html", new_site / BRIEFING_PDF, build_dir)
+        _print_pdf(chromium, new_site / f"{BRIEFING}.html", new_site / BRIEFING_PDF, build_dir,
+                   limits["pdf"])
     elif not chromium:
         _log(stream, "Note: chromium not found, so the briefing PDF was not made "
                      "(apt-get install chromium)")
@@ -388,12 +520,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             shutil.copytree(new_site, archived.with_name(archive + ".tmp"))
             archived.with_name(archive + ".tmp").replace(archived)
     site = build_dir / "html"
-    previous = build_dir / "html.previous"
-    shutil.rmtree(previous, ignore_errors=True)
-    if site.exists():
-        site.replace(previous)
-    new_site.replace(site)
-    shutil.rmtree(previous, ignore_errors=True)
+    swap_in(new_site, site)
     shutil.rmtree(out, ignore_errors=True)
 
     summary = BuildSummary(site=site, runs=ordered_runs,
@@ -435,7 +562,23 @@ def _find_chromium() -> str | None:
     return None
 
 
-def _print_pdf(chromium: str, page: Path, pdf: Path, build_dir: Path) -> None:
+def _copy_csv_for_download(src: Path, dst: Path) -> None:
+    """Copy a data table for download, cells that would run as formulas made inert.
+
+    See :func:`analysis.escape.csv_cell`; a table without such cells is copied byte for byte.
+    """
+    text = src.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    safe = [[csv_cell(cell) for cell in row] for row in rows]
+    if safe == rows:
+        shutil.copy2(src, dst)
+        return
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(safe)
+    dst.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def _print_pdf(chromium: str, page: Path, pdf: Path, build_dir: Path, timeout_s: float) -> None:
     """Print ``page`` to ``pdf`` with headless Chromium, offline, charts drawn."""
     profile = build_dir / "chromium-profile"
     shutil.rmtree(profile, ignore_errors=True)
@@ -444,11 +587,13 @@ def _print_pdf(chromium: str, page: Path, pdf: Path, build_dir: Path) -> None:
            "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=10000",
            "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()]
     try:
-        subprocess.run(cmd, capture_output=True, timeout=120, check=False)
+        proc = run_command("pdf", cmd, timeout_s)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     if not pdf.exists() or pdf.stat().st_size == 0:
-        raise BuildError(f"printing {page.name} to PDF with {chromium} failed")
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise StepError("pdf", f"failed: {chromium} exited with code {proc.returncode} and "
+                               f"wrote no PDF ({last[:200]})", proc.stdout + proc.stderr)
 
 
 def _write_what_changed(pages: list[Page], stage: Path, build_dir: Path, archive: str | None,

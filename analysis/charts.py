@@ -13,14 +13,16 @@ which gives the chart its stable name, its text description (alt text) and its p
 from __future__ import annotations
 
 import hashlib
-import html
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
 import pandas as pd
 from pandas.io.formats.style import Styler
+
+from analysis.escape import csv_cell, html_attr, html_text, json_for_html
 
 __all__ = [
     "FIGURE_MIMETYPE",
@@ -80,7 +82,8 @@ def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     # A deterministic id keeps rebuilds byte-identical.
     div_id = "vg-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
-    safe_json = spec_json.replace("</", "<\\/").replace("<!--", "<\\!--")
+    # Data values (notes, organisation names) must not close the script element.
+    safe_json = json_for_html(spec, sort_keys=True, separators=(",", ":"))
     downloads = ""
     if meta.get("page") and meta.get("name"):
         stem = figure_file_stem(meta["page"], meta["name"])
@@ -91,14 +94,14 @@ def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
         downloads = f'<p class="figure-downloads">Download this figure: {links}</p>'
     body = (
         f'<div class="vega-chart" id="{div_id}" role="img" '
-        f'aria-label="{html.escape(alt_text, quote=True)}"></div>\n'
+        f'aria-label="{html_attr(alt_text)}"></div>\n'
         '<script type="text/javascript">(function () {\n'
         f'  var spec = {safe_json};\n'
         '  function draw() { vegaEmbed("#' + div_id + '", spec, {"actions": false, '
         '"renderer": "svg"}).catch(function (e) { console.error(e); }); }\n'
         '  if (window.vegaEmbed) { draw(); } else { window.addEventListener("load", draw); }\n'
         '})();</script>\n'
-        f'<noscript>{html.escape(alt_text)}</noscript>{downloads}'
+        f'<noscript>{html_text(alt_text)}</noscript>{downloads}'
     )
     bundle: dict[str, Any] = {"text/html": body, "text/plain": alt_text}
     if meta.get("page") and meta.get("name"):
@@ -127,11 +130,12 @@ class Table:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         if isinstance(self.content, Styler):
             # A fixed uuid keeps the HTML identical from build to build.
-            html_table = self.content.set_uuid(f"{self.page}-{self.name}").to_html()
+            html_table = _escaped(self.content).set_uuid(f"{self.page}-{self.name}").to_html()
             frame = self.content.data
         else:
             frame = self.content
-            html_table = frame.to_html(index=False, border=0, classes="dataframe table")
+            html_table = frame.to_html(index=False, border=0, classes="dataframe table",
+                                       escape=True)
         stem = f"tbl-{self.page}-{self.name}"
         link = (f'<p class="figure-downloads">Download this table: <a href="../{FIGURE_DIR}/'
                 f'{stem}.csv" download>CSV</a></p>')
@@ -142,8 +146,41 @@ class Table:
             "text/html": html_table + link,
             "text/plain": f"Table {stem}",
             TABLE_MIMETYPE: {"page": self.page, "name": self.name,
-                             "csv": frame.to_csv(index=False, lineterminator="\n")},
+                             "csv": _safe_frame(frame).to_csv(index=False, lineterminator="\n")},
         }
+
+
+def _safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with every text cell and header made safe for a spreadsheet."""
+    out = frame.map(csv_cell)
+    out.columns = [csv_cell(str(c)) for c in frame.columns]
+    return out
+
+
+def _escaped(styler: Styler) -> Styler:
+    """Make every cell and header of ``styler`` render as text, after its own formatting.
+
+    A Styler's formatters are bound when the page calls ``.format``; pandas escapes only
+    when asked there, so the HTML escape is composed onto every display function here (the
+    cell texts may be data notes or organisation names). The site test checks the result.
+    """
+    for attr in ("_display_funcs", "_display_funcs_index", "_display_funcs_index_names",
+                 "_display_funcs_columns", "_display_funcs_column_names"):
+        funcs = getattr(styler, attr, None)
+        if funcs is None or isinstance(funcs, _EscapedFuncs):
+            continue
+        default = funcs.default_factory
+        setattr(styler, attr, _EscapedFuncs(lambda d=default: _escape_after(d()),
+                                            {k: _escape_after(f) for k, f in funcs.items()}))
+    return styler
+
+
+class _EscapedFuncs(defaultdict):
+    """A Styler's display functions, each followed by the HTML escape."""
+
+
+def _escape_after(func: Any) -> Any:
+    return lambda value: html_text(func(value))
 
 
 @dataclass(frozen=True)

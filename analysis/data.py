@@ -78,8 +78,10 @@ __all__ = [
     "update_checksums",
 ]
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = data_cutoff.DATA_DIR  # the package's data/, or the build's (AMZN_REPORT_DATA_DIR)
+#: The checkout whose data is read (a build of another checkout sets AMZN_REPORT_ROOT for its
+#: kernels, so that its pages read its own data and bibliography, not the package's).
+REPO_ROOT = data_cutoff.REPO_ROOT
+DATA_DIR = data_cutoff.DATA_DIR
 BIB_PATH = REPO_ROOT / "book" / "references.bib"
 META_DIR_NAME = "meta"
 

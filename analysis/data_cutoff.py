@@ -19,13 +19,15 @@ import datetime as dt
 import os
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "DATA_DIR_ENV", "SOURCE_DATE_COLUMNS", "latest_source_date",
+__all__ = ["DATA_DIR", "REPO_ROOT", "ROOT_ENV", "SOURCE_DATE_COLUMNS", "latest_source_date",
            "latest_source_row"]
 
-#: Environment variable naming the data folder; the build sets it for the page kernels so that
-#: a build of a copy of the repository reads that copy's data, not the package's.
-DATA_DIR_ENV = "AMZN_REPORT_DATA_DIR"
-DATA_DIR = Path(os.environ.get(DATA_DIR_ENV) or Path(__file__).resolve().parent.parent / "data")
+#: Environment variable naming the checkout being built; the build sets it for the page
+#: kernels so that a build of a copy of the repository reads that copy's data, bibliography
+#: and scenarios, not the package's.
+ROOT_ENV = "AMZN_REPORT_ROOT"
+REPO_ROOT = Path(os.environ.get(ROOT_ENV) or Path(__file__).resolve().parent.parent)
+DATA_DIR = REPO_ROOT / "data"
 
 #: Table name -> date columns that say when a source stated something.
 SOURCE_DATE_COLUMNS: dict[str, tuple[str, ...]] = {

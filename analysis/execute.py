@@ -18,6 +18,7 @@ from typing import Any
 import nbformat
 
 from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
+from analysis.escape import csv_cell
 
 __all__ = ["ExecutionFailure", "PageRun", "check_outputs", "execute_page", "export_figures",
            "glued_values", "hide_injected_parameters", "strip_figure_records"]
@@ -190,10 +191,10 @@ def _spec_csv(spec: dict[str, Any]) -> str:
     buf = io.StringIO()
     with_dataset = len(tables) > 1
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow((["dataset"] if with_dataset else []) + columns)
+    writer.writerow((["dataset"] if with_dataset else []) + [csv_cell(c) for c in columns])
     for index, (_, rows) in enumerate(tables):
         for row in rows:
-            cells = ["" if row.get(c) is None else row.get(c) for c in columns]
+            cells = ["" if row.get(c) is None else csv_cell(row.get(c)) for c in columns]
             writer.writerow(([f"layer-{index + 1}"] if with_dataset else []) + cells)
     return buf.getvalue()
 

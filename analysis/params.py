@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from analysis.data_cutoff import latest_source_date
+from analysis.data_cutoff import DATA_DIR, latest_source_date
 
 __all__ = [
     "SCHEMA",
@@ -34,7 +35,7 @@ __all__ = [
     "validate",
 ]
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "data" / "scenarios"
+SCENARIO_DIR = DATA_DIR / "scenarios"
 
 
 class ParameterError(ValueError):
@@ -477,7 +478,47 @@ def load_scenario(name_or_path: str | Path, directory: Path = SCENARIO_DIR) -> t
         raise ScenarioError(
             f"{path}: unknown parameter {unknown[0]!r}{_suggest(unknown[0])}"
         )
-    return str(doc.get("name", path.stem)), params
+    name = doc.get("name", path.stem)
+    _check_scenario_text(path, name, doc)
+    return name, params
+
+
+#: Longest scenario title and description accepted (characters).
+_TEXT_LIMITS = {"title": 120, "description": 2_000}
+
+
+def _check_scenario_text(path: Path, name: Any, doc: Mapping[str, Any]) -> None:
+    """Refuse a scenario name that is not a slug and text fields that are not plain text.
+
+    The name lands in file names, URLs and every page's footer, so it is held to
+    :data:`analysis.escape.SLUG_PATTERN`; title and description are escaped wherever they land,
+    but must still be one string of printable text of a sane length.
+    """
+    from analysis.escape import SLUG_PATTERN, is_slug
+
+    if not is_slug(name):
+        raise ScenarioError(
+            f"{path}: field 'name': {str(name)[:80]!r} is not a scenario name; use lowercase "
+            f"letters, digits and hyphens, starting with a letter or digit, at most 64 "
+            f"characters ({SLUG_PATTERN.pattern})")
+    for key, limit in _TEXT_LIMITS.items():
+        value = doc.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise ScenarioError(f"{path}: field {key!r}: expected text, got "
+                                f"{type(value).__name__}")
+        allowed_breaks = "\n\t" if key == "description" else ""
+        bad = next((c for c in value if c not in allowed_breaks
+                    and unicodedata.category(c)[0] in "CZ" and c != " "
+                    and unicodedata.category(c) != "Zs"), None)
+        if bad is not None:
+            raise ScenarioError(f"{path}: field {key!r}: control or format character "
+                                f"U+{ord(bad):04X} is not allowed"
+                                + ("" if allowed_breaks else " (one line of text)"))
+        if len(value) > limit:
+            raise ScenarioError(f"{path}: field {key!r}: {len(value)} characters, at most "
+                                f"{limit} allowed")
 
 
 def parse_cli_assignments(items: Iterable[str]) -> dict[str, str]:

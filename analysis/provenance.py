@@ -6,14 +6,13 @@ itself, so the same inputs give the same output (the manifest is compared byte f
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from analysis.escape import bibtex_text, json_for_html, md_text
 from analysis.narrative.vintage import not_yet_in_data, vintage_sentence
 from analysis.params import SCHEMA
-from analysis.tables import escape_md
 from analysis.text import fmt_value
 
 __all__ = [
@@ -57,7 +56,8 @@ class BuildInfo:
 def _changed_text(changed: Mapping[str, Any]) -> str:
     if not changed:
         return "none (all defaults)"
-    return ", ".join(f"`{k}` = {fmt_value(v, SCHEMA[k].unit)}" for k, v in sorted(changed.items()))
+    return ", ".join(f"`{k}` = {md_text(fmt_value(v, SCHEMA[k].unit))}"
+                     for k, v in sorted(changed.items()))
 
 
 def _vintage_lines(vintage: Mapping[str, Any]) -> list[str]:
@@ -70,14 +70,14 @@ def _vintage_lines(vintage: Mapping[str, Any]) -> list[str]:
            else f" (set by the parameters; the latest dated source is {default})")
     return [
         f"- **Data vintage:** data cut-off (`as_of`) {as_of}{how}; "
-        f"{escape_md(vintage_sentence(vintage))}.",
+        f"{md_text(vintage_sentence(vintage))}.",
         "- **Not yet in the data:** "
-        + escape_md("; ".join(not_yet_in_data(vintage))) + ".",
+        + md_text("; ".join(not_yet_in_data(vintage))) + ".",
     ]
 
 
 def citation_text(info: BuildInfo, page_title: str, page_path: str) -> str:
-    """Return a plain-text citation of one page of this build."""
+    """Return a plain-text citation of one page of this build (escape it where it lands)."""
     year = info.build_date[:4]
     return (f"{REPORT_AUTHOR} ({year}). \u201c{page_title}\u201d. In: {REPORT_TITLE}, "
             f"version {info.version}, scenario {info.scenario}, commit {info.commit}. "
@@ -85,16 +85,18 @@ def citation_text(info: BuildInfo, page_title: str, page_path: str) -> str:
 
 
 def citation_bibtex(info: BuildInfo, page_title: str, page_path: str, key: str) -> str:
-    """Return a BibTeX ``@misc`` entry citing one page of this build."""
+    """Return a BibTeX ``@misc`` entry citing one page of this build (every value escaped)."""
+    b = bibtex_text
     year = info.build_date[:4]
     return (
-        f"@misc{{{key},\n"
-        f"  author = {{{{{REPORT_AUTHOR}}}}},\n"
-        f"  title = {{{{{page_title}}}}},\n"
-        f"  howpublished = {{{REPORT_TITLE}, page {page_path}}},\n"
-        f"  year = {{{year}}},\n"
-        f"  version = {{{info.version}}},\n"
-        f"  note = {{Scenario {info.scenario}; commit {info.commit}; built {info.build_date}}}\n"
+        f"@misc{{{b(key)},\n"
+        f"  author = {{{{{b(REPORT_AUTHOR)}}}}},\n"
+        f"  title = {{{{{b(page_title)}}}}},\n"
+        f"  howpublished = {{{b(REPORT_TITLE)}, page {b(page_path)}}},\n"
+        f"  year = {{{b(year)}}},\n"
+        f"  version = {{{b(info.version)}}},\n"
+        f"  note = {{Scenario {b(info.scenario)}; commit {b(info.commit)}; "
+        f"built {b(info.build_date)}}}\n"
         f"}}"
     )
 
@@ -107,13 +109,13 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
         "````{admonition} About this page",
         ":class: provenance",
         "",
-        f"- **Scenario:** {info.scenario}; parameters that differ from the defaults: "
+        f"- **Scenario:** {md_text(info.scenario)}; parameters that differ from the defaults: "
         f"{_changed_text(info.changed)}. "
         "The full set is in the [execution record](execution-record.md).",
         *_vintage_lines(vintage),
-        f"- **Build:** {info.build_date}, commit `{info.commit}`"
+        f"- **Build:** {info.build_date}, commit {md_text(info.commit)}"
         + (" (with uncommitted changes)" if info.dirty else "")
-        + f", package version {info.version}.",
+        + f", package version {md_text(info.version)}.",
     ]
     lines.append("````")
     if with_citation:
@@ -123,7 +125,7 @@ def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: s
             "````{admonition} Cite this page",
             ":class: provenance dropdown",
             "",
-            citation_text(info, page_title, page_path),
+            md_text(citation_text(info, page_title, page_path)),
             "",
             "```{code-block} bibtex",
             citation_bibtex(info, page_title, page_path, f"amzn_efficiency_{page_id}"),
@@ -143,13 +145,14 @@ def execution_record_markdown(
     ]
     for run in runs:
         used = run.get("parameters", {})
-        changed = ", ".join(f"`{k}` = {fmt_value(v, SCHEMA[k].unit)}"
+        changed = ", ".join(f"`{k}` = {md_text(fmt_value(v, SCHEMA[k].unit))}"
                             for k, v in sorted(used.items()) if k in info.changed) or "none"
-        out.append(f"| {run['docname']} | {run['how']} | {run['started']} | "
+        out.append(f"| {md_text(run['docname'])} | {run['how']} | {md_text(run['started'])} | "
                    f"{run['seconds']:.1f} | {len(used)} | {changed} |")
     out += [
         "",
-        f"Scenario **{info.scenario}**, commit `{info.commit}`, package version {info.version}.",
+        f"Scenario **{md_text(info.scenario)}**, commit {md_text(info.commit)}, "
+        f"package version {md_text(info.version)}.",
         "",
         "| parameter | value in this build | default | unit | pages using it |",
         "|---|---|---|---|---|",
@@ -158,8 +161,9 @@ def execution_record_markdown(
         value = info.values[name]
         mark = " (changed)" if name in info.changed else ""
         users = sum(name in r.get("parameters", {}) for r in runs)
-        out.append(f"| `{name}` | {fmt_value(value, spec.unit)}{mark} | "
-                   f"{fmt_value(spec.default, spec.unit)} | {spec.unit} | {users} |")
+        out.append(f"| `{name}` | {md_text(fmt_value(value, spec.unit))}{mark} | "
+                   f"{md_text(fmt_value(spec.default, spec.unit))} | {md_text(spec.unit)} | "
+                   f"{users} |")
     return "\n".join(out) + "\n"
 
 
@@ -175,12 +179,14 @@ def manifest(
     figure_data: Mapping[str, Mapping[str, str]] | None = None,
     data_rows: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
-    """Return ``manifest.json`` text: pages, parameters, data checksums and glued values.
+    r"""Return ``manifest.json`` text: pages, parameters, data checksums and glued values.
 
     The build date and dirty flag are left out so that two builds of the same inputs give
     identical manifests. For "What changed" (:mod:`analysis.site.diff`) it also records, when
     given, each page's glued Markdown (tables such as the ledger's verdicts), the cells of its
     exported tables, a hash of each figure's plotted data, and every data row.
+    ``<``, ``>`` and ``&`` are written as ``\u`` escapes, so a browser
+    that sniffs the file as HTML finds no tag in it.
     """
     doc = {
         "report": REPORT_TITLE,
@@ -200,4 +206,4 @@ def manifest(
     for key, value in extra.items():
         if value is not None:
             doc[key] = {k: value[k] for k in sorted(value)}
-    return json.dumps(doc, indent=2, sort_keys=False, default=str) + "\n"
+    return json_for_html(doc, indent=2, sort_keys=False, default=str) + "\n"

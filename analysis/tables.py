@@ -33,8 +33,9 @@ import yaml
 from scipy import stats
 
 from analysis import data as data_mod
+from analysis.escape import md_inline, md_text
 from analysis.forecast import ANNUAL_CANDIDATES, QUARTERLY_CANDIDATES, Candidate
-from analysis.params import SCENARIO_DIR, SCHEMA, ParamSpec
+from analysis.params import SCENARIO_DIR, SCHEMA, ParamSpec, load_scenario
 from analysis.schemas import CONFIDENCE_LEVELS
 from analysis.text import fmt_count, fmt_date, fmt_pct, fmt_prob, fmt_value
 
@@ -94,7 +95,6 @@ CONFIDENCE_MEANINGS: dict[str, str] = {
 #: Labels of the backtest's two methods.
 METHOD_LABELS: dict[str, str] = {"model": "selected model", "naive": "naive drift"}
 
-_MD_SPECIAL = re.compile(r"([\\`*_|$<>\[\]{}~#&!])")
 _BRACKETS = re.compile(r"\[([^\[\]]+)\]")
 _DASH = "\u2013"
 _BR = "<br>"
@@ -106,7 +106,7 @@ _MINUS = "\u2212"
 
 def _escape_inline(text: str) -> str:
     """Escape Markdown markup characters; whitespace is kept as it is."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return md_inline(text)
 
 
 def escape_md(text: Any) -> str:
@@ -119,9 +119,7 @@ def escape_md(text: Any) -> str:
         Text safe inside a paragraph or a pipe-table cell (a ``$`` never starts math, a ``|``
         never splits a cell, a ``*`` never starts emphasis).
     """
-    if text is None or (isinstance(text, float) and math.isnan(text)):
-        return ""
-    return _escape_inline(" ".join(str(text).split()))
+    return md_text(text)  # the one rule, in analysis.escape
 
 
 def cite_keys(keys: Iterable[str]) -> str:
@@ -506,6 +504,7 @@ def scenario_rows(directory: str | Path = SCENARIO_DIR) -> list[dict[str, Any]]:
     """
     rows = []
     for path in sorted(Path(directory).glob("*.yaml")):
+        load_scenario(path)  # the same checks as a build: a slug name, one-line title, ...
         doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         rows.append({"name": str(doc.get("name", path.stem)), "file": path.name,
                      "title": str(doc.get("title", path.stem)),

@@ -107,6 +107,10 @@ def test_unknown_scenario_lists_the_known_ones():
         ["build", "-p", "mc_draws=1"],
         ["build", "-p", "seed"],
         ["build", "--scenario", "nonexistent"],
+        ["build", "-p", "capex_path=<script>alert(1)</script>"],
+        ["build", "-p", "as_of={raw:html}`<b>x</b>`"],
+        ["build", "--archive", "../evil"],
+        ["build", "--archive", "<img src=x onerror=alert(1)>"],
     ],
 )
 def test_cli_bad_input_exits_2_with_a_short_message(argv, capsys):
@@ -124,6 +128,33 @@ def test_cli_bad_input_leaves_the_published_site_untouched(tmp_path):
     assert proc.returncode == 2 and "parameter 'seed'" in proc.stderr
     after = sorted(p.stat().st_mtime_ns for p in site.rglob("*")) if site.exists() else None
     assert before == after
+
+
+@pytest.mark.parametrize(
+    ("doc", "fragment"),
+    [
+        ("name: Baseline\n", "field 'name': 'Baseline' is not a scenario name"),
+        ("name: '-x'\n", "field 'name'"),
+        ("name: 'a b'\n", "field 'name'"),
+        ("name: 42\n", "field 'name'"),
+        ("name: ok\ntitle: [a, b]\n", "field 'title': expected text"),
+        ("name: ok\ntitle: \"two\\nlines\"\n", "field 'title': control or format character"),
+        ("name: ok\ndescription: \"bidi \\u202e override\"\n", "field 'description': control"),
+        ("name: ok\ntitle: " + "x" * 121 + "\n", "field 'title': 121 characters"),
+    ],
+)
+def test_scenario_name_must_be_a_slug_and_texts_plain(tmp_path, doc, fragment):
+    path = tmp_path / "s.yaml"
+    path.write_text(doc + "parameters: {}\n", encoding="utf-8")
+    with pytest.raises(params.ScenarioError) as info:
+        params.load_scenario(path)
+    assert str(info.value).startswith(f"{path}: ") and fragment in str(info.value)
+
+
+def test_environment_timeouts_are_checked(monkeypatch, capsys):
+    monkeypatch.setenv("AMZN_REPORT_TIMEOUTS", "pdf=soon")
+    assert main(["build"]) == 2
+    assert "AMZN_REPORT_TIMEOUTS: pdf='soon' is not a number" in capsys.readouterr().err
 
 
 def test_params_listing_shows_every_parameter(capsys):
