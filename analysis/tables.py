@@ -686,9 +686,9 @@ def backtest_summary_display(summary: pd.DataFrame, levels_pct: Sequence[int] = 
         levels_pct: Interval levels present in the summary.
 
     Returns:
-        Columns ``series, horizon, method, forecasts, MAPE``, ``coverage of <L>% interval``
-        for each level, ``interval score, <L>%`` (log scale, where the summary has it) and
-        ``skill vs naive``.
+        Columns ``series, horizon, method, forecasts, MAPE``, ``<L>% coverage`` for each
+        level, ``<L>% score`` (interval score on the log scale, where the summary has it) and
+        ``skill`` (against the naive drift).
     """
     out = pd.DataFrame({
         "series": summary["series"].astype(str),
@@ -698,12 +698,12 @@ def backtest_summary_display(summary: pd.DataFrame, levels_pct: Sequence[int] = 
         "MAPE": [fmt_pct(v, 1) for v in summary["mape_pct"]],
     })
     for lv in levels_pct:
-        out[f"coverage of {lv}% interval"] = [fmt_pct(100.0 * v) for v in summary[f"coverage_{lv}"]]
+        out[f"{lv}% coverage"] = [fmt_pct(100.0 * v) for v in summary[f"coverage_{lv}"]]
     for lv in levels_pct:
         col = f"interval_score_{lv}"
         if col in summary:
-            out[f"interval score, {lv}%"] = [f"{v:.2f}" for v in summary[col]]
-    out["skill vs naive"] = ["benchmark" if m == "naive" else fmt_pct(100.0 * s, signed=True)
+            out[f"{lv}% score"] = [f"{v:.2f}" for v in summary[col]]
+    out["skill"] = ["benchmark" if m == "naive" else fmt_pct(100.0 * s, signed=True)
                              for m, s in zip(summary["method"], summary["skill_vs_naive"],
                                              strict=True)]
     return out
@@ -944,8 +944,10 @@ def chart_backtest_calibration(calibration: pd.DataFrame, width: int = 360) -> a
         Lines with points, one per series and one for all series pooled; the dashed diagonal is
         perfect calibration (points above it: intervals too wide; below: too narrow).
     """
-    frame = calibration.assign(series=calibration["series"].replace(
-        {"all": "all series, both horizons"}))
+    pooled = "all series, both horizons"
+    frame = calibration.assign(series=calibration["series"].replace({"all": pooled}))
+    frame = frame.assign(weight=frame["series"].eq(pooled).map({True: 3.5, False: 1.5}))
+    names = [pooled] + sorted(n for n in frame["series"].unique() if n != pooled)
     scale = alt.Scale(domain=[0, 100])
     diag = alt.Chart(pd.DataFrame({"x": [0.0, 100.0], "y": [0.0, 100.0],
                                    "label": "perfect calibration"})).mark_line(
@@ -955,10 +957,9 @@ def chart_backtest_calibration(calibration: pd.DataFrame, width: int = 360) -> a
     lines = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("nominal_pct:Q", title="nominal level of the interval (%)", scale=scale),
         y=alt.Y("observed_pct:Q", title="outcomes inside the interval (%)", scale=scale),
-        color=alt.Color("series:N", title=None,
-                        scale=alt.Scale(range=["#000000", "#0072B2", "#E69F00"])),
-        strokeWidth=alt.condition(alt.datum.series == "all series, both horizons",
-                                  alt.value(3), alt.value(1.5)),
+        color=alt.Color("series:N", title=None, sort=names, scale=alt.Scale(
+            domain=names, range=["#000000", "#0072B2", "#E69F00", "#009E73"][: len(names)])),
+        strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
         tooltip=[alt.Tooltip("series:N"), alt.Tooltip("nominal_pct:Q", title="nominal (%)"),
                  alt.Tooltip("observed_pct:Q", title="observed (%)", format=".0f"),
                  alt.Tooltip("covered:Q", title="outcomes inside"),
@@ -966,7 +967,7 @@ def chart_backtest_calibration(calibration: pd.DataFrame, width: int = 360) -> a
     return alt.layer(diag, lines).properties(width=width, height=width)
 
 
-def chart_backtest_skill(summary: pd.DataFrame) -> alt.Chart:
+def chart_backtest_skill(summary: pd.DataFrame) -> alt.LayerChart:
     """Skill of the published forecast against the naive drift, by series and horizon.
 
     Args:
@@ -982,12 +983,20 @@ def chart_backtest_skill(summary: pd.DataFrame) -> alt.Chart:
         "skill_pct": 100.0 * rows["skill_vs_naive"].to_numpy(dtype=float),
         "naive_used_pct": 100.0 * rows["naive_used"].to_numpy(dtype=float),
         "n": rows["n"].astype("int64").to_numpy()})
-    return alt.Chart(frame).mark_bar(color="#0072B2").encode(
-        y=alt.Y("row_label:N", title=None),
-        x=alt.X("skill_pct:Q", title="skill against the naive drift (%)",
-                scale=alt.Scale(domain=[-50, 50])),
-        tooltip=[alt.Tooltip("row_label:N", title="series"),
-                 alt.Tooltip("skill_pct:Q", title="skill (%)", format="+.1f"),
-                 alt.Tooltip("naive_used_pct:Q", title="origins using naive (%)",
-                             format=".0f"),
-                 alt.Tooltip("n:Q", title="forecasts")]).properties(width=420, height=160)
+    frame["label"] = [f"{v:+.1f}%" + (" (naive at every origin)" if u == 100.0 else
+                                       f" (naive at {u:.0f}% of origins)" if u > 0 else "")
+                      for v, u in zip(frame["skill_pct"], frame["naive_used_pct"], strict=True)]
+    tips = [alt.Tooltip("row_label:N", title="series"),
+            alt.Tooltip("skill_pct:Q", title="skill (%)", format="+.1f"),
+            alt.Tooltip("naive_used_pct:Q", title="origins using naive (%)", format=".0f"),
+            alt.Tooltip("n:Q", title="forecasts")]
+    y = alt.Y("row_label:N", title=None)
+    x = alt.X("skill_pct:Q", title="skill against the naive drift (%)",
+              scale=alt.Scale(domain=[-50, 50]))
+    bars = alt.Chart(frame).mark_bar(color="#0072B2").encode(y=y, x=x, tooltip=tips)
+    labels = alt.Chart(frame).mark_text(align="left", dx=4).encode(
+        y=y, x=alt.X("skill_pct:Q", scale=alt.Scale(domain=[-50, 50])), text="label:N",
+        tooltip=tips)
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(
+        x="x:Q", tooltip=[alt.Tooltip("x:Q", title="no skill")])
+    return alt.layer(zero, bars, labels).properties(width=420, height=160)

@@ -253,9 +253,8 @@ def test_backtest_text_values_are_computed_strings():
 def test_backtest_summary_display():
     shown = T.backtest_summary_display(_summary())
     assert list(shown.columns) == ["series", "horizon", "method", "forecasts", "MAPE",
-                                   "coverage of 80% interval", "coverage of 95% interval",
-                                   "skill vs naive"]
-    assert shown["skill vs naive"].tolist() == ["\u2212175%", "benchmark"]
+                                   "80% coverage", "95% coverage", "skill"]
+    assert shown["skill"].tolist() == ["\u2212175%", "benchmark"]
     assert shown["method"].tolist() == ["published forecast", "naive drift"]
 
 
