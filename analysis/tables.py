@@ -999,4 +999,4 @@ def chart_backtest_skill(summary: pd.DataFrame) -> alt.LayerChart:
         tooltip=tips)
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(
         x="x:Q", tooltip=[alt.Tooltip("x:Q", title="no skill")])
-    return alt.layer(zero, bars, labels).properties(width=420, height=160)
+    return alt.layer(zero, bars, labels).properties(width=300, height=160)
