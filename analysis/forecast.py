@@ -876,7 +876,8 @@ def forecast_capex_guidance(annual: pd.DataFrame, as_of: str, guidance_usd_m: fl
              f"the naive drift's out-of-sample errors, because the guidance-anchored path has "
              f"only {len(own)} scored forecast(s) (guidance in force at too few past origins)")
     reason = (f"FY{guidance_year} set to the company guidance of "
-              f"{text.fmt_usd_m_as_bn(guidance_usd_m)} (stated {guidance_announced}); later "
+              f"{text.fmt_usd_m_as_bn(guidance_usd_m)} (stated "
+              f"{text.fmt_date(_as_date(guidance_announced).date())}); later "
               f"years grow at the naive drift; the interval is calibrated on {calib}.")
     return ForecastResult(frame=frame, history=stat.history, model=GUIDANCE, reason=reason,
                           candidates=stat.candidates, warnings=tuple(log), record=stat.record,
