@@ -686,7 +686,7 @@ def backtest_summary_display(summary: pd.DataFrame, levels_pct: Sequence[int] = 
         levels_pct: Interval levels present in the summary.
 
     Returns:
-        Columns ``series, horizon, method, forecasts, MAPE``, ``<L>% coverage`` for each
+        Columns ``series, horizon, method, n`` (forecasts), ``MAPE``, ``<L>% coverage`` for each
         level, ``<L>% score`` (interval score on the log scale, where the summary has it) and
         ``skill`` (against the naive drift).
     """
@@ -694,7 +694,7 @@ def backtest_summary_display(summary: pd.DataFrame, levels_pct: Sequence[int] = 
         "series": summary["series"].astype(str),
         "horizon": [_horizon_label(int(h)) for h in summary["horizon"]],
         "method": [METHOD_LABELS.get(m, m) for m in summary["method"]],
-        "forecasts": [fmt_count(n) for n in summary["n"]],
+        "n": [fmt_count(n) for n in summary["n"]],
         "MAPE": [fmt_pct(v, 1) for v in summary["mape_pct"]],
     })
     for lv in levels_pct:

@@ -252,7 +252,7 @@ def test_backtest_text_values_are_computed_strings():
 
 def test_backtest_summary_display():
     shown = T.backtest_summary_display(_summary())
-    assert list(shown.columns) == ["series", "horizon", "method", "forecasts", "MAPE",
+    assert list(shown.columns) == ["series", "horizon", "method", "n", "MAPE",
                                    "80% coverage", "95% coverage", "skill"]
     assert shown["skill"].tolist() == ["\u2212175%", "benchmark"]
     assert shown["method"].tolist() == ["published forecast", "naive drift"]
