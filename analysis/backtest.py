@@ -1,10 +1,16 @@
-"""Rolling-origin backtest of the annual forecasts (capex and headcount).
+"""Nested rolling-origin backtest of the annual forecasts (capex and headcount).
 
-At each origin year end (``backtest_first_origin`` .. ``backtest_last_origin``) the whole
-forecasting procedure of :mod:`analysis.forecast` (candidate fits, model choice, fallback)
-is re-run on the data up to that year end, and its 1- and 2-year-ahead forecasts and
-intervals are compared with what happened. A closed-form random walk with drift on levels
-is the naive benchmark. Frames are tidy, with int years, so a page can chart them directly.
+The record comes from :func:`analysis.forecast.forecast_series` itself: at every origin year
+end the whole procedure (candidate forecasts, nested selection against the naive drift,
+conformal calibration) is re-run with only what was known then, so the backtest scores exactly
+the procedure the pages publish. Each origin's forecasts 1..``max(horizons)`` years ahead are
+compared with what Amazon later reported, next to the naive drift benchmark with intervals
+calibrated the same way. Frames are tidy, with int years, so a page can chart them directly.
+
+Scores (:mod:`analysis.models.scoring`): MAPE and the mean absolute log error (MAE of
+``log(actual / forecast)``), skill against the naive drift ``1 - MAE / MAE_naive`` on the same
+targets, coverage of each interval level, and the interval (Winkler) score on the log scale,
+so that it is unit-free and comparable across series.
 """
 
 from __future__ import annotations
@@ -17,16 +23,24 @@ import numpy as np
 import pandas as pd
 
 from analysis.forecast import (
+    ANNUAL_CANDIDATES,
+    CAPEX_CANDIDATES,
     Candidate,
     annual_series,
     forecast_series,
-    naive_drift_forecast,
 )
+from analysis.forecast import (
+    _annual_guide as annual_guide,
+)
+from analysis.models import scoring
 
-__all__ = ["DEFAULT_SERIES", "BacktestResult", "backtest_annual", "backtest_series"]
+__all__ = ["CALIBRATION_LEVELS_PCT", "DEFAULT_SERIES", "LEVELS_PCT", "BacktestResult",
+           "backtest_annual", "backtest_series", "calibration_curve"]
 
 DEFAULT_SERIES = {"capex_gross_usd_m": "Gross capex", "employees_year_end": "Employees"}
-NAIVE = "naive: random walk with drift"
+LEVELS_PCT: tuple[int, ...] = (50, 80)  # interval levels the backtest scores, %
+#: Nominal levels of the calibration chart (observed against nominal coverage).
+CALIBRATION_LEVELS_PCT: tuple[int, ...] = (10, 20, 30, 40, 50, 60, 70, 80, 90)
 
 
 @dataclass(frozen=True)
@@ -34,92 +48,95 @@ class BacktestResult:
     """Forecasts against outcomes, and their summary.
 
     Attributes:
-        detail: One row per series, origin, horizon and method: ``series, column, origin,
-            horizon, target_year, method, model, actual, mean, lower_<L>, upper_<L>`` for
-            each level ``L`` (e.g. ``lower_80``), ``error_pct`` (forecast / actual - 1, %),
-            ``covered_<L>`` (nullable boolean; missing where the actual is not known yet).
+        detail: One row per series, origin, horizon and method (``"model"``: the published
+            procedure; ``"naive"``: the naive drift): ``series, column, origin, horizon,
+            target_year, method, model, actual, mean, lower_<L>, upper_<L>`` for each level
+            ``L`` in percent, ``error_pct`` (forecast / actual - 1, %), ``log_error``
+            (log(actual / forecast)), ``covered_<L>`` (nullable boolean; missing where the
+            actual is not known yet) and ``interval_score_<L>`` (log scale).
         summary: One row per series, horizon and method: ``series, horizon, method, n,
-            mape_pct, coverage_<L>, nominal_<L>, skill_vs_naive`` where coverage is the share
-            of actuals inside the interval and ``skill_vs_naive = 1 - MAPE / MAPE_naive``
-            (positive = better than the naive benchmark).
+            mape_pct, mae_log, coverage_<L>, nominal_<L>, interval_score_<L>,
+            skill_vs_naive, naive_used`` (share of origins at which the procedure used the
+            naive drift).
+        calibration: Observed against nominal coverage, pooled over series and horizons and
+            per series: ``series`` (``"all"`` for the pool), ``nominal_pct, observed_pct,
+            covered, n``.
     """
 
     detail: pd.DataFrame
     summary: pd.DataFrame
+    calibration: pd.DataFrame
 
-
-LEVELS_PCT: tuple[int, ...] = (80, 95)  # interval levels the backtest scores, %
 
 def backtest_series(annual: pd.DataFrame, column: str, first_origin: int = 2019,
                     last_origin: int = 2024, horizons: Sequence[int] = (1, 2),
                     levels_pct: Sequence[int] = LEVELS_PCT,
                     candidates: Sequence[Candidate] | None = None,
-                    label: str | None = None) -> pd.DataFrame:
+                    label: str | None = None, as_of: str | None = None,
+                    guidance: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return the detail rows of the backtest of one annual column.
 
     Args:
-        annual: Wide annual frame (all years; actuals are read from it).
+        annual: Wide annual frame (actuals are read from it, up to ``as_of``).
         column: Column to backtest.
         first_origin: First origin year (forecasts made with data to 31 Dec of that year).
         last_origin: Last origin year.
         horizons: Years ahead.
         levels_pct: Interval levels, %.
-        candidates: Models to try (default: the annual set).
+        candidates: Models to try (default: the annual set, plus the guidance-anchored path
+            for capex when ``guidance`` is given).
         label: Series name shown on pages (default: the column name).
+        as_of: Data cut-off (default: 31 Dec of the last year in ``annual``); guidance counts
+            at each origin as it stood at the same point of the following year.
+        guidance: Capex guidance table (only used for ``capex_gross_usd_m``).
 
     Returns:
         Detail frame as in :class:`BacktestResult`.
     """
     if last_origin < first_origin:
         raise ValueError("last_origin is before first_origin")
-    actual = annual_series(annual, column, "9999-12-31")
-    steps = max(horizons)
-    rows = []
-    for origin in range(first_origin, last_origin + 1):
-        y = annual_series(annual, column, f"{origin}-12-31")
-        if y.empty or int(y.index[-1]) != origin:
-            continue  # origin year not observed: nothing to forecast from
-        res = forecast_series(y, steps, "Y", levels_pct, candidates)
-        tail = y.to_numpy(dtype=float)
-        # per method: the model name and, per level, a frame of mean/lower/upper by horizon
-        paths = {
-            "model": (res.model, {lv: _by_horizon(res.frame, origin, lv) for lv in levels_pct}),
-            "naive": (NAIVE, {lv: naive_drift_forecast(tail[np.isfinite(tail)], steps,
-                                                       lv / 100.0).set_axis(range(1, steps + 1))
-                              for lv in levels_pct}),
-        }
-        for h in horizons:
-            target = origin + h
-            obs = float(actual.get(target, math.nan))
-            for method, (model, by_level) in paths.items():
-                row = {"series": label or column, "column": column, "origin": origin,
-                       "horizon": h, "target_year": target, "method": method, "model": model,
-                       "actual": obs, "mean": float(by_level[levels_pct[0]].loc[h, "mean"])}
-                for lv in levels_pct:
-                    row[f"lower_{lv}"] = float(by_level[lv].loc[h, "lower"])
-                    row[f"upper_{lv}"] = float(by_level[lv].loc[h, "upper"])
-                rows.append(row)
-    detail = pd.DataFrame(rows)
-    if detail.empty:
-        return detail
+    as_of = as_of or f"{int(annual['year'].max())}-12-31"
+    y = annual_series(annual, column, as_of).dropna()
+    capex = column == "capex_gross_usd_m" and guidance is not None
+    if candidates is None:
+        candidates = CAPEX_CANDIDATES if capex else ANNUAL_CANDIDATES
+    guide = annual_guide(guidance, as_of, int(y.index[-1])) if capex else None
+    res = forecast_series(y, max(horizons), "Y", levels_pct, candidates, guide)
+    rec = res.record
+    if rec.empty:
+        return pd.DataFrame()
+    rec = rec[rec["origin"].between(first_origin, last_origin) & rec["horizon"].isin(horizons)]
+    detail = pd.DataFrame({
+        "series": label or column, "column": column,
+        "origin": rec["origin"].astype("int64").to_numpy(),
+        "horizon": rec["horizon"].astype("int64").to_numpy(),
+        "target_year": rec["target"].astype("int64").to_numpy(),
+        "method": rec["method"].to_numpy(), "model": rec["model"].to_numpy(),
+        "actual": rec["actual"].to_numpy(dtype=float), "mean": rec["mean"].to_numpy(dtype=float),
+    })
+    for lv in levels_pct:
+        detail[f"lower_{lv}"] = rec[f"lower_{lv}"].to_numpy(dtype=float)
+        detail[f"upper_{lv}"] = rec[f"upper_{lv}"].to_numpy(dtype=float)
     detail["error_pct"] = 100.0 * (detail["mean"] / detail["actual"] - 1.0)
+    detail["log_error"] = np.log(detail["actual"] / detail["mean"])
     known = detail["actual"].notna()
     for lv in levels_pct:
         inside = (detail["actual"] >= detail[f"lower_{lv}"]) & (
             detail["actual"] <= detail[f"upper_{lv}"])
         detail[f"covered_{lv}"] = pd.array(inside.where(known, None), dtype="boolean")
-    return detail
-
-
-def _by_horizon(frame: pd.DataFrame, origin: int, level_pct: int) -> pd.DataFrame:
-    rows = frame[np.isclose(frame["level"], level_pct / 100.0)]
-    return rows.set_index(rows["period"].astype(int) - origin)[["mean", "lower", "upper"]]
+        score = scoring.interval_score(np.log(detail[f"lower_{lv}"]),
+                                       np.log(detail[f"upper_{lv}"]),
+                                       np.log(detail["actual"]), lv / 100.0)
+        detail[f"interval_score_{lv}"] = np.where(known, score, np.nan)
+    return detail.sort_values(["origin", "horizon", "method"], kind="stable").reset_index(
+        drop=True)
 
 
 def backtest_annual(annual: pd.DataFrame, first_origin: int = 2019, last_origin: int = 2024,
                     series: dict[str, str] | None = None, horizons: Sequence[int] = (1, 2),
                     levels_pct: Sequence[int] = LEVELS_PCT,
-                    candidates: Sequence[Candidate] | None = None) -> BacktestResult:
+                    candidates: Sequence[Candidate] | None = None, as_of: str | None = None,
+                    guidance: pd.DataFrame | None = None) -> BacktestResult:
     """Backtest the annual forecasts of capex and headcount (or other columns).
 
     Args:
@@ -128,38 +145,75 @@ def backtest_annual(annual: pd.DataFrame, first_origin: int = 2019, last_origin:
         last_origin: Last origin year (``backtest_last_origin``).
         series: Columns to backtest and their labels (default :data:`DEFAULT_SERIES`).
         horizons: Years ahead.
-        levels_pct: Interval levels, %.
-        candidates: Models to try (default: the annual set).
+        levels_pct: Interval levels scored in the summary, %.
+        candidates: Models to try (default: as in :func:`backtest_series`).
+        as_of: Data cut-off (see :func:`backtest_series`).
+        guidance: Capex guidance table.
 
     Returns:
         A :class:`BacktestResult`.
     """
     series = DEFAULT_SERIES if series is None else series
-    parts = [backtest_series(annual, col, first_origin, last_origin, horizons, levels_pct,
-                             candidates, label) for col, label in series.items()]
-    detail = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
-        not p.empty for p in parts) else pd.DataFrame()
-    return BacktestResult(detail=detail, summary=_summarise(detail, levels_pct))
+    levels = tuple(sorted(set(levels_pct) | set(CALIBRATION_LEVELS_PCT)))
+    parts = [backtest_series(annual, col, first_origin, last_origin, horizons, levels,
+                             candidates, label, as_of, guidance) for col, label in series.items()]
+    parts = [p for p in parts if not p.empty]
+    detail = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    return BacktestResult(detail=detail, summary=_summarise(detail, levels_pct),
+                          calibration=calibration_curve(detail))
+
+
+def calibration_curve(detail: pd.DataFrame, method: str = "model",
+                      levels_pct: Sequence[int] = CALIBRATION_LEVELS_PCT) -> pd.DataFrame:
+    """Observed coverage at each nominal level, pooled over series and horizons and per series.
+
+    Args:
+        detail: :attr:`BacktestResult.detail` (with ``covered_<L>`` for every level).
+        method: ``"model"`` (the published procedure) or ``"naive"``.
+        levels_pct: Nominal levels, %.
+
+    Returns:
+        Columns ``series, nominal_pct, observed_pct, covered, n``.
+    """
+    columns = ["series", "nominal_pct", "observed_pct", "covered", "n"]
+    if detail.empty:
+        return pd.DataFrame(columns=columns)
+    d = detail[(detail["method"] == method) & detail["actual"].notna()]
+    rows = []
+    groups = [("all", d)] + [(str(s), g) for s, g in d.groupby("series", sort=True)]
+    for name, g in groups:
+        for lv in levels_pct:
+            covered = g[f"covered_{lv}"].astype(bool)
+            k, n = int(covered.sum()), len(covered)
+            rows.append({"series": name, "nominal_pct": float(lv),
+                         "observed_pct": 100.0 * k / n if n else math.nan, "covered": k,
+                         "n": n})
+    return pd.DataFrame(rows, columns=columns)
 
 
 def _summarise(detail: pd.DataFrame, levels_pct: Sequence[int]) -> pd.DataFrame:
-    columns = (["series", "horizon", "method", "n", "mape_pct"]
+    columns = (["series", "horizon", "method", "n", "mape_pct", "mae_log"]
                + [f"coverage_{lv}" for lv in levels_pct] + [f"nominal_{lv}" for lv in levels_pct]
-               + ["skill_vs_naive"])
+               + [f"interval_score_{lv}" for lv in levels_pct] + ["skill_vs_naive",
+                                                                   "naive_used"])
     if detail.empty:
         return pd.DataFrame(columns=columns)
     known = detail[detail["actual"].notna()]
     rows = []
-    for (name, h, method), g in known.groupby(["series", "horizon", "method"], sort=False):
-        row = {"series": name, "horizon": int(h), "method": method, "n": len(g),
-               "mape_pct": float(g["error_pct"].abs().mean())}
-        for lv in levels_pct:
-            row[f"coverage_{lv}"] = float(g[f"covered_{lv}"].astype(float).mean())
-            row[f"nominal_{lv}"] = lv / 100.0
-        rows.append(row)
-    out = pd.DataFrame(rows, columns=columns[:-1])
-    naive = out[out["method"] == "naive"].set_index(["series", "horizon"])["mape_pct"]
-    ref = pd.Series([naive.get((s, h), math.nan) for s, h in zip(out["series"], out["horizon"],
-                                                                  strict=True)], index=out.index)
-    out["skill_vs_naive"] = 1.0 - out["mape_pct"] / ref
+    for (name, h), g in known.groupby(["series", "horizon"], sort=False):
+        model = g[g["method"] == "model"].set_index("origin")
+        naive = g[g["method"] == "naive"].set_index("origin").reindex(model.index)
+        for method, f in (("model", model), ("naive", naive)):
+            row = {"series": name, "horizon": int(h), "method": method, "n": len(f),
+                   "mape_pct": float(f["error_pct"].abs().mean()),
+                   "mae_log": float(f["log_error"].abs().mean())}
+            for lv in levels_pct:
+                row[f"coverage_{lv}"] = float(f[f"covered_{lv}"].astype(float).mean())
+                row[f"nominal_{lv}"] = lv / 100.0
+                row[f"interval_score_{lv}"] = float(f[f"interval_score_{lv}"].mean())
+            row["skill_vs_naive"] = scoring.skill_score(f["log_error"].to_numpy(),
+                                                        naive["log_error"].to_numpy())
+            row["naive_used"] = float((f["model"] == naive["model"]).mean())
+            rows.append(row)
+    out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["series", "horizon", "method"], kind="stable").reset_index(drop=True)

@@ -37,7 +37,6 @@ import pandas as pd
 from analysis import economics, text
 from analysis.charts import PALETTE
 from analysis.forecast import (
-    ANNUAL_CANDIDATES,
     ForecastResult,
     RelationResult,
     forecast_capex_annual,
@@ -788,13 +787,13 @@ def build_capex_paths(annual: pd.DataFrame, guidance: pd.DataFrame, as_of: str,
     Returns:
         A :class:`CapexPaths`.
     """
-    statistical = forecast_capex_annual(annual, as_of, horizon_year, interval_level_pct)
+    # the validated forecast: the guidance-anchored path is one of its candidates
+    statistical = forecast_capex_annual(annual, as_of, horizon_year, interval_level_pct,
+                                        guidance=guidance)
     kwargs = guidance_kwargs(guidance, annual, as_of)
-    # the guidance path grows at the chosen model's rate: refit only that model
-    chosen = [c for c in ANNUAL_CANDIDATES if c.name == statistical.model] or None
     guided = forecast_capex_guidance(annual, as_of, horizon_year=horizon_year,
-                                     interval_level_pct=interval_level_pct,
-                                     candidates=chosen, **kwargs)
+                                     interval_level_pct=interval_level_pct, guidance=guidance,
+                                     **kwargs)
     year = kwargs.get("guidance_year") if _guidance_used(guided) else None
     paths = capex_paths(statistical, guided, capex_path, year)
     return CapexPaths(statistical, guided, paths, central_path_name(capex_path, guided), year)

@@ -1,19 +1,41 @@
-"""Statistical forecasts of Amazon's capex and headcount, with the model choice recorded.
+"""Forecasts of Amazon's capex and headcount that earn their place against a naive benchmark.
 
-Every forecast fits a small set of parsimonious candidate models (statsmodels), keeps those
-that converge, and chooses one by rolling-origin error (AICc when the series is too short for
-that). The result records the chosen model, why it was chosen, the candidate table and every
-warning the fits raised, so that a page can show them and no warning text reaches the page.
+Every forecast runs one procedure (DESIGN §3, issue 11):
+
+1. **Candidates.** Small, deterministic point forecasts on the log scale: no change, the naive
+   drift (average growth so far: the benchmark), the recent drift, AR(1) growth (statsmodels
+   ``AutoReg``, least squares, annual series only) and, for annual capex, a path anchored on
+   the company's guidance in force at the origin. None needs an iterative optimizer, so no
+   choice depends on whether an optimizer converged on a given machine.
+2. **Rolling-origin table.** Each candidate forecasts ``1..steps`` periods ahead from every
+   origin (each observed period with at least three observations up to it), with only the data
+   up to that origin and only guidance stated by then (for an annual origin ``s``: on or
+   before ``as_of`` moved back by the years between ``s`` and the last reported year, so every
+   origin sees what the report sees at the same point of the year).
+3. **Nested selection.** The choice at origin ``t`` uses only errors of forecasts whose targets
+   are on or before ``t``: a candidate is eligible with at least :data:`MIN_CV_ERRORS` such
+   errors, and must beat the naive drift's mean absolute log error on the same targets by more
+   than :data:`analysis.models.scoring.REL_TOL` (1%); among eligible candidates within that
+   tolerance of the best, the simplest wins. Then the selection's own record (its forecasts from
+   earlier origins, targets on or before ``t``) must also beat the naive drift by that margin,
+   or the naive drift is used and the result says so: :data:`NAIVE_USED`.
+4. **Calibrated intervals.** ``log point ± q * sqrt(h)`` with ``q`` from the chosen model's
+   own out-of-sample log errors, each divided by ``sqrt(h)`` (the random-walk growth of error
+   with the horizon), known at the origin: ``q = t_n((1 + level) / 2) * RMS`` of those ``n``
+   scaled errors (:func:`analysis.models.scoring.student_t_multiplier`, exact for normal
+   errors at any ``n``; the split-conformal quantile degenerates to the largest error with the
+   few errors an annual series has). Errors are pooled across the horizons of one series,
+   because the ``sqrt(h)`` scaling makes them comparable; never across series (capex and
+   headcount err differently). The series' own volatility is deliberately not a further
+   scale: a shock would then count twice, in the scaled error and in the later, larger scale.
 
 Conventions:
     * Annual periods are ``int`` years; quarterly periods are strings such as ``"2026Q3"``.
       Pandas ``Period`` objects never leave this module (they break chart JSON).
     * ``as_of`` (ISO date) cuts the data: a fiscal year counts once its year end
       (31 Dec) is on or before ``as_of``; a quarter once its ``quarter_end`` is.
-    * ``mean`` is the expected value. For models fitted on logs it is
-      ``exp(mu + sigma**2 / 2)``, so it sits above the median of the interval.
-    * Prediction intervals exclude parameter-estimation uncertainty (statsmodels' analytic
-      intervals); the backtest reports their empirical coverage.
+    * ``mean`` holds the point forecast, the median of the calibrated predictive distribution
+      (the intervals are symmetric on the log scale around it).
     * Corporate headcount is not forecast here: Amazon does not file it, so it is left to the
       projection core, which starts from an estimated base (``corporate_headcount_base``).
 """
@@ -24,17 +46,21 @@ import datetime as dt
 import math
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis import text
+from analysis.models import scoring
 
 __all__ = [
     "ANNUAL_CANDIDATES",
+    "CAPEX_CANDIDATES",
+    "MIN_CV_ERRORS",
+    "NAIVE",
+    "NAIVE_USED",
     "QUARTERLY_CANDIDATES",
     "Candidate",
     "ForecastResult",
@@ -49,15 +75,23 @@ __all__ = [
     "forecast_headcount_quarterly",
     "forecast_quarterly",
     "forecast_series",
+    "guidance_known",
     "naive_drift_forecast",
     "quarterly_series",
 ]
 
 FRAME_COLUMNS = ["period", "mean", "lower", "upper", "level", "model"]
-CANDIDATE_COLUMNS = ["model", "aicc", "rmse", "rmse_log", "mape_pct", "n_cv", "converged",
-                     "selected", "note"]
-MIN_CV_ERRORS = 3  # fewer rolling-origin errors than this: choose by AICc instead
-CLOSED_FORM_NAME = "random walk with drift on log (closed form)"
+CANDIDATE_COLUMNS = ["model", "complexity", "n_cv", "mae_log", "mae_log_naive",
+                     "skill_vs_naive", "selected", "note"]
+RECORD_COLUMNS = ["origin", "horizon", "target", "method", "model", "actual", "mean", "scale",
+                  "multiplier_<L>", "lower_<L>", "upper_<L>"]
+MIN_CV_ERRORS = 3  # fewer out-of-sample errors than this: a candidate cannot be chosen
+MIN_OBS = 4  # a published forecast needs at least one out-of-sample error to calibrate from
+NAIVE = "naive drift (average growth so far)"
+NO_CHANGE = "no change (random walk)"
+GUIDANCE = "guidance-anchored path"
+NAIVE_USED = "naive used: no candidate beat it out of sample"
+GuidanceLookup = Callable[[int], float | None]
 
 
 # --- results -------------------------------------------------------------------------------
@@ -65,19 +99,25 @@ CLOSED_FORM_NAME = "random walk with drift on log (closed form)"
 
 @dataclass(frozen=True)
 class ForecastResult:
-    """A forecast with its history and the record of how the model was chosen.
+    """A forecast with its history, its out-of-sample record and how the model was chosen.
 
     Attributes:
         frame: Columns ``period, mean, lower, upper, level, model``; one row per future period
-            and interval level (``level`` is a fraction, e.g. 0.8).
-        history: Observed values used for the fit: columns ``period, value``.
-        model: Name of the model that produced ``frame``.
-        reason: One or two sentences: why this model (or fallback) was used.
-        candidates: One row per candidate: ``model, aicc, rmse, rmse_log, mape_pct, n_cv,
-            converged, selected, note``. ``aicc`` is on the original scale (log-model AICc
-            adjusted by the Jacobian); ``rmse``/``rmse_log``/``mape_pct`` are rolling-origin
-            errors of forecasts to the next observed period.
-        warnings: Every warning or error raised by the fits, as text (never printed).
+            and interval level (``level`` is a fraction, e.g. 0.8). ``mean`` is the point
+            forecast (median).
+        history: Observed values used: columns ``period, value``.
+        model: Name of the model that produced ``frame`` (:data:`NAIVE` when naive won).
+        reason: Why this model was used; starts with :data:`NAIVE_USED` when naive won.
+        candidates: One row per candidate at the forecast origin: ``model, complexity, n_cv``
+            (out-of-sample errors), ``mae_log`` (mean absolute log error), ``mae_log_naive``
+            (the benchmark on the same targets), ``skill_vs_naive``, ``selected``, ``note``.
+        warnings: Every warning the fits raised, as text (never printed).
+        record: The procedure re-run at every earlier origin (nested: each choice and interval
+            from errors known at that origin), for the backtest: columns ``origin, horizon,
+            target, method`` (``"model"``: the procedure, ``"naive"``: the benchmark),
+            ``model, actual, mean, scale`` and per level ``L`` (percent, e.g. 80)
+            ``multiplier_L, lower_L, upper_L``; periods as in ``frame``.
+        naive_used: Whether the naive benchmark is the published forecast.
     """
 
     frame: pd.DataFrame
@@ -86,28 +126,33 @@ class ForecastResult:
     reason: str
     candidates: pd.DataFrame
     warnings: tuple[str, ...]
+    record: pd.DataFrame = field(default_factory=pd.DataFrame)
+    naive_used: bool = False
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """One candidate model.
+    """One candidate point forecast, on the log scale.
 
     Attributes:
-        name: Name shown on pages, e.g. ``"ETS(A,Ad,N) on log"``.
-        log_scale: Fit on the natural log of the series (the series must be positive).
-        min_obs: Fewest observations the model is fitted on.
-        fit: Function from a series (PeriodIndex) to a fitted statsmodels results object.
-        predict: Function ``(results, steps, alpha) -> DataFrame`` with columns
-            ``mean, lower, upper`` on the model's scale for the next ``steps`` periods.
-        handles_missing: Whether ``fit`` accepts missing values inside the series.
+        name: Name shown on pages.
+        complexity: Rank used to break ties (lower is simpler).
+        min_obs: Fewest observations up to the origin.
+        point: ``(positions, log_values, steps, log_guidance) -> log forecasts`` for
+            horizons ``1..steps`` after the last position, or ``None`` when the candidate has
+            no forecast at that origin (e.g. no guidance in force). ``positions`` are years or
+            quarter ordinals of the observed values; ``log_guidance`` is the log of the
+            guidance for the period after the origin, or ``None``.
+        log_scale: Always ``True`` here (kept for the methods table).
+        handles_missing: Whether missing periods inside the series are allowed.
     """
 
     name: str
-    log_scale: bool
+    complexity: int
     min_obs: int
-    fit: Callable[[pd.Series], Any]
-    predict: Callable[[Any, int, float], pd.DataFrame]
-    handles_missing: bool = False
+    point: Callable[[np.ndarray, np.ndarray, int, float | None], np.ndarray | None]
+    log_scale: bool = True
+    handles_missing: bool = True
 
 
 @dataclass(frozen=True)
@@ -152,80 +197,76 @@ class RelationResult:
         }])
 
 
-# --- candidate models ----------------------------------------------------------------------
+# --- candidates ----------------------------------------------------------------------------
 
 
-GUIDANCE_BAND_PCT = 5.0  # assumed +/- band around a single 'about' guidance figure, %
-
-def _arima_candidate(name: str, order: tuple[int, int, int], log_scale: bool,
-                     min_obs: int) -> Candidate:
-    from statsmodels.tsa.arima.model import ARIMA
-
-    def fit(y: pd.Series) -> Any:
-        # trend="t" with d=1 is a constant drift per period
-        return ARIMA(y, order=order, trend="t").fit()
-
-    return Candidate(name, log_scale, min_obs, fit, _predict_state_space, handles_missing=True)
+def _drift(t: np.ndarray, v: np.ndarray) -> float:
+    # average change per period between the first and the last observation (gaps allowed)
+    return float((v[-1] - v[0]) / (t[-1] - t[0]))
 
 
-def _ets_candidate(name: str, error: str, damped: bool, log_scale: bool,
-                   min_obs: int) -> Candidate:
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-    def fit(y: pd.Series) -> Any:
-        return ETSModel(y, error=error, trend="add", damped_trend=damped).fit(disp=False)
-
-    return Candidate(name, log_scale, min_obs, fit, _predict_ets)
+def _no_change(t: np.ndarray, v: np.ndarray, steps: int, guide: float | None) -> np.ndarray:
+    return np.full(steps, v[-1])
 
 
-def _local_linear_trend_candidate(name: str, log_scale: bool, min_obs: int) -> Candidate:
-    from statsmodels.tsa.statespace.structural import UnobservedComponents
-
-    def fit(y: pd.Series) -> Any:
-        return UnobservedComponents(y, level="local linear trend").fit(disp=False)
-
-    return Candidate(name, log_scale, min_obs, fit, _predict_state_space, handles_missing=True)
+def _naive_drift(t: np.ndarray, v: np.ndarray, steps: int, guide: float | None) -> np.ndarray:
+    return v[-1] + _drift(t, v) * np.arange(1, steps + 1)
 
 
-def _predict_state_space(res: Any, steps: int, alpha: float) -> pd.DataFrame:
-    sf = res.get_forecast(steps).summary_frame(alpha=alpha)
-    return pd.DataFrame({"mean": sf["mean"].to_numpy(), "lower": sf["mean_ci_lower"].to_numpy(),
-                         "upper": sf["mean_ci_upper"].to_numpy()})
+def _recent_drift(window: int) -> Callable[..., np.ndarray | None]:
+    def point(t: np.ndarray, v: np.ndarray, steps: int, guide: float | None
+              ) -> np.ndarray | None:
+        keep = t >= t[-1] - window
+        if keep.sum() < 2:
+            return None
+        return v[-1] + _drift(t[keep], v[keep]) * np.arange(1, steps + 1)
+
+    return point
 
 
-def _predict_ets(res: Any, steps: int, alpha: float) -> pd.DataFrame:
-    n = int(res.nobs)
-    # multiplicative-error intervals are simulated: a fixed generator keeps them reproducible
-    pred = res.get_prediction(start=n, end=n + steps - 1, rng=np.random.default_rng(0))
-    sf = pred.summary_frame(alpha=alpha)
-    return pd.DataFrame({"mean": sf["mean"].to_numpy(), "lower": sf["pi_lower"].to_numpy(),
-                         "upper": sf["pi_upper"].to_numpy()})
+def _ar1_growth(t: np.ndarray, v: np.ndarray, steps: int, guide: float | None
+                ) -> np.ndarray | None:
+    from statsmodels.tsa.ar_model import AutoReg
+
+    if np.any(np.diff(t) != 1):
+        return None
+    growth = np.diff(v)
+    res = AutoReg(growth, lags=1, trend="c").fit()  # ordinary least squares: no optimizer
+    path = res.predict(start=growth.size, end=growth.size + steps - 1)
+    return v[-1] + np.cumsum(np.asarray(path, dtype=float))
+
+
+def _guidance_path(t: np.ndarray, v: np.ndarray, steps: int, guide: float | None
+                   ) -> np.ndarray | None:
+    if guide is None:
+        return None
+    # the guided period, then the naive drift from there
+    return guide + _drift(t, v) * np.arange(0, steps)
 
 
 def _annual_candidates() -> tuple[Candidate, ...]:
     return (
-        _arima_candidate("random walk with drift on log, ARIMA(0,1,0)+drift", (0, 1, 0),
-                         True, 4),
-        _arima_candidate("random walk with drift, ARIMA(0,1,0)+drift", (0, 1, 0), False, 4),
-        _arima_candidate("AR(1) log growth, ARIMA(1,1,0)+drift on log", (1, 1, 0), True, 7),
-        _ets_candidate("ETS(A,A,N) on log", "add", False, True, 6),
-        _ets_candidate("ETS(A,Ad,N) on log", "add", True, True, 7),
-        _ets_candidate("ETS(M,A,N)", "mul", False, False, 6),
+        Candidate(NO_CHANGE, 0, 3, _no_change),
+        Candidate(NAIVE, 1, 3, _naive_drift),
+        Candidate("recent drift (average growth, last 3 years)", 2, 4, _recent_drift(3)),
+        Candidate("AR(1) growth (statsmodels AutoReg on log changes)", 3, 6, _ar1_growth,
+                  handles_missing=False),
     )
 
 
 def _quarterly_candidates() -> tuple[Candidate, ...]:
-    # quarterly series have missing quarters, so only state-space models (Kalman filter)
     return (
-        _arima_candidate("random walk with drift on log, ARIMA(0,1,0)+drift", (0, 1, 0),
-                         True, 5),
-        _arima_candidate("random walk with drift, ARIMA(0,1,0)+drift", (0, 1, 0), False, 5),
-        _local_linear_trend_candidate("local linear trend on log", True, 6),
+        Candidate(NO_CHANGE, 0, 3, _no_change),
+        Candidate(NAIVE, 1, 3, _naive_drift),
+        Candidate("recent drift (average growth, last 4 quarters)", 2, 4, _recent_drift(4)),
     )
 
 
 ANNUAL_CANDIDATES: tuple[Candidate, ...] = _annual_candidates()
 QUARTERLY_CANDIDATES: tuple[Candidate, ...] = _quarterly_candidates()
+#: Annual capex adds the guidance-anchored path (it has a forecast only where guidance exists).
+CAPEX_CANDIDATES: tuple[Candidate, ...] = ANNUAL_CANDIDATES + (
+    Candidate(GUIDANCE, 2, 3, _guidance_path),)
 
 
 # --- series extraction ---------------------------------------------------------------------
@@ -233,6 +274,11 @@ QUARTERLY_CANDIDATES: tuple[Candidate, ...] = _quarterly_candidates()
 
 def _as_date(as_of: str | dt.date) -> pd.Timestamp:
     return pd.Timestamp(dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
+
+
+def _last_year(as_of: str) -> int:
+    cut = _as_date(as_of)
+    return cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1
 
 
 def annual_series(annual: pd.DataFrame, column: str, as_of: str) -> pd.Series:
@@ -246,9 +292,7 @@ def annual_series(annual: pd.DataFrame, column: str, as_of: str) -> pd.Series:
     Returns:
         Series indexed by year, leading and trailing missing values removed.
     """
-    cut = _as_date(as_of)
-    last_year = cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1
-    data = annual.loc[annual["year"] <= last_year, ["year", column]].sort_values("year")
+    data = annual.loc[annual["year"] <= _last_year(as_of), ["year", column]].sort_values("year")
     out = pd.Series(data[column].to_numpy(dtype=float), index=data["year"].astype(int).to_numpy(),
                     name=column)
     return _trim(out)
@@ -257,7 +301,7 @@ def annual_series(annual: pd.DataFrame, column: str, as_of: str) -> pd.Series:
 def quarterly_series(quarterly: pd.DataFrame, column: str, as_of: str) -> pd.Series:
     """Return one quarterly column indexed by ``"YYYYQn"`` strings, cut at ``as_of``.
 
-    Missing quarters inside the range are kept as NaN (the state-space models skip them).
+    Missing quarters inside the range are kept as NaN.
 
     Args:
         quarterly: Wide quarterly frame with ``period`` (str) and ``quarter_end`` (datetime).
@@ -287,81 +331,43 @@ def _trim(y: pd.Series) -> pd.Series:
     return y.iloc[ok[0]: ok[-1] + 1]
 
 
-# --- fitting machinery ---------------------------------------------------------------------
+def guidance_known(guidance: pd.DataFrame | None, as_of: str | dt.date, year: int
+                   ) -> float | None:
+    """Company capex guidance for fiscal ``year`` in force at ``as_of``, USD m (or ``None``).
 
+    The latest statement for ``FY<year>`` dated on or before ``as_of`` (ties on the date go to
+    the statement id that sorts last, as in :func:`analysis.capital.guidance_for_year`); its
+    mid-point. The basis is often unstated and is treated as gross.
 
-def _to_period_series(y: pd.Series, freq: str) -> pd.Series:
-    # statsmodels needs a dated index to forecast (pitfall B4.1): PeriodIndex, "Y" or "Q"
-    start = str(y.index[0])
-    return pd.Series(y.to_numpy(dtype=float), index=pd.period_range(start, periods=len(y),
-                                                                     freq=freq))
-
-
-@dataclass(frozen=True)
-class _Fit:
-    ok: bool
-    converged: bool
-    aicc: float
-    frames: dict[float, pd.DataFrame]  # level -> mean, lower, upper on the original scale
-    notes: tuple[str, ...]
-
-
-def _fit_and_predict(cand: Candidate, y: pd.Series, steps: int, levels: Sequence[float]) -> _Fit:
-    """Fit one candidate and predict ``steps`` ahead; never raises, never lets a warning out."""
-    notes: list[str] = []
-    values = y.to_numpy(dtype=float)
-    if cand.log_scale and np.nanmin(values) <= 0:
-        return _Fit(False, False, math.nan, {}, ("log model needs positive values",))
-    model_y = np.log(y) if cand.log_scale else y
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            res = cand.fit(model_y)
-            raw = {lv: cand.predict(res, steps, 1.0 - lv) for lv in levels}
-        except Exception as exc:  # statsmodels raises LinAlgError, ValueError, IndexError...
-            return _Fit(False, False, math.nan, {}, (f"{type(exc).__name__}: {exc}",))
-    retvals = getattr(res, "mle_retvals", None) or {}
-    converged = bool(retvals.get("converged", True))
-    for w in caught:
-        notes.append(f"{w.category.__name__}: {w.message}")
-        if w.category.__name__ == "ConvergenceWarning":
-            converged = False
-    aicc = float(getattr(res, "aicc", math.nan))
-    if cand.log_scale and math.isfinite(aicc):
-        # Jacobian of the log transform puts the AICc on the original scale
-        burn = int(getattr(res, "loglikelihood_burn", 0) or 0)
-        used = values[burn:]
-        aicc += 2.0 * float(np.nansum(np.log(used)))
-    frames = {lv: _to_original_scale(f, cand.log_scale, lv) for lv, f in raw.items()}
-    finite = all(np.isfinite(f.to_numpy()).all() for f in frames.values())
-    if not finite:
-        notes.append("non-finite forecast or interval")
-    return _Fit(finite, converged, aicc, frames, tuple(notes))
-
-
-def _to_original_scale(f: pd.DataFrame, log_scale: bool, level: float) -> pd.DataFrame:
-    if not log_scale:
-        return f.reset_index(drop=True)
-    z = stats.norm.ppf(0.5 + level / 2.0)
-    sd = (f["upper"] - f["lower"]).to_numpy() / (2.0 * z)
-    return pd.DataFrame({"mean": np.exp(f["mean"].to_numpy() + sd**2 / 2.0),
-                         "lower": np.exp(f["lower"].to_numpy()),
-                         "upper": np.exp(f["upper"].to_numpy())})
+    Args:
+        guidance: Capex guidance table (:func:`analysis.data.load_capex_guidance`), or ``None``.
+        as_of: Information date.
+        year: Fiscal year guided.
+    """
+    if guidance is None or guidance.empty:
+        return None
+    dates = pd.to_datetime(guidance["statement_date"])
+    rows = guidance.loc[(dates <= _as_date(as_of)) & (guidance["period"] == f"FY{year}")]
+    if rows.empty:
+        return None
+    rows = rows.assign(date_=pd.to_datetime(rows["statement_date"])).sort_values(
+        ["date_", "statement_id"], kind="stable")
+    last = rows.iloc[-1]
+    return 1e3 * (float(last["value_low_usd_bn"]) + float(last["value_high_usd_bn"])) / 2.0
 
 
 def naive_drift_forecast(values: Sequence[float] | np.ndarray, steps: int, level: float,
                          log_scale: bool = False) -> pd.DataFrame:
-    """Random walk with drift in closed form (the benchmark, and the last-resort fallback).
+    """Random walk with drift in closed form, with its textbook (model-based) interval.
 
-    The interval includes the uncertainty of the estimated drift,
-    ``sd_h = sigma * sqrt(h * (1 + h / (T - 1)))`` (Hyndman and Athanasopoulos, fpp3 5.5),
-    and of ``sigma`` (Student t quantile with ``T - 2`` degrees of freedom).
+    Kept as a reference for readers; the report's intervals are calibrated instead
+    (:func:`forecast_series`).
 
     Args:
-        values: Observed values, consecutive periods, no missing values, at least 3.
+        values: Consecutive observations (at least 3, all finite).
         steps: Periods ahead.
-        level: Interval level, a fraction.
-        log_scale: Work on logs (a constant growth rate) instead of levels.
+        level: Interval level (fraction).
+        log_scale: Fit on logs and return the mean on the original scale.
 
     Returns:
         Columns ``mean, lower, upper`` for horizons 1..steps.
@@ -385,37 +391,154 @@ def naive_drift_forecast(values: Sequence[float] | np.ndarray, steps: int, level
     return out
 
 
-def _rolling_origin_errors(cand: Candidate, y: pd.Series, freq: str
-                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """Forecast the next observed period from every origin with ``cand.min_obs`` or more obs.
-
-    Returns:
-        (observations in each training window, forecasts, actuals, number of failed refits,
-        number of non-converged refits).
-    """
-    values = y.to_numpy(dtype=float)
-    observed = np.flatnonzero(np.isfinite(values))
-    n_train, fc, act = [], [], []
-    failed = not_converged = 0
-    for k in range(cand.min_obs - 1, len(observed) - 1):
-        end, target = observed[k], observed[k + 1]  # last training and next observed position
-        fit = _fit_and_predict(cand, _to_period_series(y.iloc[: end + 1], freq),
-                               int(target - end), (0.8,))
-        if not fit.ok:
-            failed += 1
-            continue
-        not_converged += not fit.converged
-        n_train.append(k + 1)
-        fc.append(float(fit.frames[0.8]["mean"].iloc[-1]))
-        act.append(values[target])
-    return np.asarray(n_train), np.asarray(fc), np.asarray(act), failed, not_converged
+# --- the procedure -------------------------------------------------------------------------
 
 
-def _error_stats(fc: np.ndarray, act: np.ndarray) -> dict[str, float | int]:
-    positive = bool((fc > 0).all() and (act > 0).all())
-    return {"rmse": float(np.sqrt(np.mean((fc - act) ** 2))),
-            "rmse_log": float(np.sqrt(np.mean(np.log(act / fc) ** 2))) if positive else math.nan,
-            "mape_pct": float(100.0 * np.mean(np.abs(fc / act - 1.0))), "n_cv": int(fc.size)}
+@dataclass(frozen=True)
+class _Run:
+    """Rolling-origin table of every candidate, and the nested choices made from it."""
+
+    table: pd.DataFrame  # model, origin, horizon, target, point, scale, actual, error (logs)
+    choice: dict[int, str]  # origin -> model used by the procedure
+    why: dict[int, str]  # origin -> reason code of the choice
+    stats: dict[int, dict[str, dict[str, float]]]  # origin -> candidate -> error summary
+    sel_record: dict[int, tuple[int, float, float]]  # origin -> (n, mae, mae naive) of selection
+
+
+def _rolling_table(t: np.ndarray, v: np.ndarray, candidates: Sequence[Candidate], steps: int,
+                   guide_at: GuidanceLookup | None, log: list[str]) -> pd.DataFrame:
+    actual = dict(zip(t.tolist(), v.tolist(), strict=True))
+    rows = []
+    for k in range(2, t.size):
+        tt, vv = t[: k + 1], v[: k + 1]
+        origin = int(tt[-1])
+        guide = guide_at(origin) if guide_at is not None else None
+        log_guide = math.log(guide) if guide is not None and guide > 0 else None
+        gaps = bool(np.any(np.diff(tt) != 1))
+        for cand in candidates:
+            if k + 1 < cand.min_obs or (gaps and not cand.handles_missing):
+                continue
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                try:
+                    path = cand.point(tt, vv, steps, log_guide)
+                except (ValueError, np.linalg.LinAlgError) as exc:
+                    log.append(f"{cand.name} at origin {origin}: {type(exc).__name__}: {exc}")
+                    continue
+            log.extend(f"{cand.name} at origin {origin}: {w.category.__name__}: {w.message}"
+                       for w in caught)
+            if path is None or not np.all(np.isfinite(path)):
+                continue
+            for h in range(1, steps + 1):
+                rows.append((cand.name, origin, h, origin + h, float(path[h - 1]),
+                             math.sqrt(h), actual.get(origin + h, math.nan)))
+    table = pd.DataFrame(rows, columns=["model", "origin", "horizon", "target", "point",
+                                        "scale", "actual"])
+    table["error"] = table["actual"] - table["point"]
+    return table
+
+
+def _errors(table: pd.DataFrame) -> dict[tuple[str, int, int], tuple[int, float]]:
+    known = table[table["error"].notna()]
+    return {(m, int(o), int(h)): (int(tg), float(e)) for m, o, h, tg, e in zip(
+        known["model"], known["origin"], known["horizon"], known["target"], known["error"],
+        strict=True)}
+
+
+def _summary(pairs: list[tuple[float, float]]) -> tuple[int, float, float]:
+    if not pairs:
+        return 0, math.nan, math.nan
+    e = np.abs(np.array(pairs, dtype=float))
+    return len(pairs), float(e[:, 0].mean()), float(e[:, 1].mean())
+
+
+def _run(t: np.ndarray, v: np.ndarray, candidates: Sequence[Candidate], steps: int,
+         guide_at: GuidanceLookup | None, log: list[str]) -> _Run:
+    if NAIVE not in {c.name for c in candidates}:
+        candidates = (*candidates, next(c for c in ANNUAL_CANDIDATES if c.name == NAIVE))
+    table = _rolling_table(t, v, candidates, steps, guide_at, log)
+    err = _errors(table)
+    complexity = {c.name: c.complexity for c in candidates}
+    origins = sorted(int(o) for o in table["origin"].unique())
+    choice: dict[int, str] = {}
+    why: dict[int, str] = {}
+    stats_at: dict[int, dict[str, dict[str, float]]] = {}
+    selected: dict[int, str] = {}
+    sel_record: dict[int, tuple[int, float, float]] = {}
+    for at in origins:
+        # step 3a: candidates scored on forecasts whose targets are known at this origin
+        summary: dict[str, dict[str, float]] = {}
+        for cand in candidates:
+            pairs = [(e, err[(NAIVE, o, h)][1]) for (m, o, h), (tg, e) in err.items()
+                     if m == cand.name and tg <= at and (NAIVE, o, h) in err]
+            n, mae, mae_naive = _summary(pairs)
+            summary[cand.name] = {"n_cv": n, "mae_log": mae, "mae_log_naive": mae_naive}
+        stats_at[at] = summary
+        winners = {m: s["mae_log"] / s["mae_log_naive"] for m, s in summary.items()
+                   if m != NAIVE and s["n_cv"] >= MIN_CV_ERRORS
+                   and scoring.beats(s["mae_log"], s["mae_log_naive"])}
+        selected[at] = scoring.pick_simplest(winners, complexity) if winners else NAIVE
+        # step 3b: the selection's own record, from earlier origins, must beat naive too
+        pairs = [(err[(selected[o], o, h)][1], err[(NAIVE, o, h)][1])
+                 for o in origins if o < at for h in range(1, steps + 1)
+                 if (selected[o], o, h) in err and err[(selected[o], o, h)][0] <= at
+                 and (NAIVE, o, h) in err]
+        sel_record[at] = _summary(pairs)
+        n, mae, mae_naive = sel_record[at]
+        if selected[at] == NAIVE:
+            choice[at], why[at] = NAIVE, "no candidate"
+        elif n < MIN_CV_ERRORS:
+            choice[at], why[at] = NAIVE, "short record"
+        elif not scoring.beats(mae, mae_naive):
+            choice[at], why[at] = NAIVE, "record"
+        else:
+            choice[at], why[at] = selected[at], "selected"
+    return _Run(table, choice, why, stats_at, sel_record)
+
+
+def _multipliers(table: pd.DataFrame, model: str, at: int, levels: Sequence[float]
+                 ) -> dict[float, float] | None:
+    rows = table[(table["model"] == model) & (table["target"] <= at) & table["error"].notna()]
+    return _calibrate((rows["error"] / rows["scale"]).to_numpy(dtype=float), levels)
+
+
+def _calibrate(scaled: np.ndarray, levels: Sequence[float]) -> dict[float, float] | None:
+    if scaled.size == 0:
+        return None
+    return {lv: scoring.student_t_multiplier(scaled, lv) for lv in levels}
+
+
+def _record(run: _Run, levels: Sequence[float]) -> pd.DataFrame:
+    tab = run.table
+    by_model = {m: {c: g[c].to_numpy() for c in ("origin", "horizon", "target", "point", "scale",
+                                                 "actual", "error")}
+                for m, g in tab.groupby("model", sort=False)}
+    rows = []
+    for at, model in run.choice.items():
+        for method, name in (("model", model), ("naive", NAIVE)):
+            a = by_model[name]
+            known = (a["target"] <= at) & np.isfinite(a["error"])
+            mult = _calibrate(a["error"][known] / a["scale"][known], levels)
+            if mult is None:
+                continue
+            for i in np.flatnonzero(a["origin"] == at):
+                point, scale, act = float(a["point"][i]), float(a["scale"][i]), a["actual"][i]
+                row = {"origin": at, "horizon": int(a["horizon"][i]),
+                       "target": int(a["target"][i]), "method": method, "model": name,
+                       "actual": math.exp(act) if math.isfinite(act) else math.nan,
+                       "mean": math.exp(point), "scale": scale}
+                for lv in levels:
+                    pct = _pct(lv)
+                    row[f"multiplier_{pct}"] = mult[lv]
+                    row[f"lower_{pct}"] = math.exp(point - mult[lv] * scale)
+                    row[f"upper_{pct}"] = math.exp(point + mult[lv] * scale)
+                rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _pct(level: float) -> int | float:
+    pct = round(100.0 * level, 4)
+    return int(pct) if pct == int(pct) else pct
 
 
 def _normalise_levels(interval_level_pct: float | Sequence[float]) -> tuple[float, ...]:
@@ -426,35 +549,101 @@ def _normalise_levels(interval_level_pct: float | Sequence[float]) -> tuple[floa
     return levels
 
 
-def _period_labels(last: str, steps: int, freq: str) -> list[int] | list[str]:
+def _positions(y: pd.Series, freq: str) -> np.ndarray:
     if freq == "Y":
-        return [int(last) + h for h in range(1, steps + 1)]
-    start = pd.Period(last, freq="Q")
-    return [str(start + h) for h in range(1, steps + 1)]
+        return np.asarray([int(p) for p in y.index], dtype=np.int64)
+    return np.asarray([pd.Period(str(p), freq="Q").ordinal for p in y.index], dtype=np.int64)
+
+
+def _label(position: int, freq: str) -> int | str:
+    return int(position) if freq == "Y" else str(pd.Period(ordinal=int(position), freq="Q"))
+
+
+def _reason(run: _Run, at: int, model: str) -> str:
+    n, mae, mae_naive = run.sel_record[at]
+    s = run.stats[at]
+    if run.why[at] == "selected":
+        own = s[model]
+        return (f"{model} beat the naive drift out of sample: mean absolute log error "
+                f"{text.fmt_decimal(own['mae_log'], 3)} against "
+                f"{text.fmt_decimal(own['mae_log_naive'], 3)} over {own['n_cv']} forecasts "
+                f"(skill {text.fmt_pct(100 * (1 - own['mae_log'] / own['mae_log_naive']))}), "
+                f"and the selection made at earlier origins beat it too over {n} forecasts.")
+    if run.why[at] == "no candidate":
+        detail = ("no candidate had at least "
+                  f"{MIN_CV_ERRORS} out-of-sample errors and a mean absolute log error more "
+                  f"than {text.fmt_pct(100 * scoring.REL_TOL)} below the naive drift's")
+    elif run.why[at] == "short record":
+        detail = (f"the selection ({run_selected(run, at)}) has only {n} out-of-sample "
+                  f"forecasts from earlier origins, fewer than {MIN_CV_ERRORS}")
+    else:
+        detail = (f"the selection made at earlier origins did not beat it over {n} forecasts "
+                  f"(mean absolute log error {text.fmt_decimal(mae, 3)} against "
+                  f"{text.fmt_decimal(mae_naive, 3)})")
+    return f"{NAIVE_USED} ({detail})."
+
+
+def run_selected(run: _Run, at: int) -> str:
+    """Name of the candidate step 3a selected at origin ``at`` (before the record check)."""
+    s = run.stats[at]
+    winners = [m for m, v in s.items() if m != NAIVE and v["n_cv"] >= MIN_CV_ERRORS
+               and scoring.beats(v["mae_log"], v["mae_log_naive"])]
+    return ", ".join(sorted(winners)) or NAIVE
+
+
+def _candidate_table(run: _Run, at: int, candidates: Sequence[Candidate], model: str
+                     ) -> pd.DataFrame:
+    rows = []
+    for cand in candidates:
+        s = run.stats[at].get(cand.name, {"n_cv": 0, "mae_log": math.nan,
+                                          "mae_log_naive": math.nan})
+        n = int(s["n_cv"])
+        skill = 1.0 - s["mae_log"] / s["mae_log_naive"] if n else math.nan
+        if cand.name == NAIVE:
+            note = "benchmark"
+        elif n < MIN_CV_ERRORS:
+            note = f"only {n} out-of-sample forecast(s); {MIN_CV_ERRORS} needed"
+        elif not scoring.beats(s["mae_log"], s["mae_log_naive"]):
+            note = ("did not beat the naive drift by more than "
+                    f"{text.fmt_pct(100 * scoring.REL_TOL)}")
+        else:
+            note = "beat the naive drift"
+        rows.append({"model": cand.name, "complexity": cand.complexity, "n_cv": n,
+                     "mae_log": s["mae_log"], "mae_log_naive": s["mae_log_naive"],
+                     "skill_vs_naive": 0.0 if cand.name == NAIVE and n else skill,
+                     "selected": cand.name == model, "note": note})
+    return pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
+
+
+def _path_frame(points: np.ndarray, scales: np.ndarray, mult: dict[float, float],
+                labels: list[int] | list[str], model: str) -> pd.DataFrame:
+    return pd.concat([pd.DataFrame({
+        "period": labels, "mean": np.exp(points), "lower": np.exp(points - q * scales),
+        "upper": np.exp(points + q * scales), "level": lv, "model": model})
+        for lv, q in mult.items()], ignore_index=True)[FRAME_COLUMNS]
 
 
 def forecast_series(y: pd.Series, steps: int, freq: str,
                     interval_level_pct: float | Sequence[float] = 80,
-                    candidates: Sequence[Candidate] | None = None) -> ForecastResult:
-    """Fit the candidates to ``y``, choose one, and forecast ``steps`` periods ahead.
+                    candidates: Sequence[Candidate] | None = None,
+                    guide_at: GuidanceLookup | None = None) -> ForecastResult:
+    """Choose a model by nested rolling-origin error and forecast ``steps`` periods ahead.
 
-    Selection rule: candidates that fit without error, converge and give finite intervals are
-    eligible. Each eligible candidate is refitted at every rolling origin common to all of
-    them and forecasts the next observed period; the one with the lowest RMSE of log errors
-    (a relative error, comparable across log and level models) wins. With fewer than three
-    such errors the lowest AICc wins instead. If no candidate is eligible, a closed-form random
-    walk with drift on logs is used and the fallback is recorded.
+    See the module docstring for the procedure. The naive drift is always among the
+    candidates (added if missing): it is the benchmark and the default.
 
     Args:
-        y: Observed values indexed by int year (``freq="Y"``) or ``"YYYYQn"`` labels
-            (``freq="Q"``); consecutive periods, NaN for missing ones.
+        y: Observed positive values indexed by int year (``freq="Y"``) or ``"YYYYQn"`` labels
+            (``freq="Q"``); NaN for missing periods.
         steps: Periods to forecast after the last observation.
         freq: ``"Y"`` or ``"Q"``.
         interval_level_pct: One or several interval levels in percent.
         candidates: Models to try; defaults to the annual or quarterly set.
+        guide_at: For a guidance-anchored candidate: origin position -> guidance (same unit as
+            ``y``) for the period after it, in force at that origin, or ``None``.
 
     Returns:
-        A :class:`ForecastResult`.
+        A :class:`ForecastResult` with its nested out-of-sample ``record``.
     """
     if freq not in ("Y", "Q"):
         raise ValueError(f"freq must be 'Y' or 'Q', got {freq!r}")
@@ -463,136 +652,56 @@ def forecast_series(y: pd.Series, steps: int, freq: str,
     levels = _normalise_levels(interval_level_pct)
     if candidates is None:
         candidates = ANNUAL_CANDIDATES if freq == "Y" else QUARTERLY_CANDIDATES
-    y = _trim(y.astype(float))
-    n_obs = int(y.notna().sum())
-    if n_obs < 3:
-        raise ValueError(f"need at least 3 observations of {y.name!r}, got {n_obs}")
-    has_gaps = bool(y.isna().any())
-    history = pd.DataFrame({"period": _labels(y.index, freq), "value": y.to_numpy()}
-                           ).dropna(subset=["value"]).reset_index(drop=True)
-    py = _to_period_series(y, freq)
-
-    rows: list[dict[str, Any]] = []
+    y = _trim(y.astype(float)).dropna()
+    if len(y) < MIN_OBS:
+        raise ValueError(f"need at least {MIN_OBS} observations of {y.name!r}, got {len(y)}")
+    if (y <= 0).any():
+        raise ValueError(f"{y.name!r} must be positive (the forecasts work on logs)")
+    t, v = _positions(y, freq), np.log(y.to_numpy(dtype=float))
     log: list[str] = []
-    fits: dict[str, _Fit] = {}
-    for cand in candidates:
-        row = {"model": cand.name, "aicc": math.nan, "rmse": math.nan, "rmse_log": math.nan,
-               "mape_pct": math.nan, "n_cv": 0, "converged": False, "selected": False,
-               "note": ""}
-        if n_obs < cand.min_obs:
-            row["note"] = f"too few observations ({n_obs} < {cand.min_obs})"
-        elif has_gaps and not cand.handles_missing:
-            row["note"] = "cannot handle missing periods"
-        else:
-            fit = _fit_and_predict(cand, py, steps, levels)
-            row.update(aicc=fit.aicc, converged=fit.converged)
-            log.extend(f"{cand.name}: {note}" for note in fit.notes)
-            if not fit.ok:
-                row["note"] = "failed: " + (fit.notes[-1] if fit.notes else "unknown error")
-            elif not fit.converged:
-                row["note"] = "did not converge; excluded"
-            else:
-                fits[cand.name] = fit
-        rows.append(row)
-
-    # rolling-origin errors; candidates with enough of them are compared on shared origins
-    cv: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-    # a single eligible model needs no comparison: skip the refits
-    for cand in (c for c in candidates if c.name in fits and len(fits) > 1):
-        n_train, fc, act, failed, not_conv = _rolling_origin_errors(cand, y, freq)
-        row = next(r for r in rows if r["model"] == cand.name)
-        if failed:
-            row["note"] = f"{failed} rolling-origin refit(s) failed; not compared"
-            log.append(f"{cand.name}: {failed} rolling-origin refit(s) failed")
-            continue
-        if not_conv:
-            log.append(f"{cand.name}: {not_conv} rolling-origin refit(s) did not converge")
-        if fc.size:
-            cv[cand.name] = (n_train, fc, act)
-            row.update(_error_stats(fc, act))
-    pool = [c for c in candidates if c.name in cv and cv[c.name][1].size >= MIN_CV_ERRORS]
-    if pool:
-        shared = max(c.min_obs for c in pool)  # windows long enough for every pool member
-        for cand in pool:
-            n_train, fc, act = cv[cand.name]
-            keep = n_train >= shared
-            next(r for r in rows if r["model"] == cand.name).update(
-                _error_stats(fc[keep], act[keep]))
-    for row in rows:
-        if row["model"] in fits and row["model"] not in {c.name for c in pool} and pool \
-                and not row["note"]:
-            row["note"] = (f"only {row['n_cv']} rolling-origin forecast(s); too few to "
-                           "compare")
-    table = pd.DataFrame(rows, columns=CANDIDATE_COLUMNS)
-    chosen, reason = _choose(table, list(fits))
-
-    if chosen is None:
-        tail = _trailing_run(y)
-        use_log = bool((tail > 0).all())
-        model = CLOSED_FORM_NAME if use_log else "random walk with drift (closed form)"
-        frames = {lv: naive_drift_forecast(tail, steps, lv, log_scale=use_log) for lv in levels}
-        reason = ("Fallback: no candidate model fitted, converged and gave finite intervals "
-                  f"({len(candidates)} tried), so a {model} was used on the last "
-                  f"{tail.size} consecutive observations.")
-        log.append(f"fallback to {model}")
-    else:
-        model = chosen
-        frames = fits[chosen].frames
-        table.loc[table["model"] == chosen, "selected"] = True
-    labels = _period_labels(str(y.index[-1]), steps, freq)
-    frame = pd.concat([
-        pd.DataFrame({"period": labels, "mean": f["mean"].to_numpy(),
-                      "lower": f["lower"].to_numpy(), "upper": f["upper"].to_numpy(),
-                      "level": lv, "model": model})
-        for lv, f in frames.items()
-    ], ignore_index=True)[FRAME_COLUMNS]
-    return ForecastResult(frame=frame, history=history, model=model, reason=reason,
-                          candidates=table, warnings=tuple(log))
-
-
-def _labels(index: pd.Index, freq: str) -> list[int] | list[str]:
-    return [int(p) for p in index] if freq == "Y" else [str(p) for p in index]
-
-
-def _trailing_run(y: pd.Series) -> np.ndarray:
-    values = y.to_numpy(dtype=float)
-    missing = np.flatnonzero(~np.isfinite(values))
-    start = missing[-1] + 1 if missing.size else 0
-    run = values[start:]
-    return run if run.size >= 3 else values[np.isfinite(values)]
-
-
-def _choose(table: pd.DataFrame, eligible: list[str]) -> tuple[str | None, str]:
-    if not eligible:
-        return None, ""
-    ok = table[table["model"].isin(eligible)]
-    pool = ok[ok["rmse_log"].notna() & (ok["n_cv"] >= MIN_CV_ERRORS)]
-    excluded = len(table) - len(ok)
-    tail = f" {excluded} candidate(s) excluded (see notes)." if excluded else ""
-    if len(ok) == 1:
-        return str(ok["model"].iloc[0]), f"The only candidate that fitted and converged.{tail}"
-    if not pool.empty:
-        best = pool.sort_values(["rmse_log", "aicc"]).iloc[0]
-        return str(best["model"]), (
-            f"Lowest rolling-origin error among the {len(pool)} converged candidates with at "
-            f"least {MIN_CV_ERRORS} forecasts on shared origins: RMSE of log errors "
-            f"{text.fmt_decimal(best['rmse_log'], 3)} "
-            f"(MAPE {text.fmt_pct(best['mape_pct'], 1)}) over "
-            f"{int(best['n_cv'])} forecasts of the next observed period.{tail}")
-    best = ok.sort_values(["aicc", "model"], na_position="last").iloc[0]
-    return str(best["model"]), (
-        f"Series too short for {MIN_CV_ERRORS} rolling-origin forecasts, so the lowest AICc "
-        f"among {len(ok)} converged candidates was chosen "
-        f"({text.fmt_decimal(best['aicc'], 1)}, original "
-        f"scale).{tail}")
+    run = _run(t, v, candidates, steps, guide_at, log)
+    at = int(t[-1])
+    model = run.choice[at]
+    mult = _multipliers(run.table, model, at, levels)
+    if mult is None:
+        raise ValueError("no out-of-sample error to calibrate the interval from")
+    now = run.table[(run.table["model"] == model) & (run.table["origin"] == at)]
+    labels = [_label(p, freq) for p in now["target"]]
+    frame = _path_frame(now["point"].to_numpy(), now["scale"].to_numpy(), mult, labels, model)
+    history = pd.DataFrame({"period": [_label(p, freq) for p in t], "value": np.exp(v)})
+    record = _record(run, levels)
+    if not record.empty:
+        for col in ("origin", "target"):
+            record[col] = [_label(p, freq) for p in record[col]]
+    all_cands = list(candidates) + [c for c in ANNUAL_CANDIDATES if c.name == NAIVE
+                                    and NAIVE not in {x.name for x in candidates}]
+    return ForecastResult(frame=frame, history=history, model=model,
+                          reason=_reason(run, at, model),
+                          candidates=_candidate_table(run, at, all_cands, model),
+                          warnings=tuple(log), record=record, naive_used=model == NAIVE)
 
 
 # --- public forecasts ----------------------------------------------------------------------
 
 
+def _annual_guide(guidance: pd.DataFrame | None, as_of: str, last_year: int
+                  ) -> GuidanceLookup | None:
+    if guidance is None:
+        return None
+    cut = _as_date(as_of)
+
+    def at(origin: int) -> float | None:
+        # what was in force at the same point of the year after origin as as_of is now
+        when = cut - pd.DateOffset(years=last_year - origin)
+        return guidance_known(guidance, when, origin + 1)
+
+    return at
+
+
 def forecast_annual(annual: pd.DataFrame, column: str, as_of: str, horizon_year: int = 2027,
                     interval_level_pct: float | Sequence[float] = 80,
-                    candidates: Sequence[Candidate] | None = None) -> ForecastResult:
+                    candidates: Sequence[Candidate] | None = None,
+                    guidance: pd.DataFrame | None = None) -> ForecastResult:
     """Forecast one annual column to ``horizon_year`` using data up to ``as_of``.
 
     Args:
@@ -602,18 +711,21 @@ def forecast_annual(annual: pd.DataFrame, column: str, as_of: str, horizon_year:
         horizon_year: Last year forecast.
         interval_level_pct: Interval level(s) in percent.
         candidates: Models to try (default :data:`ANNUAL_CANDIDATES`).
+        guidance: Capex guidance table for a guidance-anchored candidate (``None``: none).
 
     Returns:
         A :class:`ForecastResult` with int-year periods.
     """
-    y = annual_series(annual, column, as_of)
+    y = annual_series(annual, column, as_of).dropna()
     if y.empty:
         raise ValueError(f"no observations of {column!r} up to {as_of}")
-    steps = horizon_year - int(y.index[-1])
+    last = int(y.index[-1])
+    steps = horizon_year - last
     if steps < 1:
         raise ValueError(f"horizon_year {horizon_year} is not after the last observed year "
-                         f"{int(y.index[-1])}")
-    return forecast_series(y, steps, "Y", interval_level_pct, candidates)
+                         f"{last}")
+    return forecast_series(y, steps, "Y", interval_level_pct, candidates,
+                           _annual_guide(guidance, as_of, last))
 
 
 def forecast_quarterly(quarterly: pd.DataFrame, column: str, as_of: str,
@@ -647,13 +759,18 @@ def forecast_quarterly(quarterly: pd.DataFrame, column: str, as_of: str,
 
 def forecast_capex_annual(annual: pd.DataFrame, as_of: str, horizon_year: int = 2027,
                           interval_level_pct: float | Sequence[float] = 80,
-                          candidates: Sequence[Candidate] | None = None) -> ForecastResult:
+                          candidates: Sequence[Candidate] | None = None,
+                          guidance: pd.DataFrame | None = None) -> ForecastResult:
     """Forecast gross capex (purchases of property and equipment), USD m per year.
 
+    With ``guidance`` the guidance-anchored path joins the candidates
+    (:data:`CAPEX_CANDIDATES`); it is chosen only if its out-of-sample record earns it.
     See :func:`forecast_annual`; the column is ``capex_gross_usd_m``.
     """
+    if candidates is None:
+        candidates = CAPEX_CANDIDATES if guidance is not None else ANNUAL_CANDIDATES
     return forecast_annual(annual, "capex_gross_usd_m", as_of, horizon_year,
-                           interval_level_pct, candidates)
+                           interval_level_pct, candidates, guidance)
 
 
 def forecast_capex_quarterly(quarterly: pd.DataFrame, as_of: str,
@@ -695,19 +812,20 @@ def forecast_headcount_quarterly(quarterly: pd.DataFrame, as_of: str,
 
 def forecast_capex_guidance(annual: pd.DataFrame, as_of: str, guidance_usd_m: float = 200_000.0,
                             guidance_year: int = 2026, guidance_announced: str = "2026-02-05",
-                            horizon_year: int = 2027, guidance_band_pct: float = GUIDANCE_BAND_PCT,
+                            horizon_year: int = 2027,
                             interval_level_pct: float | Sequence[float] = 80,
-                            candidates: Sequence[Candidate] | None = None) -> ForecastResult:
-    """Capex path from company guidance: guidance for its year, forecast growth after it.
+                            guidance: pd.DataFrame | None = None) -> ForecastResult:
+    """Capex path anchored on company guidance, with an interval calibrated out of sample.
 
-    ``guidance_year`` = the guided amount, with an assumed band of ``±guidance_band_pct`` at
-    every interval level ("about $200 billion"; gross or net basis not stated). Each later
-    year applies the statistical forecast's growth (ratio of consecutive forecast means) to
-    the previous one; its interval combines, on the log scale and in quadrature, the guidance
-    band with the chosen model's relative interval ``h`` steps after an observed year.
+    ``guidance_year`` takes the guided amount; later years grow at the naive drift; years
+    between the last report and the guided year take the validated forecast. The interval is
+    ``point ± q * sigma * sqrt(h)`` as in :func:`forecast_series`, with ``q`` from the
+    guidance-anchored candidate's own out-of-sample errors when it has at least
+    :data:`MIN_CV_ERRORS` of them (needs ``guidance``, the table of past statements), else
+    from the naive drift's errors, and the reason says which.
 
     If the guidance was announced after ``as_of``, or the guided year is already observed,
-    the statistical forecast is returned instead and ``reason`` says so.
+    the validated forecast is returned instead and ``reason`` says so.
 
     Args:
         annual: Wide annual frame.
@@ -716,60 +834,59 @@ def forecast_capex_guidance(annual: pd.DataFrame, as_of: str, guidance_usd_m: fl
         guidance_year: Year the guidance is for.
         guidance_announced: Date of the guidance (ISO); ignored before it.
         horizon_year: Last year of the path.
-        guidance_band_pct: Assumed half-width of the guidance band, % (0 = exact).
         interval_level_pct: Interval level(s) in percent.
-        candidates: Models to try for the growth.
+        guidance: Capex guidance table, for the candidate's out-of-sample record.
 
     Returns:
-        A :class:`ForecastResult`; ``model`` is ``"guidance + <growth model>"``.
+        A :class:`ForecastResult`; ``model`` starts with ``"guidance"`` when the path is used.
     """
-    stat = forecast_capex_annual(annual, as_of, horizon_year, interval_level_pct, candidates)
-    last_year = int(stat.history["period"].iloc[-1])
+    stat = forecast_capex_annual(annual, as_of, horizon_year, interval_level_pct,
+                                 guidance=guidance)
+    last = int(stat.history["period"].iloc[-1])
     if _as_date(guidance_announced) > _as_date(as_of):
         return _replace_reason(stat, f"Guidance of {guidance_announced} is after as_of {as_of}; "
-                                     "statistical forecast used. " + stat.reason)
-    if guidance_year <= last_year:
-        return _replace_reason(stat, f"FY{guidance_year} is already reported; statistical "
+                                     "validated forecast used. " + stat.reason)
+    if guidance_year <= last:
+        return _replace_reason(stat, f"FY{guidance_year} is already reported; validated "
                                      "forecast used. " + stat.reason)
     if guidance_year > horizon_year:
         raise ValueError("guidance_year is after horizon_year")
-    model = f"guidance + {stat.model} growth"
-    if not 0.0 <= guidance_band_pct < 100.0:
-        raise ValueError("guidance_band_pct must be in [0, 100)")
-    # ±band% around the guidance, carried on the log scale
-    band_lo = -math.log1p(-guidance_band_pct / 100.0)
-    band_hi = math.log1p(guidance_band_pct / 100.0)
-    rows = []
-    for lv, f in stat.frame.groupby("level", sort=True):
-        f = f.set_index("period")
-        # relative interval h steps after an observed year (h = 1, 2, ...)
-        rel_lo = np.log(f["lower"].to_numpy() / f["mean"].to_numpy())
-        rel_hi = np.log(f["upper"].to_numpy() / f["mean"].to_numpy())
-        value = guidance_usd_m
-        for year in range(guidance_year, horizon_year + 1):
-            if year > guidance_year:
-                value *= float(f.loc[year, "mean"] / f.loc[year - 1, "mean"])
-            h = year - guidance_year  # steps after the guided year
-            lo = -math.hypot(band_lo, rel_lo[h - 1] if h else 0.0)
-            hi = math.hypot(band_hi, rel_hi[h - 1] if h else 0.0)
-            rows.append({"period": year, "mean": value, "lower": value * math.exp(lo),
-                         "upper": value * math.exp(hi), "level": float(lv), "model": model})
-    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
-    stat_years = [p for p in stat.frame["period"].unique() if p < guidance_year]
-    if stat_years:  # years between the last report and the guided year stay statistical
-        frame = pd.concat([stat.frame[stat.frame["period"].isin(stat_years)], frame],
-                          ignore_index=True)
+    if not guidance_usd_m > 0:
+        raise ValueError("guidance_usd_m must be positive")
+    levels = _normalise_levels(interval_level_pct)
+    y = annual_series(annual, "capex_gross_usd_m", as_of).dropna()
+    t, v = _positions(y, "Y"), np.log(y.to_numpy(dtype=float))
+    log: list[str] = []
+    run = _run(t, v, CAPEX_CANDIDATES, horizon_year - last,
+               _annual_guide(guidance, as_of, last), log)
+    own = run.table[(run.table["model"] == GUIDANCE) & run.table["error"].notna()]
+    basis = GUIDANCE if len(own) >= MIN_CV_ERRORS else NAIVE
+    mult = _multipliers(run.table, basis, last, levels)
+    if mult is None:
+        raise ValueError("no out-of-sample error to calibrate the interval from")
+    years = list(range(last + 1, horizon_year + 1))
+    stat_mean = stat.frame.drop_duplicates("period").set_index("period")["mean"]
+    drift = _drift(t, v)
+    points = np.array([math.log(float(stat_mean[yr])) if yr < guidance_year else
+                       math.log(guidance_usd_m) + drift * (yr - guidance_year) for yr in years])
+    scales = np.sqrt(np.arange(1, len(years) + 1))
+    frame = _path_frame(points, scales, mult, years, GUIDANCE)
     frame = frame.sort_values(["level", "period"], kind="stable").reset_index(drop=True)
-    reason = (f"FY{guidance_year} set to the company guidance of {guidance_usd_m:,.0f} USD m "
-              f"(announced {guidance_announced}; ±{guidance_band_pct:g}% band assumed); later "
-              f"years apply the growth of the statistical forecast ({stat.model}).")
-    return ForecastResult(frame=frame, history=stat.history, model=model, reason=reason,
-                          candidates=stat.candidates, warnings=stat.warnings)
+    calib = (f"its own {len(own)} out-of-sample errors" if basis == GUIDANCE else
+             f"the naive drift's out-of-sample errors, because the guidance-anchored path has "
+             f"only {len(own)} scored forecast(s) (guidance in force at too few past origins)")
+    reason = (f"FY{guidance_year} set to the company guidance of "
+              f"{text.fmt_usd_m_as_bn(guidance_usd_m)} (stated "
+              f"{text.fmt_date(_as_date(guidance_announced).date())}); later "
+              f"years grow at the naive drift; the interval is calibrated on {calib}.")
+    return ForecastResult(frame=frame, history=stat.history, model=GUIDANCE, reason=reason,
+                          candidates=stat.candidates, warnings=tuple(log), record=stat.record,
+                          naive_used=False)
 
 
 def _replace_reason(res: ForecastResult, reason: str) -> ForecastResult:
     return ForecastResult(res.frame, res.history, res.model, reason, res.candidates,
-                          res.warnings)
+                          res.warnings, res.record, res.naive_used)
 
 
 # --- capex intensity and headcount growth --------------------------------------------------

@@ -54,7 +54,9 @@ __all__ = [
     "backtest_text_values",
     "chart_backtest_coverage",
     "chart_backtest_forecasts",
+    "chart_backtest_calibration",
     "chart_backtest_mape",
+    "chart_backtest_skill",
     "cite_keys",
     "cite_sources",
     "compare_word",
@@ -93,7 +95,7 @@ CONFIDENCE_MEANINGS: dict[str, str] = {
 }
 
 #: Labels of the backtest's two methods.
-METHOD_LABELS: dict[str, str] = {"model": "selected model", "naive": "naive drift"}
+METHOD_LABELS: dict[str, str] = {"model": "published forecast", "naive": "naive drift"}
 
 _BRACKETS = re.compile(r"\[([^\[\]]+)\]")
 _DASH = "\u2013"
@@ -606,7 +608,8 @@ def backtest_text_values(detail: pd.DataFrame, summary: pd.DataFrame,
 
     Keys (all prefixed ``bt_``): per series stem ``s`` and horizon ``h``,
     ``{s}_h{h}_mape_model``, ``{s}_h{h}_mape_naive``, ``{s}_h{h}_cov80``, ``{s}_h{h}_cov95``,
-    ``{s}_h{h}_n`` and ``{s}_h{h}_verdict``; then ``cov80_range``, ``cov95_range`` (over the
+    ``{s}_h{h}_n``, ``{s}_h{h}_skill`` and ``{s}_h{h}_verdict``; then ``cov80_range``,
+    ``cov95_range`` (over the
     selected model's cells), ``n_worse`` and ``n_cells`` (cells where the model was less
     accurate than the benchmark), ``n_short`` and ``n_level_cells`` (cells and levels where
     coverage fell short of nominal), ``interval_verdict``, ``overall_verdict`` (mean skill),
@@ -634,6 +637,7 @@ def backtest_text_values(detail: pd.DataFrame, summary: pd.DataFrame,
                 for name in ("mape_model", "mape_naive", *(f"cov{lv}" for lv in levels_pct)):
                     out[f"bt_{stem}_h{h}_{name}"] = NOT_AVAILABLE
                 out[f"bt_{stem}_h{h}_n"] = "0"
+                out[f"bt_{stem}_h{h}_skill"] = NOT_AVAILABLE
                 out[f"bt_{stem}_h{h}_verdict"] = NOT_COMPARABLE
                 continue
             model, naive = by.loc[(label, h, "model")], by.loc[(label, h, "naive")]
@@ -643,6 +647,8 @@ def backtest_text_values(detail: pd.DataFrame, summary: pd.DataFrame,
                 out[f"bt_{stem}_h{h}_cov{lv}"] = fmt_prob(model[f"coverage_{lv}"])
             out[f"bt_{stem}_h{h}_n"] = fmt_count(model["n"])
             out[f"bt_{stem}_h{h}_verdict"] = compare_word(float(model["skill_vs_naive"]))
+            out[f"bt_{stem}_h{h}_skill"] = fmt_pct(100.0 * float(model["skill_vs_naive"]), 1,
+                                                   signed=True)
     rows = summary[summary["method"] == "model"]
     for lv in levels_pct:
         out[f"bt_cov{lv}_range"] = NOT_AVAILABLE if rows.empty else (
@@ -684,19 +690,24 @@ def backtest_summary_display(summary: pd.DataFrame, levels_pct: Sequence[int] = 
         levels_pct: Interval levels present in the summary.
 
     Returns:
-        Columns ``series, horizon, method, forecasts, MAPE``, ``coverage of <L>% interval``
-        for each level, and ``skill vs naive``.
+        Columns ``series, horizon, method, n`` (forecasts), ``MAPE``, ``<L>% coverage`` for each
+        level, ``<L>% score`` (interval score on the log scale, where the summary has it) and
+        ``skill`` (against the naive drift).
     """
     out = pd.DataFrame({
         "series": summary["series"].astype(str),
         "horizon": [_horizon_label(int(h)) for h in summary["horizon"]],
         "method": [METHOD_LABELS.get(m, m) for m in summary["method"]],
-        "forecasts": [fmt_count(n) for n in summary["n"]],
+        "n": [fmt_count(n) for n in summary["n"]],
         "MAPE": [fmt_pct(v, 1) for v in summary["mape_pct"]],
     })
     for lv in levels_pct:
-        out[f"coverage of {lv}% interval"] = [fmt_pct(100.0 * v) for v in summary[f"coverage_{lv}"]]
-    out["skill vs naive"] = ["benchmark" if m == "naive" else fmt_pct(100.0 * s, signed=True)
+        out[f"{lv}% coverage"] = [fmt_pct(100.0 * v) for v in summary[f"coverage_{lv}"]]
+    for lv in levels_pct:
+        col = f"interval_score_{lv}"
+        if col in summary:
+            out[f"{lv}% score"] = [f"{v:.2f}" for v in summary[col]]
+    out["skill"] = ["benchmark" if m == "naive" else fmt_pct(100.0 * s, signed=True)
                              for m, s in zip(summary["method"], summary["skill_vs_naive"],
                                              strict=True)]
     return out
@@ -713,7 +724,7 @@ def backtest_forecast_frame(detail: pd.DataFrame, series: str, divisor: float = 
 
     Returns:
         Columns ``origin, target_year, horizon, horizon_label, method, model, actual, mean,
-        lower_80, upper_80, lower_95, upper_95`` (values divided) and ``covered_80``
+        lower_50, upper_50, lower_80, upper_80`` (values divided) and ``covered_50``
         (``"yes"``, ``"no"`` or ``"not known yet"``); ints for years.
     """
     d = detail[detail["series"] == series]
@@ -727,10 +738,10 @@ def backtest_forecast_frame(detail: pd.DataFrame, series: str, divisor: float = 
         "method": [METHOD_LABELS.get(m, m) for m in d["method"]],
         "model": d["model"].astype(str).to_numpy(),
     })
-    for col in ("actual", "mean", "lower_80", "upper_80", "lower_95", "upper_95"):
+    for col in ("actual", "mean", "lower_50", "upper_50", "lower_80", "upper_80"):
         out[col] = d[col].to_numpy(dtype=float) / divisor
-    out["covered_80"] = ["not known yet" if pd.isna(c) else ("yes" if c else "no")
-                         for c in d["covered_80"]]
+    out["covered_50"] = ["not known yet" if pd.isna(c) else ("yes" if c else "no")
+                         for c in d["covered_50"]]
     return out
 
 
@@ -804,7 +815,7 @@ _METHOD_SCALE = alt.Scale(domain=list(METHOD_LABELS.values()), range=["#0072B2",
 
 def chart_backtest_forecasts(frame: pd.DataFrame, *, y_title: str, value_format: str = ",.0f",
                              width: int = 290) -> alt.FacetChart:
-    """Forecasts (80% and 95% intervals) against outcomes by target year, one panel per horizon.
+    """Forecasts (50% and 80% intervals) against outcomes by target year, one panel per horizon.
 
     Args:
         frame: Output of :func:`backtest_forecast_frame`.
@@ -814,7 +825,7 @@ def chart_backtest_forecasts(frame: pd.DataFrame, *, y_title: str, value_format:
 
     Returns:
         A faceted chart: per target year, the selected model and the naive benchmark side by
-        side (point = forecast mean, thick bar = 80% interval, thin bar = 95% interval) and
+        side (point = forecast mean, thick bar = 50% interval, thin bar = 80% interval) and
         the outcome as a black line with points.
     """
     x = alt.X("target_year:O", title="year forecast (origin + horizon)",
@@ -825,18 +836,18 @@ def chart_backtest_forecasts(frame: pd.DataFrame, *, y_title: str, value_format:
             alt.Tooltip("origin:O", title="forecast made at end of"),
             alt.Tooltip("target_year:O", title="for year"),
             alt.Tooltip("mean:Q", title="forecast", format=value_format),
+            alt.Tooltip("lower_50:Q", title="50% low", format=value_format),
+            alt.Tooltip("upper_50:Q", title="50% high", format=value_format),
             alt.Tooltip("lower_80:Q", title="80% low", format=value_format),
             alt.Tooltip("upper_80:Q", title="80% high", format=value_format),
-            alt.Tooltip("lower_95:Q", title="95% low", format=value_format),
-            alt.Tooltip("upper_95:Q", title="95% high", format=value_format),
             alt.Tooltip("actual:Q", title="outcome", format=value_format),
-            alt.Tooltip("covered_80:N", title="inside 80% interval")]
+            alt.Tooltip("covered_50:N", title="inside 50% interval")]
     base = alt.Chart()
     wide = base.mark_rule(strokeWidth=1.5, opacity=0.6).encode(
-        x=x, xOffset=offset, y=alt.Y("lower_95:Q", title=y_title), y2="upper_95:Q",
+        x=x, xOffset=offset, y=alt.Y("lower_80:Q", title=y_title), y2="upper_80:Q",
         color=color, tooltip=tips)
     narrow = base.mark_rule(strokeWidth=5, opacity=0.8).encode(
-        x=x, xOffset=offset, y="lower_80:Q", y2="upper_80:Q", color=color, tooltip=tips)
+        x=x, xOffset=offset, y="lower_50:Q", y2="upper_50:Q", color=color, tooltip=tips)
     dots = base.mark_point(filled=True, size=45, color="white", stroke="#333",
                            strokeWidth=1).encode(x=x, xOffset=offset, y="mean:Q", tooltip=tips)
     outcome_tips = [alt.Tooltip("target_year:O", title="year"),
@@ -847,7 +858,7 @@ def chart_backtest_forecasts(frame: pd.DataFrame, *, y_title: str, value_format:
                 strokeWidth=1.5).encode(x=alt.X("target_year:O", bandPosition=0.5), y="actual:Q",
                                 tooltip=outcome_tips)
     return alt.layer(wide, narrow, dots, outcome, data=frame).properties(
-        width=width, height=280).facet(column=alt.Column("horizon_label:N", title=None,
+        width=width, height=250).facet(column=alt.Column("horizon_label:N", title=None,
                                                          sort=["1 year ahead"])
                                        ).resolve_scale(x="independent", xOffset="independent")
 
@@ -924,3 +935,72 @@ def chart_backtest_mape(summary: pd.DataFrame, errors: pd.DataFrame) -> alt.Laye
                  alt.Tooltip("target_year:O", title="for year"),
                  alt.Tooltip("error_pct:Q", title="error (%)", format="+.1f")])
     return alt.layer(bar, dots).properties(width=620, height=300)
+
+
+def chart_backtest_calibration(calibration: pd.DataFrame, width: int = 360) -> alt.LayerChart:
+    """Observed against nominal coverage of the published intervals, with the diagonal.
+
+    Args:
+        calibration: :attr:`analysis.backtest.BacktestResult.calibration`.
+        width: Width in pixels (the chart is square).
+
+    Returns:
+        Lines with points, one per series and one for all series pooled; the dashed diagonal is
+        perfect calibration (points above it: intervals too wide; below: too narrow).
+    """
+    pooled = "all series, both horizons"
+    frame = calibration.assign(series=calibration["series"].replace({"all": pooled}))
+    frame = frame.assign(weight=frame["series"].eq(pooled).map({True: 3.5, False: 1.5}))
+    names = [pooled] + sorted(n for n in frame["series"].unique() if n != pooled)
+    scale = alt.Scale(domain=[0, 100])
+    diag = alt.Chart(pd.DataFrame({"x": [0.0, 100.0], "y": [0.0, 100.0],
+                                   "label": "perfect calibration"})).mark_line(
+        color="#333", strokeDash=[4, 3]).encode(
+        x=alt.X("x:Q", scale=scale), y=alt.Y("y:Q", scale=scale),
+        tooltip=[alt.Tooltip("label:N", title="diagonal")])
+    lines = alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("nominal_pct:Q", title="nominal level of the interval (%)", scale=scale),
+        y=alt.Y("observed_pct:Q", title="outcomes inside the interval (%)", scale=scale),
+        color=alt.Color("series:N", title=None, sort=names, scale=alt.Scale(
+            domain=names, range=["#000000", "#0072B2", "#E69F00", "#009E73"][: len(names)])),
+        strokeWidth=alt.StrokeWidth("weight:Q", scale=None, legend=None),
+        tooltip=[alt.Tooltip("series:N"), alt.Tooltip("nominal_pct:Q", title="nominal (%)"),
+                 alt.Tooltip("observed_pct:Q", title="observed (%)", format=".0f"),
+                 alt.Tooltip("covered:Q", title="outcomes inside"),
+                 alt.Tooltip("n:Q", title="outcomes")])
+    return alt.layer(diag, lines).properties(width=width, height=width)
+
+
+def chart_backtest_skill(summary: pd.DataFrame) -> alt.LayerChart:
+    """Skill of the published forecast against the naive drift, by series and horizon.
+
+    Args:
+        summary: :attr:`analysis.backtest.BacktestResult.summary`.
+
+    Returns:
+        Horizontal bars of ``1 - MAE / MAE_naive`` (0: the naive drift itself).
+    """
+    rows = summary[summary["method"] == "model"]
+    frame = pd.DataFrame({
+        "row_label": [f"{s}, {_horizon_label(int(h))}" for s, h in zip(
+            rows["series"], rows["horizon"], strict=True)],
+        "skill_pct": 100.0 * rows["skill_vs_naive"].to_numpy(dtype=float),
+        "naive_used_pct": 100.0 * rows["naive_used"].to_numpy(dtype=float),
+        "n": rows["n"].astype("int64").to_numpy()})
+    frame["label"] = [f"{v:+.1f}%" + (" (naive at every origin)" if u == 100.0 else
+                                       f" (naive at {u:.0f}% of origins)" if u > 0 else "")
+                      for v, u in zip(frame["skill_pct"], frame["naive_used_pct"], strict=True)]
+    tips = [alt.Tooltip("row_label:N", title="series"),
+            alt.Tooltip("skill_pct:Q", title="skill (%)", format="+.1f"),
+            alt.Tooltip("naive_used_pct:Q", title="origins using naive (%)", format=".0f"),
+            alt.Tooltip("n:Q", title="forecasts")]
+    y = alt.Y("row_label:N", title=None)
+    x = alt.X("skill_pct:Q", title="skill against the naive drift (%)",
+              scale=alt.Scale(domain=[-50, 50]))
+    bars = alt.Chart(frame).mark_bar(color="#0072B2").encode(y=y, x=x, tooltip=tips)
+    labels = alt.Chart(frame).mark_text(align="left", dx=4).encode(
+        y=y, x=alt.X("skill_pct:Q", scale=alt.Scale(domain=[-50, 50])), text="label:N",
+        tooltip=tips)
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color="#333").encode(
+        x="x:Q", tooltip=[alt.Tooltip("x:Q", title="no skill")])
+    return alt.layer(zero, bars, labels).properties(width=300, height=160)

@@ -1,4 +1,4 @@
-"""Tests of analysis.backtest: tidy frames, honest origins, summary arithmetic."""
+"""Tests of analysis.backtest: tidy frames, honest origins, summary arithmetic, coverage."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import pandas as pd
 import pytest
 
 from analysis import backtest as B
-from analysis import forecast as F
+from analysis import data, tables
 
 YEARS = list(range(2015, 2026))
 CAPEX = [4589, 6737, 11955, 13427, 16861, 40140, 61053, 63645, 52729, 82999, 131819]
 EMPLOYEES = [230800, 341400, 566000, 647500, 798000, 1298000, 1608000, 1541000, 1525000,
              1556000, 1576000]
+AS_OF = "2026-06-30"
 
 
 def annual_frame() -> pd.DataFrame:
@@ -26,7 +27,15 @@ def annual_frame() -> pd.DataFrame:
 def real_backtest() -> B.BacktestResult:
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no warning may escape the backtest either
-        return B.backtest_annual(annual_frame())
+        return B.backtest_annual(annual_frame(), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def report_backtest() -> B.BacktestResult:
+    """The backtest exactly as the backtest page runs it, on the report's own data."""
+    annual = tables.annual_known_by(data.load_annual(), AS_OF)
+    return B.backtest_annual(annual, 2019, 2024, as_of=AS_OF,
+                             guidance=data.load_capex_guidance())
 
 
 def test_detail_is_tidy(real_backtest):
@@ -37,7 +46,7 @@ def test_detail_is_tidy(real_backtest):
     for col in ("origin", "horizon", "target_year"):
         assert d[col].dtype == np.int64
     assert (d["target_year"] == d["origin"] + d["horizon"]).all()
-    assert (d["lower_95"] <= d["lower_80"]).all() and (d["upper_80"] <= d["upper_95"]).all()
+    assert (d["lower_80"] <= d["lower_50"]).all() and (d["upper_50"] <= d["upper_80"]).all()
     pending = d[d["target_year"] == 2026]
     assert pending["actual"].isna().all() and pending["covered_80"].isna().all()
     d.to_json(orient="records")  # chart-ready
@@ -45,16 +54,26 @@ def test_detail_is_tidy(real_backtest):
 
 def test_summary_arithmetic(real_backtest):
     d, s = real_backtest.detail, real_backtest.summary
-    assert list(s.columns) == ["series", "horizon", "method", "n", "mape_pct", "coverage_80",
-                               "coverage_95", "nominal_80", "nominal_95", "skill_vs_naive"]
     row = s[(s["series"] == "Gross capex") & (s["horizon"] == 1) & (s["method"] == "model")]
     sel = d[(d["series"] == "Gross capex") & (d["horizon"] == 1) & (d["method"] == "model")]
     assert row["n"].item() == 6
     assert row["mape_pct"].item() == pytest.approx(sel["error_pct"].abs().mean())
     assert row["coverage_80"].item() == pytest.approx(sel["covered_80"].astype(float).mean())
     assert (s.loc[s["method"] == "naive", "skill_vs_naive"] == 0.0).all()
-    assert s[["coverage_80", "coverage_95"]].apply(lambda c: c.between(0.0, 1.0)).all(axis=None)
+    assert s[["coverage_50", "coverage_80"]].apply(lambda c: c.between(0.0, 1.0)).all(axis=None)
     assert (s["nominal_80"] == 0.8).all()
+    assert (s["interval_score_80"] > 0).all()
+
+
+def test_naive_fallback_means_zero_skill(real_backtest):
+    d, s = real_backtest.detail, real_backtest.summary
+    model = s[s["method"] == "model"]
+    for _, row in model[model["naive_used"] == 1.0].iterrows():
+        assert row["skill_vs_naive"] == 0.0
+    same = d[d["method"] == "model"].merge(d[d["method"] == "naive"],
+                                           on=["series", "origin", "horizon"])
+    used = same[same["model_x"] == same["model_y"]]
+    np.testing.assert_allclose(used["mean_x"], used["mean_y"])  # naive used IS naive
 
 
 def test_origins_use_only_data_to_their_year_end():
@@ -62,21 +81,35 @@ def test_origins_use_only_data_to_their_year_end():
     perturbed = base.copy()
     perturbed.loc[base["year"] > 2021, ["capex_gross_usd_m", "employees_year_end"]] *= 5.0
     cols = ["series", "origin", "horizon", "method", "model", "mean", "lower_80", "upper_80",
-            "lower_95", "upper_95"]
-    a = B.backtest_annual(base, 2019, 2021).detail[cols]
-    b = B.backtest_annual(perturbed, 2019, 2021).detail[cols]
+            "lower_50", "upper_50"]
+    a = B.backtest_annual(base, 2019, 2020, as_of=AS_OF).detail[cols]
+    b = B.backtest_annual(perturbed, 2019, 2020, as_of=AS_OF).detail[cols]
     pd.testing.assert_frame_equal(a, b)
 
 
-def test_model_equal_to_naive_has_no_skill():
-    rng = np.random.default_rng(8)
-    years = np.arange(1990, 2015)
-    frame = pd.DataFrame({"year": years,
-                          "capex_gross_usd_m": 100.0 + np.cumsum(5.0 + rng.normal(0, 1, 25))})
-    rw = next(c for c in F.ANNUAL_CANDIDATES if c.name.startswith("random walk with drift, "))
-    res = B.backtest_annual(frame, 2005, 2012, series={"capex_gross_usd_m": "x"},
-                            candidates=[rw])
-    s = res.summary.set_index(["horizon", "method"])
-    # ARIMA(0,1,0)+drift by maximum likelihood has the same drift as the closed form
-    assert abs(s.loc[(1, "model"), "skill_vs_naive"]) < 0.02
-    assert s.loc[(1, "model"), "n"] == 8
+def test_calibration_curve_counts(real_backtest):
+    cal = real_backtest.calibration
+    pooled = cal[cal["series"] == "all"]
+    assert pooled["nominal_pct"].tolist() == [float(x) for x in B.CALIBRATION_LEVELS_PCT]
+    assert (pooled["n"] == 22).all()
+    assert pooled["observed_pct"].is_monotonic_increasing  # intervals nest by level
+
+
+def test_report_80pct_intervals_cover_70_to_90pct(report_backtest):
+    cal = report_backtest.calibration.set_index(["series", "nominal_pct"])
+    assert 70.0 <= cal.loc[("all", 80.0), "observed_pct"] <= 90.0
+
+
+@pytest.mark.xfail(strict=True, reason="known shortfall: on the report's data the 50% "
+                   "intervals hold 36% of outcomes (8 of 22), below the 40-60% band; the "
+                   "naive drift over-forecast employees after 2021 and the intervals are "
+                   "centred on it. Strict: this test fails loudly once the band is met.")
+def test_report_50pct_intervals_cover_40_to_60pct(report_backtest):
+    cal = report_backtest.calibration.set_index(["series", "nominal_pct"])
+    assert 40.0 <= cal.loc[("all", 50.0), "observed_pct"] <= 60.0
+
+
+def test_published_skill_is_never_negative_where_naive_won(report_backtest):
+    s = report_backtest.summary
+    model = s[s["method"] == "model"]
+    assert ((model["naive_used"] < 1.0) | (model["skill_vs_naive"] == 0.0)).all()

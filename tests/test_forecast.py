@@ -42,13 +42,17 @@ def quarterly_frame() -> pd.DataFrame:
     })
 
 
-def candidate(prefix: str, quarterly: bool = False) -> F.Candidate:
-    pool = F.QUARTERLY_CANDIDATES if quarterly else F.ANNUAL_CANDIDATES
-    return next(c for c in pool if c.name.startswith(prefix))
+def guidance_frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "statement_id": ["a", "b", "c"],
+        "statement_date": pd.to_datetime(["2025-02-06", "2025-10-30", "2026-02-05"]),
+        "period": ["FY2025", "FY2025", "FY2026"],
+        "value_low_usd_bn": [100.0, 125.0, 200.0], "value_high_usd_bn": [100.0, 125.0, 200.0],
+    })
 
 
-RW_LEVEL = "random walk with drift, "
-AR1_LOG = "AR(1) log growth"
+def closed_form() -> list[F.Candidate]:
+    return [c for c in F.ANNUAL_CANDIDATES if c.name in (F.NO_CHANGE, F.NAIVE)]
 
 
 def _same(a: F.ForecastResult, b: F.ForecastResult) -> None:
@@ -79,7 +83,9 @@ def test_output_contract(func, frame, kind):
     assert (res.frame["mean"] <= res.frame["upper"]).all()
     assert res.candidates["selected"].sum() == 1
     assert res.candidates.loc[res.candidates["selected"], "model"].item() == res.model
-    assert res.reason
+    assert res.reason and res.naive_used == (res.model == F.NAIVE)
+    if res.naive_used:
+        assert res.reason.startswith(F.NAIVE_USED)
     json.loads(res.frame.to_json(orient="records"))  # chart-ready: no Period objects
     last = res.history["period"].iloc[-1]
     if kind is int:
@@ -95,92 +101,99 @@ def test_quarters_not_yet_reported_are_forecast():
     assert res.frame["period"].iloc[0] == "2026Q2"  # before as_of but not reported
 
 
+def test_more_quarters_and_guidance_rows_are_used():
+    q = quarterly_frame()
+    q.loc[q["period"] == "2026Q2", "capex_gross_usd_m"] = 54_208.0
+    res = F.forecast_capex_quarterly(q, "2026-09-30")
+    assert res.history["period"].iloc[-1] == "2026Q2"
+    g = pd.concat([guidance_frame(), pd.DataFrame({
+        "statement_id": ["d"], "statement_date": pd.to_datetime(["2026-07-30"]),
+        "period": ["FY2026"], "value_low_usd_bn": [220.0], "value_high_usd_bn": [220.0]})])
+    assert F.guidance_known(g, "2026-06-30", 2026) == 200_000.0
+    assert F.guidance_known(g, "2026-08-01", 2026) == 220_000.0
+    assert F.guidance_known(g, "2025-01-31", 2025) is None
+
+
 def test_several_levels_nest():
-    res = F.forecast_capex_annual(annual_frame(), AS_OF, interval_level_pct=(95, 80))
-    f80 = res.frame[res.frame["level"] == 0.8].reset_index(drop=True)
-    f95 = res.frame[res.frame["level"] == 0.95].reset_index(drop=True)
-    assert len(f80) == len(f95) == 2
-    assert (f95["lower"] < f80["lower"]).all() and (f95["upper"] > f80["upper"]).all()
-    np.testing.assert_allclose(f80["mean"], f95["mean"])
+    res = F.forecast_capex_annual(annual_frame(), AS_OF, interval_level_pct=(95, 80, 50))
+    f = {lv: res.frame[res.frame["level"] == lv].reset_index(drop=True) for lv in (0.5, 0.8, 0.95)}
+    assert all(len(x) == 2 for x in f.values())
+    assert (f[0.95]["lower"] < f[0.8]["lower"]).all() and (f[0.8]["lower"] < f[0.5]["lower"]).all()
+    assert (f[0.95]["upper"] > f[0.8]["upper"]).all() and (f[0.8]["upper"] > f[0.5]["upper"]).all()
+    np.testing.assert_allclose(f[0.8]["mean"], f[0.95]["mean"])
 
 
-def test_bad_horizon_and_levels_raise():
+def test_bad_horizon_levels_and_values_raise():
     with pytest.raises(ValueError, match="horizon_year"):
         F.forecast_capex_annual(annual_frame(), AS_OF, horizon_year=2025)
     with pytest.raises(ValueError, match="interval levels"):
         F.forecast_capex_annual(annual_frame(), AS_OF, interval_level_pct=100)
+    with pytest.raises(ValueError, match="at least"):
+        F.forecast_series(pd.Series([1.0, 2.0, 3.0], index=[2000, 2001, 2002]), 1, "Y")
+    with pytest.raises(ValueError, match="positive"):
+        F.forecast_series(pd.Series([1.0, 2.0, -3.0, 4.0], index=range(2000, 2004)), 1, "Y")
 
 
-# --- known parameters ------------------------------------------------------------------------
+# --- selection -------------------------------------------------------------------------------
 
 
 def _years(n: int, start: int = 1950) -> list[int]:
     return list(range(start, start + n))
 
 
-def test_random_walk_drift_is_recovered():
-    rng = np.random.default_rng(1)
-    y = pd.Series(100.0 + np.cumsum(5.0 + rng.normal(0.0, 1.0, 80)), index=_years(80))
-    res = F.forecast_series(y, 5, "Y", candidates=[candidate(RW_LEVEL)])
-    slope = np.diff(res.frame["mean"].to_numpy())
-    # drift estimate sd = sigma / sqrt(n - 1) ~ 0.11; tolerance about 4 sd
-    np.testing.assert_allclose(slope, 5.0, atol=0.45)
-
-
-def test_default_selection_recovers_drift():
+def test_naive_is_used_when_no_candidate_beats_it():
+    # a steady exponential trend: the naive drift is hard to beat, and no change is far off
     rng = np.random.default_rng(2)
-    y = pd.Series(500.0 + np.cumsum(5.0 + rng.normal(0.0, 1.0, 25)), index=_years(25))
-    res = F.forecast_series(y, 3, "Y")
-    slope = np.diff(res.frame["mean"].to_numpy())
-    np.testing.assert_allclose(slope, 5.0, atol=1.0)  # any chosen model: within 1 per step
-    assert res.candidates["n_cv"].max() >= F.MIN_CV_ERRORS
+    y = pd.Series(100.0 * np.exp(np.cumsum(0.1 + rng.normal(0.0, 0.01, 20))), index=_years(20))
+    res = F.forecast_series(y, 2, "Y", candidates=closed_form())
+    assert res.model == F.NAIVE and res.naive_used
+    assert res.reason.startswith(F.NAIVE_USED)
+    row = res.candidates.set_index("model").loc[F.NO_CHANGE]
+    assert row["skill_vs_naive"] < 0 and not row["selected"]
 
 
-def test_ar1_log_growth_is_recovered():
+def test_no_change_wins_when_the_trend_stops():
+    # growth for a decade, then flat: from some origin on no change beats the stale drift
     rng = np.random.default_rng(3)
-    mu, phi, n = 0.05, 0.5, 120
-    g = np.empty(n)
-    g[0] = mu
-    for t in range(1, n):
-        g[t] = mu + phi * (g[t - 1] - mu) + rng.normal(0.0, 0.01)
-    y = pd.Series(100.0 * np.exp(np.cumsum(g)), index=_years(n, 1800))
-    res = F.forecast_series(y, 30, "Y", candidates=[candidate(AR1_LOG)])
-    mean = res.frame["mean"].to_numpy()
-    long_run_growth = np.log(mean[-1] / mean[-2])
-    # sd of the mean-growth estimate ~ 0.01 / (1 - phi) / sqrt(n) ~ 0.002; tolerance 5 sd
-    assert long_run_growth == pytest.approx(mu, abs=0.01)
+    growth = np.r_[np.full(10, 0.2), np.zeros(14)] + rng.normal(0.0, 0.005, 24)
+    y = pd.Series(100.0 * np.exp(np.cumsum(growth)), index=_years(24))
+    res = F.forecast_series(y, 2, "Y", candidates=closed_form())
+    assert res.model == F.NO_CHANGE and not res.naive_used
+    assert "beat the naive drift out of sample" in res.reason
+    rec = res.record[res.record["method"] == "model"]
+    assert set(rec["model"]) == {F.NAIVE, F.NO_CHANGE}  # naive until no change earned its place
 
 
-def test_interval_coverage_near_nominal_over_replications():
-    """200 random walks with drift, 30 points each: one-step 80% and 95% coverage.
+def test_choice_at_an_origin_uses_only_errors_known_then():
+    rng = np.random.default_rng(5)
+    y = pd.Series(100.0 * np.exp(np.cumsum(0.05 + rng.normal(0.0, 0.1, 18))), index=_years(18))
+    full = F.forecast_series(y, 2, "Y", (50, 80))
+    cut = F.forecast_series(y.iloc[:12], 2, "Y", (50, 80))
+    # the same choices and intervals; only outcomes after the cut are unknown to the cut run
+    a = full.record[full.record["origin"] <= int(y.index[11])].reset_index(drop=True)
+    b = cut.record.reset_index(drop=True)
+    a, b = a.drop(columns="actual"), b.drop(columns="actual")
+    pd.testing.assert_frame_equal(a, b)
 
-    Tolerance: binomial sd at 200 replications is 0.028 (80%) and 0.015 (95%). The intervals
-    exclude parameter uncertainty, and longer runs (1,200 replications) put true coverage near
-    0.78 and 0.92-0.93, so accept 0.72-0.88 and 0.88-0.99 (about 3 sd around those).
+
+def test_calibrated_coverage_near_nominal_over_replications():
+    """150 random walks with drift (log scale), 16 points each: one-step 50% and 80% coverage.
+
+    The calibrated interval comes from the procedure's own out-of-sample errors (Student-t on
+    11-12 scaled errors). Binomial sd at 150 replications is 0.041 (50%) and 0.033 (80%);
+    accept about 3 sd around nominal.
     """
     rng = np.random.default_rng(4)
-    cand = candidate(RW_LEVEL)
-    hits = {0.8: 0, 0.95: 0}
-    reps = 200
+    hits = {0.5: 0, 0.8: 0}
+    reps = 150
     for _ in range(reps):
-        path = np.cumsum(5.0 + rng.normal(0.0, 2.0, 31))
-        y = pd.Series(path[:30], index=_years(30))
-        res = F.forecast_series(y, 1, "Y", interval_level_pct=(80, 95), candidates=[cand])
+        path = 100.0 * np.exp(np.cumsum(0.05 + rng.normal(0.0, 0.1, 17)))
+        y = pd.Series(path[:16], index=_years(16))
+        res = F.forecast_series(y, 1, "Y", (50, 80), closed_form())
         for level, row in res.frame.set_index("level").iterrows():
-            hits[level] += row["lower"] <= path[30] <= row["upper"]
-    assert 0.72 <= hits[0.8] / reps <= 0.88
-    assert 0.88 <= hits[0.95] / reps <= 0.99
-
-
-def test_closed_form_drift_coverage_near_nominal():
-    rng = np.random.default_rng(5)
-    reps, inside = 2_000, 0
-    for _ in range(reps):
-        path = np.cumsum(5.0 + rng.normal(0.0, 2.0, 13))
-        band = F.naive_drift_forecast(path[:10], 3, 0.8).iloc[2]
-        inside += band["lower"] <= path[12] <= band["upper"]
-    # sd 0.009 at 2,000 replications; the drift term keeps 3-step coverage near nominal at n=10
-    assert 0.76 <= inside / reps <= 0.84
+            hits[level] += row["lower"] <= path[16] <= row["upper"]
+    assert 0.38 <= hits[0.5] / reps <= 0.62
+    assert 0.70 <= hits[0.8] / reps <= 0.90
 
 
 # --- as_of -----------------------------------------------------------------------------------
@@ -190,12 +203,12 @@ def test_closed_form_drift_coverage_near_nominal():
                                               ("2023-06-30", 2022)])
 def test_as_of_never_leaks_annual(as_of, last_year):
     base = annual_frame()
-    res = F.forecast_capex_annual(base, as_of)
+    res = F.forecast_capex_annual(base, as_of, guidance=guidance_frame())
     assert res.history["period"].iloc[-1] == last_year
     later = base["year"] > last_year
     perturbed = base.copy()
     perturbed.loc[later, ["capex_gross_usd_m", "employees_year_end"]] *= 7.0
-    _same(res, F.forecast_capex_annual(perturbed, as_of))
+    _same(res, F.forecast_capex_annual(perturbed, as_of, guidance=guidance_frame()))
     _same(F.forecast_headcount_annual(base, as_of),
           F.forecast_headcount_annual(perturbed, as_of))
 
@@ -212,6 +225,20 @@ def test_as_of_never_leaks_quarterly():
         _same(res, func(perturbed, as_of))
 
 
+def test_guidance_counts_only_from_its_date():
+    g = guidance_frame()
+    late = g.assign(statement_date=g["statement_date"] + pd.DateOffset(years=3))
+    # at an origin of end-2024 seen from mid-2025, the Feb-2025 guidance is in force...
+    a = F.forecast_capex_annual(annual_frame(), "2025-06-30", guidance=g)
+    assert a.candidates.set_index("model").loc[F.GUIDANCE, "n_cv"] == 0  # FY2025 not known
+    # ...and guidance dated after as_of changes nothing
+    b = F.forecast_capex_annual(annual_frame(), "2025-06-30", guidance=late)
+    c = F.forecast_capex_annual(annual_frame(), "2025-06-30", guidance=late.iloc[:0])
+    pd.testing.assert_frame_equal(b.frame, c.frame)
+    full = F.forecast_capex_annual(annual_frame(), AS_OF, guidance=g)
+    assert full.candidates.set_index("model").loc[F.GUIDANCE, "n_cv"] == 1  # FY2025 from 2024
+
+
 def test_as_of_never_leaks_guidance_and_relation():
     base = annual_frame()
     perturbed = base.copy()
@@ -223,100 +250,55 @@ def test_as_of_never_leaks_guidance_and_relation():
           F.forecast_capex_guidance(perturbed, "2023-06-30"))
 
 
-# --- warnings and fallback -------------------------------------------------------------------
+# --- warnings --------------------------------------------------------------------------------
 
 
 def test_no_warning_reaches_the_page(capsys):
+    """No fit may print or warn; whatever a fit raised is kept in ``warnings`` as text.
+
+    Nothing here asserts how an optimizer behaved: the candidates are closed-form or least
+    squares, so there is no convergence outcome to depend on.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         results = [
-            F.forecast_capex_annual(annual_frame(), AS_OF, interval_level_pct=(80, 95)),
+            F.forecast_capex_annual(annual_frame(), AS_OF, interval_level_pct=(80, 95),
+                                    guidance=guidance_frame()),
             F.forecast_headcount_annual(annual_frame(), AS_OF),
             F.forecast_capex_quarterly(quarterly_frame(), AS_OF),
             F.forecast_headcount_quarterly(quarterly_frame(), AS_OF),
-            F.forecast_capex_guidance(annual_frame(), AS_OF),
+            F.forecast_capex_guidance(annual_frame(), AS_OF, guidance=guidance_frame()),
         ]
         F.capex_headcount_relation(annual_frame(), AS_OF)
     out = capsys.readouterr()
     assert out.out == "" and out.err == ""
-    # the local-linear-trend fit on quarterly headcount does not converge: recorded, not shown
-    hq = results[3]
-    assert any("ConvergenceWarning" in w for w in hq.warnings)
-    row = hq.candidates.set_index("model").loc["local linear trend on log"]
-    assert not row["converged"] and not row["selected"]
+    assert all(isinstance(w, str) for r in results for w in r.warnings)
 
 
-def _failing(name: str, exc: Exception) -> F.Candidate:
-    def fit(y):
-        raise exc
+def test_failing_candidate_is_recorded_not_raised():
+    def boom(t, v, steps, guide):
+        raise np.linalg.LinAlgError("SVD did not converge")
 
-    return F.Candidate(name, False, 3, fit, lambda res, steps, alpha: None)
-
-
-def _not_converging(name: str) -> F.Candidate:
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-
-    base = candidate(RW_LEVEL)
-
-    def fit(y):
-        warnings.warn("optimizer gave up", ConvergenceWarning, stacklevel=2)
-        return base.fit(y)
-
-    return F.Candidate(name, False, 3, fit, base.predict)
-
-
-def test_failing_candidates_fall_back_to_a_simpler_model(capsys):
-    cands = [_failing("boom", np.linalg.LinAlgError("LU decomposition error.")),
-             _not_converging("stuck"), candidate(RW_LEVEL)]
+    cands = [*closed_form(), F.Candidate("boom", 2, 3, boom)]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         res = F.forecast_capex_annual(annual_frame(), AS_OF, candidates=cands)
-    assert res.model == candidate(RW_LEVEL).name
-    table = res.candidates.set_index("model")
-    assert table.loc["boom", "note"].startswith("failed: LinAlgError")
-    assert table.loc["stuck", "note"] == "did not converge; excluded"
-    assert "2 candidate(s) excluded" in res.reason
     assert any("LinAlgError" in w for w in res.warnings)
-    assert any("ConvergenceWarning" in w for w in res.warnings)
-    assert capsys.readouterr().out == ""
-
-
-def test_all_candidates_failing_uses_closed_form_fallback():
-    cands = [_failing("boom", np.linalg.LinAlgError("SVD did not converge")),
-             _failing("bang", ValueError("bad start"))]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        res = F.forecast_capex_annual(annual_frame(), AS_OF, candidates=cands)
-    assert res.model == F.CLOSED_FORM_NAME
-    assert res.reason.startswith("Fallback")
-    assert not res.candidates["selected"].any()
-    assert any("fallback" in w for w in res.warnings)
-    assert res.frame["mean"].notna().all() and (res.frame["lower"] > 0).all()
-
-
-def test_too_short_series_uses_aicc():
-    res = F.forecast_capex_annual(annual_frame(), "2020-12-31")  # FY2015-2020: 6 points
-    assert "AICc" in res.reason
+    row = res.candidates.set_index("model").loc["boom"]
+    assert row["n_cv"] == 0 and not row["selected"]
 
 
 # --- guidance path -------------------------------------------------------------------------
 
 
 def test_guidance_path():
-    stat = F.forecast_capex_annual(annual_frame(), AS_OF)
-    res = F.forecast_capex_guidance(annual_frame(), AS_OF, guidance_band_pct=0.0)
-    f = res.frame.set_index("period")
-    assert f.loc[2026, "mean"] == f.loc[2026, "lower"] == f.loc[2026, "upper"] == 200_000.0
-    s = stat.frame.set_index("period")
-    growth = s.loc[2027, "mean"] / s.loc[2026, "mean"]
-    assert f.loc[2027, "mean"] == pytest.approx(200_000.0 * growth)
-    assert f.loc[2027, "lower"] < f.loc[2027, "mean"] < f.loc[2027, "upper"]
-    assert res.model.startswith("guidance + ")
-    banded = F.forecast_capex_guidance(annual_frame(), AS_OF, guidance_band_pct=5.0)
-    b = banded.frame.set_index("period")
-    assert b.loc[2026, "lower"] == pytest.approx(190_000.0)
-    assert b.loc[2026, "upper"] == pytest.approx(210_000.0)
-    assert b.loc[2027, "upper"] > f.loc[2027, "upper"]
+    res = F.forecast_capex_guidance(annual_frame(), AS_OF, guidance=guidance_frame())
+    f = res.frame[res.frame["level"] == 0.8].set_index("period")
+    assert f.loc[2026, "mean"] == pytest.approx(200_000.0)
+    assert f.loc[2026, "lower"] < 200_000.0 < f.loc[2026, "upper"]
+    assert f.loc[2027, "mean"] > f.loc[2026, "mean"]  # the drift of a growing series
+    assert res.model.startswith("guidance")
+    assert "naive drift's out-of-sample errors" in res.reason  # one scored guidance forecast
 
 
 def test_guidance_before_announcement_is_ignored():

@@ -196,12 +196,13 @@ def _detail() -> pd.DataFrame:
                          "origin": origin, "horizon": 1, "target_year": origin + 1,
                          "method": method, "model": "m" if method == "model" else "n",
                          "actual": actual, "mean": mean,
+                         "lower_50": mean * 0.95, "upper_50": mean * 1.05,
                          "lower_80": mean * 0.9, "upper_80": mean * 1.1,
                          "lower_95": mean * 0.5, "upper_95": mean * 1.5})
     rows.append(dict(rows[0], origin=2022, target_year=2023, actual=np.nan))
     d = pd.DataFrame(rows)
     d["error_pct"] = 100.0 * (d["mean"] / d["actual"] - 1.0)
-    for lv in (80, 95):
+    for lv in (50, 80, 95):
         inside = (d["actual"] >= d[f"lower_{lv}"]) & (d["actual"] <= d[f"upper_{lv}"])
         d[f"covered_{lv}"] = pd.array(inside.where(d["actual"].notna(), None), dtype="boolean")
     return d
@@ -253,11 +254,10 @@ def test_backtest_text_values_are_computed_strings():
 
 def test_backtest_summary_display():
     shown = T.backtest_summary_display(_summary())
-    assert list(shown.columns) == ["series", "horizon", "method", "forecasts", "MAPE",
-                                   "coverage of 80% interval", "coverage of 95% interval",
-                                   "skill vs naive"]
-    assert shown["skill vs naive"].tolist() == ["\u2212175%", "benchmark"]
-    assert shown["method"].tolist() == ["selected model", "naive drift"]
+    assert list(shown.columns) == ["series", "horizon", "method", "n", "MAPE",
+                                   "80% coverage", "95% coverage", "skill"]
+    assert shown["skill"].tolist() == ["\u2212175%", "benchmark"]
+    assert shown["method"].tolist() == ["published forecast", "naive drift"]
 
 
 def test_backtest_frames_for_charts():
@@ -265,7 +265,7 @@ def test_backtest_frames_for_charts():
     fc = T.backtest_forecast_frame(detail, "Gross capex", divisor=10.0)
     assert fc["target_year"].dtype == np.int64
     assert fc.loc[0, "mean"] == pytest.approx(13.0)
-    assert fc["covered_80"].tolist()[-1] == "not known yet"
+    assert fc["covered_50"].tolist()[-1] == "not known yet"
     with pytest.raises(ValueError, match="no backtest rows"):
         T.backtest_forecast_frame(detail, "Nothing")
     cov = T.backtest_coverage_frame(detail)
@@ -284,6 +284,9 @@ def test_backtest_charts_have_tooltips():
                                    y_title="USD m").to_dict(),
         T.chart_backtest_coverage(T.backtest_coverage_frame(detail)).to_dict(),
         T.chart_backtest_mape(_summary(), T.backtest_error_frame(detail)).to_dict(),
+        T.chart_backtest_calibration(pd.DataFrame({
+            "series": ["all", "all"], "nominal_pct": [50.0, 80.0], "observed_pct": [40.0, 75.0],
+            "covered": [4, 7], "n": [10, 10]})).to_dict(),
     ]
     for spec in specs:
         layers = spec.get("spec", spec).get("layer", [])
