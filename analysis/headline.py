@@ -32,8 +32,8 @@ from analysis import projection, rounds, study
 from analysis.params import Params, list_scenarios, load_scenario, validate
 
 __all__ = ["READINGS", "HeadlineResult", "compute_headline", "further_rounds",
-           "observed_further_cuts", "rounds_known_at", "scenario_comparison", "sized_rounds",
-           "summarise_draws"]
+           "observed_further_cuts", "resolve_weight", "rounds_known_at",
+           "scenario_comparison", "sized_rounds", "summarise_draws"]
 
 READINGS = {r: (study.READING_LABELS[r], study.READINGS[r]) for r in study.READINGS}
 SOURCES = ("projection core", "layoff-rounds model", "combined")
@@ -160,6 +160,28 @@ def summarise_draws(values: np.ndarray, level_pct: float, low: float = projectio
     }
 
 
+def resolve_weight(params: Params, families: pd.DataFrame, events: pd.DataFrame
+                   ) -> tuple[float, str, Any]:
+    """The weight of the projection core in the headline, and where it comes from.
+
+    Args:
+        params: Validated parameters.
+        families: Job families.
+        events: Layoff rounds.
+
+    Returns:
+        ``(weight_pct, source, backtest)``: the override ``headline_weight_projection_pct``
+        with source ``"override"`` and no backtest when the parameter is set; otherwise the
+        bagged stacking weight of the headline backtest, ``"fitted"``, and that backtest.
+    """
+    from analysis.models import headline_backtest as hb  # the backtest imports this module
+
+    if params.headline_weight_projection_pct is not None:
+        return float(params.headline_weight_projection_pct), "override", None
+    backtest = hb.run_headline_backtest(params, families, events)
+    return backtest.weight_pct, "fitted", backtest
+
+
 def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
                      events: pd.DataFrame) -> HeadlineResult:
     """Compute the headline distribution of further corporate cuts.
@@ -175,12 +197,7 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
     from analysis.models import headline_backtest as hb  # the backtest imports this module
 
     p = params if isinstance(params, Params) else validate(dict(params))
-    backtest = None
-    if p.headline_weight_projection_pct is None:
-        backtest = hb.run_headline_backtest(p, families, events)
-        weight_pct, weight_source = backtest.weight_pct, "fitted"
-    else:
-        weight_pct, weight_source = float(p.headline_weight_projection_pct), "override"
+    weight_pct, weight_source, backtest = resolve_weight(p, families, events)
     proj = projection.run_monte_carlo(p, families, sized_rounds(events))
     horizon = min(p.horizon_end, READINGS["2027"][1])
     sim = rounds.simulate_further_cuts(
