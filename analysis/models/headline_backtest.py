@@ -263,9 +263,18 @@ def fit_stacking_weight(p_core: Sequence[float], p_rounds: Sequence[float]) -> f
         raise ValueError("need the same, non-zero number of probabilities for both models")
     if np.any(a <= 0) or np.any(b <= 0):
         raise ValueError("predictive probabilities must be positive")
-    scores = _mean_log_scores(a, b)
-    near = np.flatnonzero(scores >= scores.max() - _TIE_TOLERANCE)
-    return float(WEIGHT_GRID_PCT[near[len(near) // 2]])
+    return float(WEIGHT_GRID_PCT[_best_index(_mean_log_scores(a, b)[None, :])[0]])
+
+
+def _best_index(scores: np.ndarray) -> np.ndarray:
+    """Per row of (R, G) grid scores: the middle of the weights within tolerance of the best.
+
+    The mean log score is concave in the weight, so the near-best weights are contiguous.
+    """
+    near = scores >= scores.max(axis=1, keepdims=True) - _TIE_TOLERANCE
+    first = np.argmax(near, axis=1)
+    last = near.shape[1] - 1 - np.argmax(near[:, ::-1], axis=1)
+    return first + (last - first + 1) // 2
 
 
 def bootstrap_weights(scores: pd.DataFrame, resamples: int, seed: int) -> np.ndarray:
@@ -282,15 +291,20 @@ def bootstrap_weights(scores: pd.DataFrame, resamples: int, seed: int) -> np.nda
     """
     origins = sorted(scores["origin"].unique())
     rng = np.random.default_rng(seed)
-    groups = [scores[scores["origin"] == o] for o in origins]
-    a_by = [g["probability_projection"].to_numpy(float) for g in groups]
-    b_by = [g["probability_rounds"].to_numpy(float) for g in groups]
+    w = WEIGHT_GRID_PCT[None, :] / 100.0
+    # per origin: the sum of the mixture's log scores at each grid weight, and the pair count
+    sums = np.empty((len(origins), w.size))
+    counts = np.empty(len(origins))
+    for k, origin in enumerate(origins):
+        g = scores[scores["origin"] == origin]
+        a = g["probability_projection"].to_numpy(float)[:, None]
+        b = g["probability_rounds"].to_numpy(float)[:, None]
+        sums[k] = np.log(w * a + (1.0 - w) * b).sum(axis=0)
+        counts[k] = len(g)
     picks = rng.integers(0, len(origins), size=(resamples, len(origins)))
-    out = np.empty(resamples)
-    for i, pick in enumerate(picks):
-        out[i] = fit_stacking_weight(np.concatenate([a_by[k] for k in pick]),
-                                     np.concatenate([b_by[k] for k in pick]))
-    return out
+    times = np.stack([np.bincount(row, minlength=len(origins)) for row in picks])
+    mean_scores = (times @ sums) / (times @ counts)[:, None]
+    return WEIGHT_GRID_PCT[_best_index(mean_scores)]
 
 
 def _independent_windows(origins: Sequence[str], months: int) -> int:
@@ -306,20 +320,32 @@ def _independent_windows(origins: Sequence[str], months: int) -> int:
 # --- mixtures -----------------------------------------------------------------------------------
 
 
-def _mixture_cdf_quantiles(core: np.ndarray, rounds_: np.ndarray, weight: float,
-                           probs: Sequence[float]) -> list[float]:
-    values = np.concatenate([core, rounds_])
-    mass = np.concatenate([np.full(core.size, weight / core.size),
-                           np.full(rounds_.size, (1.0 - weight) / rounds_.size)])
-    order = np.argsort(values, kind="stable")
-    values, cdf = values[order], np.cumsum(mass[order])
-    return [float(values[min(np.searchsorted(cdf, q - 1e-12), values.size - 1)])
-            for q in probs]
+@dataclass(frozen=True)
+class _Pooled:
+    """Both models' draws sorted together, with each model's cumulative share."""
+
+    values: np.ndarray
+    cum_core: np.ndarray
+    cum_rounds: np.ndarray
+
+    @classmethod
+    def of(cls, core: np.ndarray, rounds_: np.ndarray) -> _Pooled:
+        values = np.concatenate([core, rounds_])
+        from_core = np.concatenate([np.ones(core.size), np.zeros(rounds_.size)])
+        order = np.argsort(values, kind="stable")
+        return cls(values[order], np.cumsum(from_core[order]) / core.size,
+                   np.cumsum(1.0 - from_core[order]) / rounds_.size)
+
+    def quantiles(self, weight: float, probs: Sequence[float]) -> list[float]:
+        cdf = weight * self.cum_core + (1.0 - weight) * self.cum_rounds
+        return [float(self.values[min(np.searchsorted(cdf, q - 1e-12), self.values.size - 1)])
+                for q in probs]
 
 
 def mixture_summary(core: np.ndarray, rounds_: np.ndarray, weight_pct: float,
                     level_pct: float, low: float = study.CLAIM_LOW,
-                    high: float = study.CLAIM_HIGH) -> dict[str, float]:
+                    high: float = study.CLAIM_HIGH, *, _pooled: _Pooled | None = None
+                    ) -> dict[str, float]:
     """Exact summary of the mixture ``w · core + (1 − w) · rounds`` of two sets of draws.
 
     Each projection draw carries mass ``w / n_core``, each rounds draw ``(1 − w) / n_rounds``,
@@ -342,10 +368,12 @@ def mixture_summary(core: np.ndarray, rounds_: np.ndarray, weight_pct: float,
     w = weight_pct / 100.0
     below = w * np.mean(a < low) + (1.0 - w) * np.mean(b < low)
     above = w * np.mean(a > high) + (1.0 - w) * np.mean(b > high)
+    inside = w * np.mean((a >= low) & (a <= high)) + (1.0 - w) * np.mean((b >= low) & (b <= high))
     tail = (100.0 - level_pct) / 200.0
-    lo, med, hi = _mixture_cdf_quantiles(a, b, w, [tail, 0.5, 1.0 - tail])
+    pooled = _pooled or _Pooled.of(a, b)
+    lo, med, hi = pooled.quantiles(w, [tail, 0.5, 1.0 - tail])
     return {"median": med, "lower": lo, "upper": hi, "level_pct": float(level_pct),
-            "prob_below": float(below), "prob_inside": float(1.0 - below - above),
+            "prob_below": float(below), "prob_inside": float(inside),
             "prob_above": float(above)}
 
 
@@ -366,10 +394,11 @@ def weight_curve(draws: pd.DataFrame, level_pct: float,
     for reading in study.READINGS:
         core = draws[f"projection_{reading}"].to_numpy(float)
         rnd = draws[f"rounds_{reading}"].to_numpy(float)
+        pooled = _Pooled.of(core, rnd)
         for w in weights_pct:
             rows.append({"weight_pct": float(w), "reading": reading,
                          "reading_label": study.READING_LABELS[reading],
-                         **mixture_summary(core, rnd, float(w), level_pct)})
+                         **mixture_summary(core, rnd, float(w), level_pct, _pooled=pooled)})
     return pd.DataFrame(rows)
 
 
