@@ -206,3 +206,49 @@ def test_forecast_at_an_origin_ignores_every_later_row(origin):
         for months in hb.HORIZONS_MONTHS:
             again = hb.forecast_at_origin(p, FAMILIES, changed, origin, 300, 9)
             np.testing.assert_array_equal(base[model][months], again[model][months])
+
+
+# --- the projection core's calendar ---------------------------------------------------------
+
+
+def _core(calendar, **overrides):
+    from analysis import projection
+
+    p = small(as_of="2023-06-30", **overrides)
+    return projection.run_monte_carlo(p, FAMILIES, headline.sized_rounds(
+        headline.rounds_known_at(EVENTS, "2023-06-30")), calendar=calendar)
+
+
+def _calendar(shift_days):
+    from analysis import projection
+
+    return projection.Calendar(further_after="2023-06-30",
+                               readings=(("12m", "2024-06-30"), ("24m", "2025-06-30")),
+                               shift_days=shift_days, horizon_end="2025-06-30")
+
+
+def test_a_moved_calendar_needs_no_round_on_its_start_and_names_its_readings():
+    res = _core(_calendar(0))
+    assert {"further_cuts_12m", "further_cuts_24m"} <= set(res.draws.columns)
+    assert (res.draws["observed_further_cuts"] == 0).all()
+    assert (res.draws["further_cuts_24m"] >= res.draws["further_cuts_12m"]).all()
+
+
+def test_the_shift_moves_the_eu_brake_with_the_origin():
+    # a brake holding back (nearly) every AI-driven cut from 2 Dec 2027, no lead time
+    brake = {"eu_workforce_share_pct": 100.0, "eu_brake_strength_pct": 100.0}
+    common = {"eu_brake_lead_months": 0, "ai_substitution_share_pct": 60.0}
+    for shift_days, brake_applies in ((0, False), (1_650, True)):  # 1,650 days: ~4.5 years
+        free = _core(_calendar(shift_days), **common).draws["layoffs_ai_24m"]
+        held = _core(_calendar(shift_days), **common, **brake).draws["layoffs_ai_24m"]
+        if brake_applies:
+            assert held.mean() < 0.1 * free.mean()
+        else:  # the brake date lies after the 2025 horizon: the same draws, no effect
+            np.testing.assert_allclose(held, free)
+
+
+def test_a_cut_off_before_the_calendar_start_is_refused():
+    from analysis import projection
+
+    with pytest.raises(ValueError, match="as_of"):
+        projection.run_monte_carlo(small(as_of="2023-06-30"), FAMILIES, EVENTS)
