@@ -332,7 +332,11 @@ def _build_setup(p: Params, families: pd.DataFrame, events: pd.DataFrame,
     shift = dt.timedelta(days=calendar.shift_days)
     base_round, observed = _events_used(events, as_of, calendar.further_after)
 
-    bounds = {start, as_of, horizon}
+    reading_dates = {r: min(dt.date.fromisoformat(d), horizon) for r, d in calendar.readings}
+    if min(reading_dates.values()) < start:
+        raise ValueError(f"calendar readings must not be before {start}")
+    # the study's readings are quarter ends, already on the grid; a moved calendar's may not be
+    bounds = {start, as_of, horizon, *reading_dates.values()}
     quarter = _quarter_end(start)
     while quarter < horizon:
         bounds.add(quarter)
@@ -360,9 +364,6 @@ def _build_setup(p: Params, families: pd.DataFrame, events: pd.DataFrame,
         step = next(k for k, end in enumerate(ends) if day <= end)
         onehot[row, step] = 1.0
 
-    reading_dates = {r: min(dt.date.fromisoformat(d), horizon) for r, d in calendar.readings}
-    if min(reading_dates.values()) < as_of:
-        raise ValueError(f"calendar readings must not be before as_of {as_of}")
     share = families["headcount_share_pct"].to_numpy(float) / 100.0
     specialist = families["is_ai_specialist"].astype(bool).to_numpy()
     weight = np.where(specialist, share, 0.0)
