@@ -8,10 +8,15 @@ Two independent routes give a distribution of further corporate cuts (announced 
 * the layoff-rounds model (:mod:`analysis.rounds`): what Amazon's own record of rounds since
   ``rounds_history_start`` implies if it continues.
 
-The combined distribution is a mixture: each draw comes from the projection core with
-probability ``headline_weight_projection_pct`` / 100, otherwise from the rounds model. Both
-readings of "by 2027" are reported: before 1 Jan 2027 (cuts announced by 31 Dec 2026) and by
-31 Dec 2027.
+The combined distribution is a mixture of the two with weight ``w`` on the projection core.
+By default ``w`` is fitted on the headline backtest
+(:mod:`analysis.models.headline_backtest`: stacking of the two models' predictive
+distributions from past origins, bagged over a bootstrap of the origins); the parameter
+``headline_weight_projection_pct``, when set, overrides it. The combined summary is computed
+exactly from the mixture (each projection draw carries mass ``w / n``, each rounds draw
+``(1 − w) / n``), so the chance inside the claimed range is exactly linear in ``w``; the
+``combined_<r>`` draws are a sample of the same mixture for charts. Both readings of "by 2027"
+are reported: before 1 Jan 2027 (cuts announced by 31 Dec 2026) and by 31 Dec 2027.
 """
 
 from __future__ import annotations
@@ -27,8 +32,9 @@ from analysis import projection, rounds, study, text
 from analysis.params import Params, list_scenarios, load_scenario, validate
 
 __all__ = ["READINGS", "HeadlineResult", "compute_headline", "fmt_observed", "further_rounds",
-           "observed_further_cuts", "observed_further_cuts_text", "scenario_comparison",
-           "sized_rounds", "summarise_draws", "undisclosed_further_rounds"]
+           "observed_further_cuts", "observed_further_cuts_text", "resolve_weight",
+           "rounds_known_at", "scenario_comparison", "sized_rounds", "summarise_draws",
+           "undisclosed_further_rounds"]
 
 READINGS = {r: (study.READING_LABELS[r], study.READINGS[r]) for r in study.READINGS}
 SOURCES = ("projection core", "layoff-rounds model", "combined")
@@ -50,6 +56,13 @@ class HeadlineResult:
         observed: Further cuts already announced by ``as_of`` (midpoints).
         projection: The projection core's full result (paths, sensitivity inputs).
         params: The parameters used.
+        weight_pct: Weight of the projection core in the combination, %.
+        weight_source: ``"fitted"`` (from the backtest) or ``"override"`` (the parameter).
+        backtest: The headline backtest that fitted the weight (``None`` under an override).
+        widened: Where the backtest says history is too short to tell, one row per reading
+            with the combined chance inside the range and interval over the weight's
+            bootstrap interval (:func:`analysis.models.headline_backtest.widened_summary`);
+            otherwise ``None``.
     """
 
     draws: pd.DataFrame
@@ -57,6 +70,10 @@ class HeadlineResult:
     observed: float
     projection: projection.ProjectionResult
     params: Params
+    weight_pct: float = 50.0
+    weight_source: str = "override"
+    backtest: Any = None
+    widened: pd.DataFrame | None = None
 
     def get(self, source: str, reading: str) -> pd.Series:
         """Return the summary row of one source ("combined", ...) and reading ("2027")."""
@@ -80,12 +97,32 @@ def sized_rounds(events: pd.DataFrame) -> pd.DataFrame:
     return df.reset_index(drop=True)
 
 
-def further_rounds(events: pd.DataFrame, as_of: str) -> pd.DataFrame:
-    """Return the corporate rounds announced after 28 Oct 2025 and by ``as_of`` (all sizes)."""
+def further_rounds(events: pd.DataFrame, as_of: str, after: str = study.FURTHER_AFTER
+                   ) -> pd.DataFrame:
+    """Return the corporate rounds announced after ``after`` (28 Oct 2025) and by ``as_of``.
+
+    All sizes are kept, undisclosed ones included.
+    """
     mask = (events["is_corporate"].astype(bool)
-            & (events["announced"] > pd.Timestamp(projection.FURTHER_AFTER))
+            & (events["announced"] > pd.Timestamp(after))
             & (events["announced"] <= pd.Timestamp(as_of)))
     return events.loc[mask]
+
+
+def rounds_known_at(events: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """Return the layoff-rounds table as it stood at ``as_of``.
+
+    Rows announced after ``as_of`` are dropped, and a row's ``included_in_round_id`` is
+    cleared while the round it points to is not yet announced: on 31 Dec 2022 the ~10,000 cuts
+    of Nov 2022 were a round of their own, only the Jan 2023 memo folded them into 18,000.
+    Without a ``round_id`` column the links are kept as they are.
+    """
+    known = events.loc[pd.to_datetime(events["announced"]) <= pd.Timestamp(as_of)].copy()
+    if "included_in_round_id" in known and "round_id" in known:
+        parent = known["included_in_round_id"]
+        dangling = parent.notna() & (parent != "") & ~parent.isin(set(known["round_id"]))
+        known.loc[dangling, "included_in_round_id"] = None
+    return known
 
 
 def observed_further_cuts(events: pd.DataFrame, as_of: str) -> float:
@@ -145,6 +182,28 @@ def summarise_draws(values: np.ndarray, level_pct: float, low: float = projectio
     }
 
 
+def resolve_weight(params: Params, families: pd.DataFrame, events: pd.DataFrame
+                   ) -> tuple[float, str, Any]:
+    """The weight of the projection core in the headline, and where it comes from.
+
+    Args:
+        params: Validated parameters.
+        families: Job families.
+        events: Layoff rounds.
+
+    Returns:
+        ``(weight_pct, source, backtest)``: the override ``headline_weight_projection_pct``
+        with source ``"override"`` and no backtest when the parameter is set; otherwise the
+        bagged stacking weight of the headline backtest, ``"fitted"``, and that backtest.
+    """
+    from analysis.models import headline_backtest as hb  # the backtest imports this module
+
+    if params.headline_weight_projection_pct is not None:
+        return float(params.headline_weight_projection_pct), "override", None
+    backtest = hb.run_headline_backtest(params, families, events)
+    return backtest.weight_pct, "fitted", backtest
+
+
 def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
                      events: pd.DataFrame) -> HeadlineResult:
     """Compute the headline distribution of further corporate cuts.
@@ -157,7 +216,10 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
     Returns:
         A :class:`HeadlineResult`.
     """
+    from analysis.models import headline_backtest as hb  # the backtest imports this module
+
     p = params if isinstance(params, Params) else validate(dict(params))
+    weight_pct, weight_source, backtest = resolve_weight(p, families, events)
     proj = projection.run_monte_carlo(p, families, sized_rounds(events))
     horizon = min(p.horizon_end, READINGS["2027"][1])
     sim = rounds.simulate_further_cuts(
@@ -165,7 +227,7 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
         seed=(p.seed + _ROUNDS_SEED_OFFSET) % 2**32, history_start=p.rounds_history_start,
         interim_end=READINGS["2026"][1])
     rng = np.random.default_rng((p.seed + _MIX_SEED_OFFSET) % 2**32)
-    from_projection = rng.random(p.mc_draws) < p.headline_weight_projection_pct / 100.0
+    from_projection = rng.random(p.mc_draws) < weight_pct / 100.0
     draws = pd.DataFrame({"draw": np.arange(p.mc_draws), "from_projection": from_projection})
     pairs = {"2026": ("further_cuts_2026", "further_roles_to_interim"),
              "2027": ("further_cuts_2027", "further_roles_to_horizon")}
@@ -177,14 +239,23 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
         draws[f"combined_{reading}"] = np.where(from_projection, proj_values, sim_values)
     observed = observed_further_cuts(events, p.as_of)
     rows = []
+    level = float(p.interval_level_pct)
     for source, prefix in zip(SOURCES, ("projection", "rounds", "combined"), strict=True):
         for reading, (label, cutoff) in READINGS.items():
-            stats_ = summarise_draws(draws[f"{prefix}_{reading}"].to_numpy(),
-                                     float(p.interval_level_pct))
+            if prefix == "combined":
+                stats_ = hb.mixture_summary(draws[f"projection_{reading}"].to_numpy(),
+                                            draws[f"rounds_{reading}"].to_numpy(),
+                                            weight_pct, level)
+            else:
+                stats_ = summarise_draws(draws[f"{prefix}_{reading}"].to_numpy(), level)
             rows.append({"source": source, "reading": reading, "reading_label": label,
                          "cutoff": cutoff, **stats_, "observed": observed})
+    widened = None
+    if backtest is not None and backtest.too_short:
+        widened = hb.widened_summary(draws, backtest.weight_interval_pct, level)
     return HeadlineResult(draws=draws, summary=pd.DataFrame(rows), observed=observed,
-                          projection=proj, params=p)
+                          projection=proj, params=p, weight_pct=weight_pct,
+                          weight_source=weight_source, backtest=backtest, widened=widened)
 
 
 def scenario_comparison(params: Params, families: pd.DataFrame, events: pd.DataFrame,

@@ -65,6 +65,9 @@ class ParamSpec:
         mc_spread: For Monte Carlo: (below, above) half-widths of a triangular distribution
             centred on the parameter's value, clipped to the bounds. ``None`` = not uncertain.
         mc_source: Where the spread comes from.
+        unset: For an optional parameter, what happens when it is not set (its default is
+            ``None``; ``None``, an empty string, ``none`` or ``fitted`` leave it unset).
+            Empty for a required parameter.
     """
 
     name: str
@@ -79,9 +82,15 @@ class ParamSpec:
     choices: tuple[Any, ...] = ()
     mc_spread: tuple[float, float] | None = None
     mc_source: str = ""
+    unset: str = ""
 
     def allowed(self) -> str:
         """Describe the allowed values in words, for error messages and the listing."""
+        if self.unset:
+            return self._allowed_required() + " or 'fitted' (unset: " + self.unset + ")"
+        return self._allowed_required()
+
+    def _allowed_required(self) -> str:
         if self.kind == "choice":
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.kind == "bool":
@@ -92,6 +101,9 @@ class ParamSpec:
 
     def coerce(self, value: Any) -> Any:
         """Return ``value`` converted to this parameter's type, or raise ParameterError."""
+        if self.unset and (value is None or (
+                isinstance(value, str) and value.strip().lower() in _UNSET_WORDS)):
+            return None
         try:
             out = _COERCE[self.kind](value, self)
         except (TypeError, ValueError) as exc:
@@ -109,6 +121,10 @@ class ParamSpec:
                 f"parameter {self.name!r}: {out!r} is not allowed; allowed: {self.allowed()}"
             )
         return out
+
+
+# Words that leave an optional parameter unset (CLI and scenario files).
+_UNSET_WORDS = ("", "none", "null", "fitted")
 
 
 def _to_int(value: Any, spec: ParamSpec) -> int:
@@ -177,9 +193,11 @@ _A = "assumption"  # a default chosen by the authors; the reasoning follows in t
 _SPECS: tuple[ParamSpec, ...] = (
     # --- data and horizon -----------------------------------------------------------------
     ParamSpec("as_of", "date", "date", latest_source_date(),
-              "Data cut-off: observations and announcements dated after it are ignored.",
+              "Data cut-off: observations and announcements dated after it are ignored. "
+              "Cut-offs before 28 Oct 2025 are accepted for the headline backtest's past "
+              "origins; the headline itself needs 28 Oct 2025 or later.",
               "Computed: the date of the latest dated source in data/ "
-              "(analysis.data_cutoff.latest_source_date)", "Data and horizon", "2025-10-28",
+              "(analysis.data_cutoff.latest_source_date)", "Data and horizon", "2022-12-31",
               "2027-12-31"),
     ParamSpec(
         "horizon_end", "date", "date", "2027-12-31",
@@ -300,10 +318,14 @@ _SPECS: tuple[ParamSpec, ...] = (
               "First date of the layoff-round history used by the rounds model.",
               "Amazon's first corporate round [variety_2023_18000]", "Forecasts and headline",
               "2015-01-01", "2026-12-31"),
-    ParamSpec("headline_weight_projection_pct", "float", "% weight", 50.0,
-              "Weight of the projection core (vs. the layoff-rounds model) in the headline.",
-              "assumption: the two models are given equal weight", "Forecasts and headline",
-              0.0, 100.0),
+    ParamSpec("headline_weight_projection_pct", "float", "% weight", None,
+              "Override of the weight of the projection core (vs. the layoff-rounds model) in "
+              "the headline; unset, the headline uses the weight fitted on the headline "
+              "backtest.",
+              "fitted: stacking of the two models' predictive distributions over past origins "
+              "(analysis.models.headline_backtest), averaged over a bootstrap of the origins",
+              "Forecasts and headline", 0.0, 100.0,
+              unset="the weight fitted on the headline backtest"),
     ParamSpec("backtest_first_origin", "int", "year", 2019,
               "First forecast origin (year end) of the rolling backtest.",
               "issue spec: origins 2019-2024", "Forecasts and headline", 2017, 2024),

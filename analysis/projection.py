@@ -85,11 +85,13 @@ __all__ = [
     "CLAIM_HIGH",
     "CLAIM_LOW",
     "DELAYERING_QUARTERS",
+    "STUDY_CALENDAR",
     "FURTHER_AFTER",
     "MODEL_PARAMETERS",
     "QUANTILES",
     "READINGS",
     "STEEPNESS_MONOTONE_LIMIT",
+    "Calendar",
     "ProjectionResult",
     "project_point",
     "run_monte_carlo",
@@ -127,6 +129,38 @@ _FAMILY_COLUMNS = ("family", "headcount_share_pct", "ai_exposure_pct", "is_ai_sp
 _EVENT_COLUMNS = ("announced", "roles_low", "roles_high", "roles_mid", "is_corporate")
 _FAMILY_PREFIX = "projected_cuts_2027__"
 _DEFAULT_CHUNK = 8_192  # small chunks stay in cache: faster than large ones
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Where a run starts counting, which dates it reports, and how its dated assumptions move.
+
+    The study's calendar (:data:`STUDY_CALENDAR`) counts further cuts after the 28 Oct 2025
+    round and reports the two readings of "by 2027". The headline backtest
+    (:mod:`analysis.models.headline_backtest`) moves the whole model to a past origin instead:
+    counting starts at the origin, the readings are 12 and 24 months later, and the two dated
+    assumptions (``ai_adoption_midpoint_year`` and ``eu_brake_start``, with its lead) are read
+    ``shift_days`` later than the step dates, so that they keep the distance from the cut-off
+    they have in the study.
+
+    Attributes:
+        further_after: Cuts announced after this date count (ISO). The starting stock is
+            ``corporate_headcount_base`` minus the corporate round dated on this day; for the
+            study's date that round must exist, for any other date there usually is none.
+        readings: (name, last counted day) pairs, in order; each is capped at the horizon.
+        shift_days: Days added to every step date before the adoption curve and the EU brake
+            read it (0 in the study).
+        horizon_end: Last day simulated (ISO); ``None`` takes the parameter ``horizon_end``.
+    """
+
+    further_after: str = FURTHER_AFTER
+    readings: tuple[tuple[str, str], ...] = tuple(READINGS.items())
+    shift_days: int = 0
+    horizon_end: str | None = None
+
+
+#: The study's own calendar: further cuts after 28 Oct 2025, read at end-2026 and end-2027.
+STUDY_CALENDAR = Calendar()
 
 
 @dataclass(frozen=True)
@@ -215,19 +249,21 @@ def _check_families(families: pd.DataFrame) -> None:
         raise ValueError("families: 'is_ai_specialist' must be true or false")
 
 
-def _check_params(params: Mapping[str, Any]) -> Params:
+def _check_params(params: Mapping[str, Any], calendar: Calendar = STUDY_CALENDAR) -> Params:
     # validate() checks types, bounds (no negative rates), horizon_end > as_of and
     # ceiling >= current, naming the parameter; ParameterError is a ValueError.
     p = validate(dict(params))
-    if p["as_of"] < FURTHER_AFTER:
+    if p["as_of"] < calendar.further_after:
         raise ValueError(
-            f"parameter 'as_of': {p['as_of']} is before {FURTHER_AFTER}, the round further cuts "
-            "are counted from; the projection starts after it")
+            f"parameter 'as_of': {p['as_of']} is before {calendar.further_after}, the round "
+            "further cuts are counted from; the projection starts after it (earlier cut-offs "
+            "are for the headline backtest only)")
     return p
 
 
-def _events_used(events: pd.DataFrame, as_of: dt.date) -> tuple[float, pd.DataFrame]:
-    """Return the 28 Oct 2025 round's size and the observed further events (sorted)."""
+def _events_used(events: pd.DataFrame, as_of: dt.date, further_after: str = FURTHER_AFTER
+                 ) -> tuple[float, pd.DataFrame]:
+    """Return the size of the round dated ``further_after`` and the observed further events."""
     if not isinstance(events, pd.DataFrame):
         raise ValueError("events must be a DataFrame")
     missing = [c for c in _EVENT_COLUMNS if c not in events.columns]
@@ -237,7 +273,7 @@ def _events_used(events: pd.DataFrame, as_of: dt.date) -> tuple[float, pd.DataFr
     if announced.isna().any():
         raise ValueError("events: 'announced' has missing dates")
     corporate = events["is_corporate"].fillna(False).astype(bool)
-    cutoff = pd.Timestamp(FURTHER_AFTER)
+    cutoff = pd.Timestamp(further_after)
     base_mask = corporate & (announced == cutoff)
     obs_mask = corporate & (announced > cutoff) & (announced <= pd.Timestamp(as_of))
     used = events.loc[base_mask | obs_mask, ["roles_low", "roles_mid", "roles_high"]]
@@ -248,7 +284,7 @@ def _events_used(events: pd.DataFrame, as_of: dt.date) -> tuple[float, pd.DataFr
     if np.any(roles[:, 0] > roles[:, 1]) or np.any(roles[:, 1] > roles[:, 2]):
         raise ValueError("events: need roles_low <= roles_mid <= roles_high "
                          "('roles_high' below 'roles_low')")
-    if not base_mask.any():
+    if not base_mask.any() and further_after == FURTHER_AFTER:
         raise ValueError(
             f"events: no corporate round announced on {FURTHER_AFTER}; the starting stock is "
             "corporate_headcount_base minus that round")
@@ -285,14 +321,22 @@ def _decimal_year(day: dt.date) -> float:
     return day.year + ((day - start).days + 1) / length
 
 
-def _build_setup(p: Params, families: pd.DataFrame, events: pd.DataFrame) -> _Setup:
+def _build_setup(p: Params, families: pd.DataFrame, events: pd.DataFrame,
+                 calendar: Calendar = STUDY_CALENDAR) -> _Setup:
     _check_families(families)
     as_of = dt.date.fromisoformat(p["as_of"])
-    horizon = dt.date.fromisoformat(p["horizon_end"])
-    start = dt.date.fromisoformat(FURTHER_AFTER)
-    base_round, observed = _events_used(events, as_of)
+    horizon = dt.date.fromisoformat(calendar.horizon_end or p["horizon_end"])
+    if horizon <= as_of:
+        raise ValueError(f"calendar horizon_end {horizon} must be after as_of {as_of}")
+    start = dt.date.fromisoformat(calendar.further_after)
+    shift = dt.timedelta(days=calendar.shift_days)
+    base_round, observed = _events_used(events, as_of, calendar.further_after)
 
-    bounds = {start, as_of, horizon}
+    reading_dates = {r: min(dt.date.fromisoformat(d), horizon) for r, d in calendar.readings}
+    if min(reading_dates.values()) < start:
+        raise ValueError(f"calendar readings must not be before {start}")
+    # the study's readings are quarter ends, already on the grid; a moved calendar's may not be
+    bounds = {start, as_of, horizon, *reading_dates.values()}
     quarter = _quarter_end(start)
     while quarter < horizon:
         bounds.add(quarter)
@@ -303,8 +347,9 @@ def _build_setup(p: Params, families: pd.DataFrame, events: pd.DataFrame) -> _Se
     days = np.array([(b - a).days for a, b in zip(grid[:-1], ends, strict=True)], float)
     frac = days / np.array([_quarter_days(b) for b in ends], float)
 
+    # Shifting the step dates later by `shift` is moving the brake earlier by it.
     brake_from = (pd.Timestamp(p["eu_brake_start"])
-                  - pd.DateOffset(months=int(p["eu_brake_lead_months"]))).date()
+                  - pd.DateOffset(months=int(p["eu_brake_lead_months"]))).date() - shift
     active_days = np.array(
         [max(0, (b - max(a, brake_from - dt.timedelta(days=1))).days)
          for a, b in zip(grid[:-1], ends, strict=True)], float)
@@ -319,7 +364,6 @@ def _build_setup(p: Params, families: pd.DataFrame, events: pd.DataFrame) -> _Se
         step = next(k for k, end in enumerate(ends) if day <= end)
         onehot[row, step] = 1.0
 
-    reading_dates = {r: min(dt.date.fromisoformat(d), horizon) for r, d in READINGS.items()}
     share = families["headcount_share_pct"].to_numpy(float) / 100.0
     specialist = families["is_ai_specialist"].astype(bool).to_numpy()
     weight = np.where(specialist, share, 0.0)
@@ -335,7 +379,7 @@ def _build_setup(p: Params, families: pd.DataFrame, events: pd.DataFrame) -> _Se
         bounds=grid,
         n_hist=n_hist,
         frac=frac,
-        years=np.array([_decimal_year(b) for b in grid]),
+        years=np.array([_decimal_year(b + shift) for b in grid]),
         brake_active=brake_active,
         delayering_step=delayering_step,
         event_low=observed["roles_low"].to_numpy(float),
@@ -349,9 +393,10 @@ def _build_setup(p: Params, families: pd.DataFrame, events: pd.DataFrame) -> _Se
 
 
 def _prepare(params: Mapping[str, Any], families: pd.DataFrame, events: pd.DataFrame,
-             monte_carlo: bool = False) -> tuple[Params, _Setup]:
-    p = _check_params(params)
-    setup = _build_setup(p, families, events)
+             monte_carlo: bool = False, calendar: Calendar = STUDY_CALENDAR
+             ) -> tuple[Params, _Setup]:
+    p = _check_params(params, calendar)
+    setup = _build_setup(p, families, events, calendar)
     spread = SCHEMA["ai_specialist_hires_per_year"].mc_spread if monte_carlo else None
     most_hires = p["ai_specialist_hires_per_year"] + (spread[1] if spread else 0.0)
     if not setup.specialist_weight.any() and most_hires > 0:
@@ -485,7 +530,7 @@ def _draws_frame(setup: _Setup, sims: Mapping[str, np.ndarray]) -> pd.DataFrame:
     for r in setup.reading_dates:
         projected = sims[f"layoffs_ai_{r}"] + sims[f"layoffs_delayering_{r}"]
         cols[f"further_cuts_{r}"] = sims[f"observed_{r}"] + projected
-    cols["observed_further_cuts"] = sims["observed_2027"]
+    cols["observed_further_cuts"] = sims[f"observed_{list(setup.reading_dates)[-1]}"]
     for r in setup.reading_dates:
         cols[f"projected_cuts_{r}"] = sims[f"layoffs_ai_{r}"] + sims[f"layoffs_delayering_{r}"]
         for k in ("layoffs_ai", "layoffs_delayering", "attrition", "hires", "headcount"):
@@ -635,7 +680,8 @@ def _summary(setup: _Setup, draws: pd.DataFrame, point: pd.DataFrame, level_pct:
 
 
 def run_monte_carlo(params: Mapping[str, Any], families: pd.DataFrame, events: pd.DataFrame,
-                    *, chunk_size: int = _DEFAULT_CHUNK) -> ProjectionResult:
+                    *, chunk_size: int = _DEFAULT_CHUNK,
+                    calendar: Calendar = STUDY_CALENDAR) -> ProjectionResult:
     """Run the Monte Carlo projection: ``mc_draws`` draws with ``seed``.
 
     Args:
@@ -643,6 +689,9 @@ def run_monte_carlo(params: Mapping[str, Any], families: pd.DataFrame, events: p
         families: Job families (see :func:`project_point`).
         events: Layoff rounds (see :func:`project_point`).
         chunk_size: Draws simulated at once; bounds memory, never changes the numbers.
+        calendar: Start of counting, readings and date shift (default: the study's); the
+            headline backtest moves the model to past origins with it. The readings name the
+            ``further_cuts_<r>`` columns of the draws.
 
     Returns:
         A :class:`ProjectionResult`.
@@ -652,7 +701,7 @@ def run_monte_carlo(params: Mapping[str, Any], families: pd.DataFrame, events: p
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    p, setup = _prepare(params, families, events, monte_carlo=True)
+    p, setup = _prepare(params, families, events, monte_carlo=True, calendar=calendar)
     n, seed = int(p["mc_draws"]), int(p["seed"])
     drawn, observed = _draw_inputs(p, setup, n, seed)
     inputs = _float_frame({"draw": np.arange(n), **drawn,

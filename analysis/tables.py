@@ -197,6 +197,8 @@ def md_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 
 def _fmt_param(value: Any, spec: ParamSpec) -> str:
+    if value is None and spec.unset:
+        return f"unset: {spec.unset}"
     return fmt_value(value, spec.unit)
 
 

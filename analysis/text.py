@@ -188,6 +188,8 @@ def fmt_value(value: Any, unit: str = "") -> str:
     >>> fmt_value(2027.5)
     '2027.5'
     """
+    if value is None:
+        return "unset"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
