@@ -25,6 +25,7 @@ import pandas as pd
 
 from analysis import automation, capital, regulation, study, text, workforce
 from analysis.headline import HeadlineResult, compute_headline, further_rounds
+from analysis.narrative.likelihood import likelihood_phrase
 
 __all__ = [
     "CHAPTER_CLAIMS",
@@ -194,17 +195,6 @@ def _finite(x: Any) -> bool:
         return x is not None and math.isfinite(float(x))
     except (TypeError, ValueError):
         return False
-
-
-def likelihood_phrase(probability: float) -> str:
-    """Likelihood words with the number, e.g. ``"about as likely as not (52%)"``.
-
-    The words are chosen from the probability as printed (a whole percent), so a reader never
-    sees "66%" called "about as likely as not".
-    """
-    shown = text.fmt_prob(probability)
-    rounded = min(1.0, max(0.0, float(f"{float(probability) * 100:.0f}") / 100.0))
-    return f"{study.likelihood_words(rounded)} ({shown})"
 
 
 # --- the rules, one per claim -----------------------------------------------------------------

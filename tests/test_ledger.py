@@ -20,7 +20,8 @@ def consistent(j: L.Judgement) -> None:
 @pytest.mark.parametrize(("p", "words"), [
     (0.52, "about as likely as not (52%)"), (0.66, "likely (66%)"),
     (0.6549, "about as likely as not (65%)"), (0.659, "likely (66%)"),  # words follow the shown %
-    (0.33, "about as likely as not (33%)"), (0.3249, "unlikely (32%)"), (0.0, "exceptionally unlikely (0%)"),
+    (0.33, "about as likely as not (33%)"), (0.3249, "unlikely (32%)"),
+    (0.0, "exceptionally unlikely (0%)"),
     (0.999, "virtually certain (>99%)"),
 ])
 def test_likelihood_phrase_puts_the_number_next_to_the_words(p, words):
@@ -153,14 +154,17 @@ def test_eu_rule_boundary_at_the_cut_off():
 # --- sentence and verdict move together -------------------------------------------------------
 
 PAIRS = [  # the same rule either side of its boundary
-    (lambda: L.rule_cuts(14_000, 0, 0, "2026-06-30"), lambda: L.rule_cuts(13_999, 0, 0, "2026-06-30")),
+    (lambda: L.rule_cuts(14_000, 0, 0, "2026-06-30"),
+     lambda: L.rule_cuts(13_999, 0, 0, "2026-06-30")),
     (lambda: L.rule_funding(24.99, "x"), lambda: L.rule_funding(25.0, "x")),
     (lambda: L.rule_shield(-1.0), lambda: L.rule_shield(1.0)),
     (lambda: L.rule_middle(5, 10), lambda: L.rule_middle(4, 10)),
     (lambda: L.rule_robots(10.0, 1, 2), lambda: L.rule_robots(9.9, 1, 2)),
     (lambda: L.rule_margins(1.0, 1.0), lambda: L.rule_margins(1.0, -1.0)),
-    (lambda: L.rule_eu(True, "2026-01-01", "2026-06-30"), lambda: L.rule_eu(True, "2027-01-01", "2026-06-30")),
-    (lambda: L.rule_arms_race({"A": 1, "B": 1, "C": 1}), lambda: L.rule_arms_race({"A": 1, "B": 1, "C": -1})),
+    (lambda: L.rule_eu(True, "2026-01-01", "2026-06-30"),
+     lambda: L.rule_eu(True, "2027-01-01", "2026-06-30")),
+    (lambda: L.rule_arms_race({"A": 1, "B": 1, "C": 1}),
+     lambda: L.rule_arms_race({"A": 1, "B": 1, "C": -1})),
     (lambda: L.rule_lights_out(75, 75, True), lambda: L.rule_lights_out(75, 75, False)),
     (lambda: L.rule_capex(2025, True), lambda: L.rule_capex(2025, False)),
     (lambda: L.rule_internal_automation(10, 1), lambda: L.rule_internal_automation(10, 0)),
