@@ -17,6 +17,7 @@ Claims are quoted verbatim from the quotes table (``data/quotes.csv``), never re
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -78,7 +79,8 @@ PARTLY_CUTS_SHARE = 0.9
 ROBOT_GROWTH_MIN_PCT = 10.0
 
 #: Phrases that state a whole-claim verdict; a row whose text holds one of another verdict's
-#: phrases contradicts itself (checked when a row is made).
+#: phrases contradicts itself (checked when a row is made). "part of the claim ..." speaks of
+#: a part, not the whole, and is not matched.
 CONTRADICTIONS: dict[str, tuple[str, ...]] = {
     "supported": ("the claim is supported", "the claim holds"),
     "partly supported": ("the claim is partly supported", "the claim partly holds"),
@@ -180,12 +182,12 @@ CHAPTER_CLAIMS: dict[str, dict[str, str]] = {
 
 def contradiction(verdict: str, sentence: str) -> str | None:
     """Return the phrase of another verdict that ``sentence`` states, or ``None``."""
-    low = sentence.lower()
+    low = " ".join(sentence.lower().split())
     for other, phrases in CONTRADICTIONS.items():
         if other == verdict:
             continue
         for phrase in phrases:
-            if phrase in low:
+            if re.search(r"(?<!of )" + re.escape(phrase), low):
                 return phrase
     return None
 
@@ -378,8 +380,9 @@ def rule_robots(growth_pct_per_year: float, parts_measured: int, parts_claimed: 
                                       f"value chain is measured.")
     return Judgement("partly supported", (
         f"The warehouse part holds (the robot fleet grew {g} a year, at least the "
-        f"{text.fmt_pct(ROBOT_GROWTH_MIN_PCT)} that counts as fast), but only "
-        f"{parts_measured} of the {parts_claimed} parts of the value chain are measured."))
+        f"{text.fmt_pct(ROBOT_GROWTH_MIN_PCT)} that counts as fast), but the data measure "
+        f"only {parts_measured} of the {parts_claimed} parts of the value chain the claim "
+        f"names (from warehouse to AWS)."))
 
 
 def rule_margins(margin_change_pts: float, reaction_high_pct: float | None) -> Judgement:
@@ -537,7 +540,7 @@ def forecast_row(result: HeadlineResult) -> LedgerRow:
     proj, rnd = result.get("projection core", "2027"), result.get("layoff-rounds model", "2027")
     weight = text.fmt_pct(float(result.params["headline_weight_projection_pct"]))
     details = (
-        f"Already announced by the cut-off: {text.fmt_roles(result.observed)}. By 31 Dec 2027 "
+        f"Already announced by the cut-off: {text.fmt_count(result.observed)}. By 31 Dec 2027 "
         f"the median is {text.fmt_roles(c27['median'])} ({level} interval "
         f"{text.fmt_interval(c27['lower'], c27['upper'])}). The two models disagree: the "
         f"projection core gives the range {text.fmt_prob(proj['prob_inside'])}, the "

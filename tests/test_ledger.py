@@ -183,6 +183,9 @@ def test_sentence_changes_whenever_the_verdict_changes(a, b):
 def test_a_row_that_contradicts_its_verdict_is_refused():
     with pytest.raises(ValueError, match="the claim cannot be tested"):
         L.LedgerRow(L.CLAIMS["robots"], "supported", "So the claim cannot be tested.")
+    # a part of the claim may be untestable while the whole is partly supported
+    assert L.contradiction("partly supported", "The 'in AI' part of the claim cannot be "
+                                               "tested.") is None
     with pytest.raises(ValueError, match="verdict"):
         L.LedgerRow(L.CLAIMS["robots"], "probably", "x")
 
