@@ -59,6 +59,9 @@ def test_what_is_announced_and_what_each_reading_still_needs():
     assert "at least 3,850 and at most 18,850 more" in s["need_2026"]
     assert "unlikely (30%)" in s["need_2026"] and "about as likely as not (60%)" in s["need_2027"]
     assert "more than that figure (by 150)" in s["plan"]
+    assert s["need_short"] == ("3,850 to 18,850 more announced roles would put the total inside "
+                               "the range: unlikely (30%) before 1 Jan 2027 and about as likely "
+                               "as not (60%) by 31 Dec 2027.")
     assert "18,000 (Jan 2023), 16,000 (Jan 2026) and 14,000 (Oct 2025)" in s["largest"]
 
 

@@ -130,7 +130,7 @@ def sentences(a: Arithmetic) -> dict[str, str]:
     """The arithmetic in plain sentences (no citations), keyed for glue.
 
     Keys: ``announced``, ``need_2026``, ``need_2027``, ``largest``, ``one_more``, ``plan``
-    (empty when the report is not in the data), ``need_short`` (one line for the briefing).
+    (empty when the report is not in the data), ``need_short`` (one sentence for the briefing).
     """
     low, high = text.fmt_count(study.CLAIM_LOW), text.fmt_count(study.CLAIM_HIGH)
     out = {"announced": (
@@ -151,10 +151,13 @@ def sentences(a: Arithmetic) -> dict[str, str]:
         out[f"need_{r.reading}"] = (
             f"Read as {r.label}, {body}; the combined forecast puts a total inside "
             f"{low} to {high} at {likelihood_phrase(r.prob_inside)}.")
-        short.append(f"{r.label}: {text.fmt_count(r.need_low)} to "
-                     f"{text.fmt_count(max(r.need_high, 0.0))} more "
-                     f"({likelihood_phrase(r.prob_inside)})")
-    out["need_short"] = "; ".join(short)
+        short.append(f"{likelihood_phrase(r.prob_inside)} {r.label}")
+    first = a.readings[0]  # what is still needed is the same for both readings
+    needs = ("no number of further announcements can bring the total inside the range"
+             if first.need_high < 0 else
+             f"{text.fmt_count(first.need_low)} to {text.fmt_count(first.need_high)} more "
+             f"announced roles would put the total inside the range")
+    out["need_short"] = f"{needs[0].upper()}{needs[1:]}: " + " and ".join(short) + "."
     parts = [f"{text.fmt_count(row.roles)} ({row.announced.strftime('%b %Y')})"
              for row in a.largest.itertuples(index=False)]
     out["largest"] = ("Amazon's largest corporate rounds so far were about "
