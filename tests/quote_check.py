@@ -87,6 +87,7 @@ def normalise(passage: str) -> str:
     """Collapse white space and case; unify apostrophes, inner quotes and ellipses."""
     s = passage.replace("\u2019", "'").replace("\u2018", "'").replace("...", "\u2026")
     s = s.replace('"', "'").replace("\u201c", "'").replace("\u201d", "'")
+    s = re.sub(r"[,.](?=')", "", s)  # 'high-risk,' in the source reads 'high-risk' when cut
     return " ".join(s.split()).lower()
 
 

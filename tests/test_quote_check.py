@@ -44,6 +44,7 @@ def test_inner_quotes_ellipses_and_apostrophes_are_normalised():
                 "\u201cnot really financially driven ... it\u2019s culture\u201d.</p>")
     assert unsourced_quotes(html, STORED) == []
     assert not is_stored("not really AI-driven \u2026 it's culture", STORED)  # order matters
+    assert is_stored("classes it as 'high-risk'", ['classes it as "high-risk," demanding'])
 
 
 def test_short_terms_pass_but_code_bibliography_and_data_tables_are_not_read():
