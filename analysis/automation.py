@@ -29,6 +29,7 @@ import re
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -40,7 +41,6 @@ from analysis import text
 __all__ = [
     "MODEL_LABELS",
     "MODEL_NAMES",
-    "VERDICTS",
     "AwsTrend",
     "ChapterResults",
     "ClaimEvidence",
@@ -88,9 +88,6 @@ MODEL_LABELS: dict[str, str] = {
     "gompertz": "Gompertz (ceiling)",
     "log-linear": "log-linear (no ceiling)",
 }
-#: Verdict vocabulary of the claim ledger.
-VERDICTS: tuple[str, ...] = ("supported", "partly supported", "not supported", "not testable")
-
 MAX_CEILING_ROBOTS = 1e9  # upper search bound of a ceiling: 1,000 times the 2025 fleet
 T_REF = 2020.0  # reference year of the log-linear level
 DEFAULT_N_BOOT = 1000
@@ -1393,22 +1390,22 @@ def aws_margin_trend(aws: pd.DataFrame, level_pct: float = 80.0) -> AwsTrend:
 
 @dataclass(frozen=True)
 class ClaimEvidence:
-    """A verdict on one claim of the original analysis and the evidence behind it.
+    """The evidence on one claim of the original analysis (``analysis.ledger`` decides).
 
     Attributes:
         claim: The claim, paraphrased.
-        verdict: One of :data:`VERDICTS`.
         evidence: One to three sentences with the numbers (formatted by :mod:`analysis.text`).
+        measures: The numbers the ledger's rule for this claim takes, by argument name.
     """
 
     claim: str
-    verdict: str
     evidence: str
+    measures: Mapping[str, Any]
 
 
 def claim_evidence(robots: RobotAnalysis, cmp: PlanComparison, aws: pd.DataFrame,
                    trend: AwsTrend) -> dict[str, ClaimEvidence]:
-    """Verdicts and evidence for the chapter's three claims.
+    """Evidence and the rules' numbers for the chapter's three claims.
 
     Args:
         robots: From :func:`analyse_robots`.
@@ -1438,7 +1435,9 @@ def claim_evidence(robots: RobotAnalysis, cmp: PlanComparison, aws: pd.DataFrame
     lights_out = ClaimEvidence(
         claim="Leaked documents reveal an aggressive timeline to automate 75% of warehouse "
               "tasks within a decade, driven by Sparrow and Proteus.",
-        verdict="partly supported",
+        # the reported goal is the robotics team's "ultimate" one, with no target year
+        measures={"goal_pct": p.automation_goal_pct, "claimed_pct": 75.0,
+                  "goal_has_year": False},
         evidence=(
             f"The documents were reported by the New York Times, but their "
             f"{text.fmt_pct(p.automation_goal_pct)} is the robotics team's 'ultimate' goal for "
@@ -1450,7 +1449,8 @@ def claim_evidence(robots: RobotAnalysis, cmp: PlanComparison, aws: pd.DataFrame
             f"documents incomplete."))
     robots_ev = ClaimEvidence(
         claim="Amazon's warehouse robot fleet is growing fast (Sparrow, Proteus and others).",
-        verdict="supported",
+        # the claim names the entire value chain; the data measure one part, the warehouse
+        measures={"growth_pct_per_year": cagr, "parts_measured": 1, "parts_claimed": 2},
         evidence=(
             f"Robots deployed rose from {text.fmt_count(first['robots'])} ({first['year']}) to "
             f"{text.fmt_count(last['robots'])} ({last['year']}), about "
@@ -1463,7 +1463,8 @@ def claim_evidence(robots: RobotAnalysis, cmp: PlanComparison, aws: pd.DataFrame
         claim="Amazon is positioning AWS as the 'utility' for the AI era (Trainium, a marketplace "
               "of models including Anthropic's) and the indispensable platform of the AI "
               "economy.",
-        verdict="not testable",
+        # no table in data/ holds AWS capex, Trainium, Bedrock or Anthropic figures
+        measures={"ai_platform_measures": 0},
         evidence=(
             f"AWS earned {text.fmt_pct(s['share_oi_last_pct'])} of Amazon's operating income "
             f"in FY{s['last_year']} on {text.fmt_pct(s['share_sales_last_pct'])} of its net "

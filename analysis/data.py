@@ -68,6 +68,7 @@ __all__ = [
     "load_layoff_rounds",
     "load_peer_capex",
     "load_quarterly",
+    "load_quotes",
     "load_table",
     "load_warehouse_robots",
     "load_warn_notices",
@@ -851,6 +852,12 @@ def load_benchmarks(include_unreliable: bool = False,
                     data_dir: str | Path | None = None) -> pd.DataFrame:
     """Load external benchmarks (Challenger, layoffs.fyi, analysts' estimates, research)."""
     return load_table("benchmarks", data_dir, include_unreliable)
+
+
+def load_quotes(include_unreliable: bool = False,
+                data_dir: str | Path | None = None) -> pd.DataFrame:
+    """Load the verbatim quotes (text, source, where in the source, speaker, date) by id."""
+    return _sorted("quotes", ["quote_id"], include_unreliable, data_dir)
 
 
 def data_checksums(data_dir: str | Path | None = None) -> dict[str, str]:

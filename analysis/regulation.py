@@ -654,7 +654,7 @@ def analyse_regulation(params: Mapping[str, Any], *, annual: pd.DataFrame,
 
 
 def claim_evidence(res: RegulationResults) -> dict[str, ClaimEvidence]:
-    """Suggested verdicts and evidence for chapter 4's three claims.
+    """Evidence and the rules' numbers for chapter 4's three claims.
 
     Args:
         res: From :func:`analyse_regulation`.
@@ -671,7 +671,8 @@ def claim_evidence(res: RegulationResults) -> dict[str, ClaimEvidence]:
     morale = ClaimEvidence(
         claim="Employee morale has plummeted, and anxiety and frustration put Amazon's 'Day 1' "
               "innovation culture at risk.",
-        verdict="not testable",
+        # no table in data/ holds an employee survey, review-site rating or attrition series
+        measures={"morale_indicators": 0},
         evidence=(
             f"The sourced data hold no morale indicator: no employee survey, review-site "
             f"rating or attrition series. What exists is qualitative: Jassy said the Oct 2025 "
@@ -694,7 +695,8 @@ def claim_evidence(res: RegulationResults) -> dict[str, ClaimEvidence]:
     collision = ClaimEvidence(
         claim="Amazon's strategy is on a collision course with the EU AI Act, which classes AI "
               "used in hiring, promotion and performance management as high-risk.",
-        verdict="partly supported",
+        measures={"classified_high_risk": bool(res.timeline["is_employment"].any()),
+                  "duties_date": str(res.annex_iii["after_omnibus"]), "as_of": str(p["as_of"])},
         evidence=(
             f"The classification is supported: employment and worker management is an Annex III "
             f"high-risk area (the sources confirm the area; the list of covered uses, such as "
@@ -722,7 +724,8 @@ def claim_evidence(res: RegulationResults) -> dict[str, ClaimEvidence]:
                     f"when Amazon guided to about $200B of 2026 capex.")
     margins = ClaimEvidence(
         claim="Investors celebrate the cost-cutting while morale falls (margins over morale).",
-        verdict="partly supported",
+        measures={"margin_change_pts": float(total["end_pct"] - total["start_pct"]),
+                  "reaction_high_pct": float(move_high)},
         evidence=(
             f"Amazon's operating margin went from {text.fmt_pct(total['start_pct'], 1)} in "
             f"FY{res.margin_base_year}, the last year before its first corporate cuts, "

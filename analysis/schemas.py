@@ -570,6 +570,24 @@ JOB_FAMILY_OCCUPATIONS = TableSpec(
     key=("family", "onet_soc_code"),
 )
 
+QUOTES = TableSpec(
+    name="quotes",
+    columns=(
+        ColumnSpec("quote_id", "str", pattern=_ID_RE),
+        # Verbatim words of the source: pages render them from here, never retype them.
+        ColumnSpec("quote_text", "str"),
+        _SOURCE,
+        ColumnSpec("locator", "str"),  # where in the source: page, section, timestamp
+        ColumnSpec("speaker", "str"),
+        ColumnSpec("date", "date", low="2000-01-01", high="2100-12-31"),
+        _DATE_PRECISION,
+        _CONFIDENCE,
+        _NOTE,
+    ),
+    key=("quote_id",),
+    row_rules=(_first_of_period_rule("date", "date_precision"),),
+)
+
 TABLES: dict[str, TableSpec] = {
     spec.name: spec
     for spec in (
@@ -586,6 +604,7 @@ TABLES: dict[str, TableSpec] = {
         EU_AI_ACT,
         BENCHMARKS,
         WARN_NOTICES,
+        QUOTES,
     )
 }
 

@@ -32,7 +32,6 @@ __all__ = [
     "COMPONENT_ORDER",
     "FAMILY_PREFIX",
     "MIDDLE_FAMILIES",
-    "VERDICTS",
     "ClaimEvidence",
     "WorkforceResults",
     "analyse_workforce",
@@ -54,9 +53,6 @@ __all__ = [
     "rounds_table",
     "rto_extra_leavers",
 ]
-
-#: Verdicts of the claim ledger.
-VERDICTS: tuple[str, ...] = ("supported", "partly supported", "not supported", "not testable")
 
 #: Prefix of the per-family cut columns in ``ProjectionResult.draws``.
 FAMILY_PREFIX = "projected_cuts_2027__"
@@ -719,18 +715,18 @@ def decomposition_chart(quarters: pd.DataFrame) -> alt.LayerChart:
 
 @dataclass(frozen=True)
 class ClaimEvidence:
-    """A suggested verdict on one claim of the original analysis and the evidence behind it.
+    """The evidence on one claim of the original analysis (``analysis.ledger`` decides).
 
     Attributes:
         claim: The claim, paraphrased.
-        verdict: One of :data:`VERDICTS`.
         evidence: A few sentences with the numbers (formatted by :mod:`analysis.text`); plain
             text, no citations (the chapter cites the sources next to it).
+        measures: The numbers the ledger's rule for this claim takes, by argument name.
     """
 
     claim: str
-    verdict: str
     evidence: str
+    measures: Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -845,7 +841,7 @@ def _interval_text(row: Mapping[str, float], level_pct: float, sign: float = 1.0
 
 
 def claim_evidence(res: WorkforceResults) -> dict[str, ClaimEvidence]:
-    """Suggested verdicts and evidence for chapter 2's four claims.
+    """Evidence and the rules' numbers for chapter 2's four claims.
 
     Args:
         res: From :func:`analyse_workforce`.
@@ -865,7 +861,8 @@ def claim_evidence(res: WorkforceResults) -> dict[str, ClaimEvidence]:
     middle = ClaimEvidence(
         claim="The corporate middle is being hollowed out: process management, coordination, "
               "HR and routine analysis are targeted.",
-        verdict="partly supported",
+        measures={"rounds_naming_middle": int(f["rounds_naming_pxt"]),
+                  "rounds_counted": int(f["rounds_counted"])},
         evidence=(
             f"The announced rounds named business units rather than job functions, except HR "
             f"(PXT), named in {text.fmt_count(f['rounds_naming_pxt'])} of "
@@ -890,7 +887,8 @@ def claim_evidence(res: WorkforceResults) -> dict[str, ClaimEvidence]:
     elite = ClaimEvidence(
         claim="Amazon is hiring a smaller number of elite AI and machine-learning specialists "
               "in their place.",
-        verdict="not testable",
+        # no table in data/ holds a count of AI or machine-learning hires
+        measures={"ai_hires_observed": float("nan")},
         evidence=(
             f"No sourced count of AI or machine-learning hires exists, so the claim cannot be "
             f"tested with these data. The projection assumes "
@@ -901,7 +899,8 @@ def claim_evidence(res: WorkforceResults) -> dict[str, ClaimEvidence]:
     quiet = ClaimEvidence(
         claim="Strict return-to-office mandates are tools to reduce headcount without "
               "severance ('quiet attrition').",
-        verdict="not testable",
+        # no table in data/ holds a corporate attrition series
+        measures={"attrition_series": float("nan")},
         evidence=(
             f"Amazon publishes no corporate attrition, and the only source saying that staff "
             f"who did not comply with the five-day rule were treated as resigning without "
@@ -921,7 +920,8 @@ def claim_evidence(res: WorkforceResults) -> dict[str, ClaimEvidence]:
     automation = ClaimEvidence(
         claim="Generative AI is being deployed in HR and operations to automate the "
               "administrative and analytical tasks of the people laid off.",
-        verdict="partly supported",
+        # no source in data/ links a cut role to a task that was automated
+        measures={"genai_applications": apps, "linked_task_sources": 0},
         evidence=(
             f"Jassy wrote in Jun 2025 that {apps_text} generative-AI services and applications "
             f"were built or in development and that AI would reduce the corporate workforce "

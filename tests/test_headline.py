@@ -115,5 +115,7 @@ def test_one_formatter_prints_the_further_cuts_already_announced_everywhere():
             if re.search(r'glue\(\s*"[a-z0-9]+_observed|"ch2_observed_rounds":', line):
                 assert "observed_further_cuts_text" in line or line.rstrip().endswith("("), \
                     (page.name, line)
-    claims = (root / "analysis" / "claims.py").read_text(encoding="utf-8")
-    assert "fmt_observed(summary_2027['observed'])" in claims
+    for module in ("ledger.py", "narrative/arithmetic.py"):
+        source = (root / "analysis" / module).read_text(encoding="utf-8")
+        assert "fmt_observed(result.observed)" in source or "fmt_observed(a.observed)" in source
+        assert "fmt_count(result.observed)" not in source and "fmt_count(a.observed)" not in source

@@ -123,6 +123,19 @@ def test_prose_has_no_hand_typed_numbers(built_site):
     assert found == {}, f"numbers in prose that are neither glued nor cited: {found}"
 
 
+def test_every_quoted_passage_is_a_stored_quote(built_site):
+    from analysis import data
+    from tests.quote_check import unsourced_quotes
+
+    quotes = list(data.load_quotes(data_dir=built_site.parent.parent / "data")["quote_text"])
+    found = {}
+    for html in sorted((built_site / "book").glob("*.html")):
+        bad = unsourced_quotes(html.read_text(encoding="utf-8"), quotes)
+        if bad:
+            found[html.name] = bad
+    assert found == {}, f"quoted passages not in data/quotes.csv: {found}"
+
+
 def test_briefing_pdf_is_linked_and_printed_with_its_chart(built_site):
     html = (built_site / "book" / "briefing.html").read_text(encoding="utf-8")
     assert 'href="../_static/amzn-efficiency-briefing.pdf"' in html
