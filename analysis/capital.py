@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from analysis.forecast import (
     forecast_capex_annual,
     forecast_capex_guidance,
 )
+from analysis.schemas import CONFIDENCE_LEVELS
 
 __all__ = [
     "CUTS_FROM",
@@ -542,7 +544,10 @@ class CutCount:
 
 
 def severance_sentence(benchmarks: pd.DataFrame, as_of: str) -> str:
-    """Say how much severance Amazon reported from 28 Oct 2025 to ``as_of``.
+    """Say how much severance Amazon reported from 28 Oct 2025 to ``as_of``, and when it was booked.
+
+    The quarters come from the rows' ``period`` (the $1.8B of Q3 2025 was booked before the
+    October round was announced, though reported after it).
 
     Args:
         benchmarks: Benchmarks table.
@@ -551,10 +556,10 @@ def severance_sentence(benchmarks: pd.DataFrame, as_of: str) -> str:
     Returns:
         One plain sentence without a final full stop (a citation follows on the page).
     """
-    total = charges_usd_bn(benchmarks, as_of)
-    if total <= 0:
+    words = severance_period_words(severance_charges(benchmarks, as_of))
+    if not words:
         return f"no severance charge for these rounds had been reported by {text.fmt_date(as_of)}"
-    return f"Amazon reported severance charges of about {_bn(total)} over the same period"
+    return f"Amazon booked severance charges of {words}"
 
 
 def cuts_since(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> CutCount:
@@ -1150,7 +1155,8 @@ def evidence_capex100(annual: pd.DataFrame, guidance: pd.DataFrame, as_of: str,
 def evidence_funding(funding: pd.DataFrame, cuts: CutCount,
                      savings: tuple[float, float, float], cost_per_employee_usd_k: float,
                      cost_spread_usd_k: tuple[float, float] | None, as_of: str,
-                     severance_usd_bn: float | None = None) -> str:
+                     severance_words: str = "",
+                     denominators: pd.DataFrame | None = None) -> str:
     """Evidence for "the layoffs are inextricably linked to funding the build-out".
 
     Args:
@@ -1160,7 +1166,10 @@ def evidence_funding(funding: pd.DataFrame, cuts: CutCount,
         cost_per_employee_usd_k: Central cost per employee, USD thousand.
         cost_spread_usd_k: The cost band, (below, above), USD thousand.
         as_of: Data cut-off (ISO date).
-        severance_usd_bn: Severance charged since Oct 2025, USD bn (optional).
+        severance_words: When and how much severance was booked
+            (:func:`severance_period_words`; optional).
+        denominators: Output of :func:`savings_denominators` (optional): the free-cash-flow
+            and operating-income comparisons are added.
 
     Returns:
         Plain sentences with formatted numbers.
@@ -1191,13 +1200,16 @@ def evidence_funding(funding: pd.DataFrame, cuts: CutCount,
                       f"rise in gross capex from FY{row.from_year} to FY{row.to_year} {what}")
     if shares:
         out += " That is " + " and ".join(shares) + "."
-    if severance_usd_bn:
-        out += (f" Severance charges of about {_bn(severance_usd_bn)} were booked over the same "
-                "period.")
-    return out + " " + funding_conclusion(funding)
+    others = (denominators.loc[~denominators["key"].str.startswith("capex_fy")]
+              if denominators is not None else None)
+    if others is not None and not others.empty:
+        out += " " + denominators_sentence(others)
+    if severance_words:
+        out += f" Amazon booked severance charges of {severance_words}."
+    return out + " " + funding_conclusion(funding, denominators)
 
 
-def funding_conclusion(funding: pd.DataFrame) -> str:
+def funding_conclusion(funding: pd.DataFrame, denominators: pd.DataFrame | None = None) -> str:
     """Judge in one or two sentences whether the savings could fund the capex increase.
 
     The savings count as small when they are below :data:`SMALL_SHARE_PCT` of every reported
@@ -1205,6 +1217,8 @@ def funding_conclusion(funding: pd.DataFrame) -> str:
 
     Args:
         funding: Output of :func:`funding_table`.
+        denominators: Output of :func:`savings_denominators` (optional): when free cash flow
+            is known, the conclusion says how the savings compare with it too.
 
     Returns:
         Plain sentences.
@@ -1214,10 +1228,20 @@ def funding_conclusion(funding: pd.DataFrame) -> str:
     if not shares:
         return ("No capex increase is known on the central path, so the savings cannot be set "
                 "against one.")
+    fcf = (denominators.loc[denominators["measure"] == "free cash flow"]
+           if denominators is not None else pd.DataFrame())
+    fcf = fcf.loc[fcf["share_pct"].notna()] if not fcf.empty else fcf
     if max(shares) < SMALL_SHARE_PCT:
-        return ("The savings are a small fraction of the extra capex, closer to a rounding "
-                "error than to its funding; the data show that the two happened together, not "
-                "that one pays for the other.")
+        out = ("The savings are a small fraction of the extra capex, so they cannot pay for the "
+               "build-out on their own")
+        if not fcf.empty:
+            out += ("; next to the cash left after that capex they are not small (" + ", ".join(
+                f"{fmt_share(r.share_pct).replace(chr(215), ' times')}"
+                f"{'' if r.share_pct >= 100 else ' of'} free cash flow in "
+                f"{'the ' if not r.period.startswith('FY') else ''}{r.period}"
+                for r in fcf.itertuples(index=False)) + ")")
+        return out + ("; the data show that the two happened together, not that one pays for "
+                      "the other.")
     return ("On these figures the savings would cover a material part of the extra capex; "
             "the data still show only that the two happened together, not that one pays for "
             "the other.")
@@ -1413,11 +1437,12 @@ def evidence(annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFrame,
     saved = savings_usd_bn(cuts.roles_mid, cost, cost_spread_usd_k, cuts.roles_low,
                            cuts.roles_high)
     funding = funding_table(saved, capex_increases(annual, as_of, paths))
+    denominators = savings_denominators(saved[0], annual, benchmarks, funding, as_of)
     return {
         "ch1_evidence_capex100": evidence_capex100(annual, guidance, as_of),
         "ch1_evidence_funding": evidence_funding(
             funding, cuts, saved, cost, cost_spread_usd_k, as_of,
-            charges_usd_bn(benchmarks, as_of)),
+            severance_period_words(severance_charges(benchmarks, as_of)), denominators),
         "ch1_evidence_shield": evidence_shield(cash_flow(annual, as_of), benchmarks, guidance,
                                                as_of),
         "ch1_evidence_arms_race": evidence_arms_race(
@@ -1635,3 +1660,264 @@ def relation_chart(relation: RelationResult, band: pd.DataFrame) -> alt.LayerCha
     labels = alt.Chart(pts).mark_text(dx=16, dy=-6, fontSize=11, color="#555").encode(
         x=x, y="headcount_growth_pct:Q", text="label:N", tooltip=tips_pts)
     return alt.layer(area, line, dots, labels).properties(width=CHART_WIDTH)
+
+
+# --- denominators of the savings, quarters and severance periods (issue 16) ------------------
+
+_TTM_PERIOD = re.compile(r"^TTM to (\d{4})Q([1-4])$")
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def quarter_label(period: str) -> str:
+    """``"2026Q1"`` -> ``"Q1 2026"``.
+
+    >>> quarter_label("2025Q3")
+    'Q3 2025'
+    """
+    match = _QUARTER.match(str(period))
+    if not match:
+        raise ValueError(f"not a quarter like 2025Q3: {period!r}")
+    return f"Q{match.group(2)} {match.group(1)}"
+
+
+def quarter_end(period: str) -> pd.Timestamp:
+    """Last day of a calendar quarter given as ``"2025Q3"``."""
+    quarter_label(period)  # validates
+    return pd.Period(str(period), freq="Q").end_time.normalize()
+
+
+def latest_quarter(quarterly: pd.DataFrame, as_of: str, column: str = "capex_gross_usd_m"
+                   ) -> str | None:
+    """Return the latest quarter (``"2026Q1"``) with a value in ``column`` ending by ``as_of``.
+
+    The sentence "figures up to ..." follows this, not the cut-off date: data usually lag it.
+
+    Args:
+        quarterly: Wide quarterly frame (:func:`analysis.data.load_quarterly`).
+        as_of: Data cut-off (ISO date).
+        column: Column that must have a value.
+
+    Returns:
+        The period, or ``None`` if no quarter qualifies.
+    """
+    rows = quarterly.loc[quarterly[column].notna()
+                         & (pd.to_datetime(quarterly["quarter_end"]) <= _day(as_of))]
+    if rows.empty:
+        return None
+    return str(rows.sort_values("quarter_end")["period"].iloc[-1])
+
+
+def _weakest(flags: Sequence[str]) -> str:
+    flags = [f for f in flags if f in CONFIDENCE_LEVELS]
+    return max(flags, key=CONFIDENCE_LEVELS.index) if flags else "derived"
+
+
+def ttm_cash_flow(benchmarks: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """Amazon's trailing-twelve-month operating cash flow, free cash flow and net capex.
+
+    Amazon reports free cash flow only over trailing twelve months in its releases; net
+    capex is operating cash flow minus free cash flow (Amazon's definition, DESIGN §5).
+
+    Args:
+        benchmarks: Benchmarks table (rows ``ttm_operating_cash_flow_usd_bn`` and
+            ``ttm_free_cash_flow_usd_bn`` with periods ``"TTM to 2026Q1"``).
+        as_of: Data cut-off (ISO date): rows stated later are left out.
+
+    Returns:
+        One row per quarter with both figures, oldest first: ``quarter``, ``quarter_end``,
+        ``ocf_usd_bn``, ``fcf_usd_bn``, ``net_capex_usd_bn``, ``confidence`` (the weaker
+        flag of the two inputs), ``fcf_confidence``, ``source_id``.
+    """
+    metrics = {"ttm_operating_cash_flow_usd_bn": "ocf", "ttm_free_cash_flow_usd_bn": "fcf"}
+    rows = benchmarks.loc[(benchmarks["category"] == "amazon_reported")
+                          & benchmarks["metric"].isin(list(metrics))]
+    rows = _dated(rows, "statement_date", as_of)
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows.itertuples(index=False):
+        match = _TTM_PERIOD.match(str(row.period))
+        if not match:
+            continue
+        quarter = f"{match.group(1)}Q{match.group(2)}"
+        item = found.setdefault(quarter, {"quarter": quarter})
+        kind = metrics[str(row.metric)]
+        item[f"{kind}_usd_bn"] = float(row.value_low)
+        item[f"{kind}_confidence"] = str(row.confidence)
+        item.setdefault("sources", []).append(str(row.source_id))
+    out = []
+    for quarter, item in sorted(found.items()):
+        if "ocf_usd_bn" not in item or "fcf_usd_bn" not in item:
+            continue
+        out.append({"quarter": quarter, "quarter_end": quarter_end(quarter),
+                    "ocf_usd_bn": item["ocf_usd_bn"], "fcf_usd_bn": item["fcf_usd_bn"],
+                    "net_capex_usd_bn": item["ocf_usd_bn"] - item["fcf_usd_bn"],
+                    "confidence": _weakest([item["ocf_confidence"], item["fcf_confidence"]]),
+                    "fcf_confidence": item["fcf_confidence"],
+                    "source_id": ";".join(dict.fromkeys(";".join(item["sources"]).split(";")))})
+    return pd.DataFrame(out, columns=["quarter", "quarter_end", "ocf_usd_bn", "fcf_usd_bn",
+                                      "net_capex_usd_bn", "confidence", "fcf_confidence",
+                                      "source_id"])
+
+
+DENOMINATOR_COLUMNS = ("key", "measure", "period", "basis", "value_usd_bn", "savings_usd_bn",
+                       "share_pct", "aligned", "confidence", "why")
+
+
+def savings_denominators(savings_usd_bn: float, annual: pd.DataFrame, benchmarks: pd.DataFrame,
+                         funding: pd.DataFrame, as_of: str,
+                         confidence: Mapping[tuple[int, str], str] | None = None
+                         ) -> pd.DataFrame:
+    """The yearly savings set against every denominator a reader may pick, with its period.
+
+    Rows (each only where the data hold it): the capex increases of :func:`funding_table`
+    (the reported fiscal-year rise and the central path's next year), the change in net
+    capex between the latest trailing twelve months and the twelve months a year earlier
+    (the window aligned with the cuts, see the chapter), free cash flow of the last fiscal
+    year and of the latest trailing twelve months, and operating income of the last fiscal
+    year.
+
+    Args:
+        savings_usd_bn: Central yearly savings, USD bn.
+        annual: Wide annual frame.
+        benchmarks: Benchmarks table (trailing-twelve-month rows).
+        funding: Output of :func:`funding_table` (the chart's capex increases).
+        as_of: Data cut-off (ISO date).
+        confidence: ``{(year, metric): flag}`` of the annual figures (optional; missing
+            flags read as ``derived``).
+
+    Returns:
+        Columns :data:`DENOMINATOR_COLUMNS`; ``share_pct`` is ``100 * savings / value`` (NaN
+        where the value is not positive).
+    """
+    flags = dict(confidence or {})
+
+    def flag(year: int, *metrics: str) -> str:
+        return _weakest([flags.get((year, m), "derived") for m in metrics])
+
+    rows: list[dict[str, Any]] = []
+
+    def add(key: str, measure: str, period: str, basis: str, value: float, aligned: bool,
+            conf: str, why: str) -> None:
+        share = 100.0 * savings_usd_bn / value if value > 0 else math.nan
+        rows.append({"key": key, "measure": measure, "period": period, "basis": basis,
+                     "value_usd_bn": value, "savings_usd_bn": savings_usd_bn,
+                     "share_pct": share, "aligned": aligned, "confidence": conf, "why": why})
+
+    for row in funding.itertuples(index=False):
+        if not (row.basis == "reported" or row.central):
+            continue
+        reported = row.basis == "reported"
+        add(f"capex_fy{row.to_year}", "rise in gross capex",
+            f"FY{row.from_year} to FY{row.to_year}",
+            "reported" if reported else f"central path ({row.source})",
+            float(row.increase_usd_bn), not reported,
+            flag(row.to_year, "capex_gross_usd_m") if reported else "estimate",
+            "a rise that came mostly before the cuts were announced" if reported else
+            "the first year in which the savings run for twelve months")
+    ttm = ttm_cash_flow(benchmarks, as_of)
+    if not ttm.empty:
+        last = ttm.iloc[-1]
+        start = pd.Period(str(last["quarter"]), freq="Q") - 4
+        prior = ttm.loc[ttm["quarter"] == str(start)]
+        span = f"twelve months to {quarter_label(str(last['quarter']))}"
+        if not prior.empty:
+            before = prior.iloc[0]
+            add("capex_ttm", "rise in net capex", f"{span} against the twelve months to "
+                f"{quarter_label(str(before['quarter']))}", "Amazon's trailing figures (cash "
+                "capex = operating cash flow minus free cash flow)",
+                float(last["net_capex_usd_bn"] - before["net_capex_usd_bn"]), True,
+                _weakest([str(last["confidence"]), str(before["confidence"]), "derived"]),
+                "the latest twelve months, which contain the cuts' announcements, against "
+                "the twelve months before")
+    year = last_data_year(annual, as_of, "free_cash_flow_usd_m")
+    fcf = _value(reported_annual(annual, as_of), year, "free_cash_flow_usd_m") / 1e3
+    add(f"fcf_fy{year}", "free cash flow", f"FY{year}", "Amazon's definition", fcf, False,
+        flag(year, "operating_cash_flow_usd_m", "capex_gross_usd_m", "capex_proceeds_usd_m"),
+        "the last full fiscal year")
+    if not ttm.empty:
+        add("fcf_ttm", "free cash flow", span, "Amazon's definition",
+            float(last["fcf_usd_bn"]), True, str(last["fcf_confidence"]),
+            "the latest twelve months reported")
+    year = last_data_year(annual, as_of, "operating_income_usd_m")
+    income = _value(reported_annual(annual, as_of), year, "operating_income_usd_m") / 1e3
+    add(f"operating_income_fy{year}", "operating income", f"FY{year}", "reported", income,
+        False, flag(year, "operating_income_usd_m"), "the last full fiscal year")
+    return pd.DataFrame(rows, columns=list(DENOMINATOR_COLUMNS))
+
+
+def fmt_share(share_pct: float) -> str:
+    """A share as "8.9%" below 100% and as a multiple "4.4x" (times sign) from 100% up.
+
+    >>> fmt_share(8.94)
+    '8.9%'
+    """
+    if not math.isfinite(share_pct):
+        return "not defined (the denominator is not positive)"
+    if share_pct >= 100:
+        return f"{share_pct / 100:.1f}\u00d7"
+    return text.fmt_pct(share_pct, 1 if share_pct < 10 else 0)
+
+
+def denominators_sentence(denominators: pd.DataFrame) -> str:
+    """One sentence: the savings against every denominator, each with its period."""
+    parts = []
+    for row in denominators.itertuples(index=False):
+        share = fmt_share(row.share_pct)
+        of = " times" if share.endswith("\u00d7") else " of"
+        share = share.rstrip("\u00d7")
+        if row.measure.startswith("rise"):
+            parts.append(f"{share}{of} the {row.measure} over the {row.period}"
+                         if not row.period.startswith("FY") else
+                         f"{share}{of} the {row.measure} from {row.period}")
+        else:
+            when = row.period if row.period.startswith("FY") else f"the {row.period}"
+            parts.append(f"{share}{of} {row.measure} in {when}")
+    if not parts:
+        return "No denominator is known at the cut-off."
+    return "The savings are " + "; ".join(parts) + "."
+
+
+def severance_charges(benchmarks: pd.DataFrame, as_of: str, since: str = CUTS_FROM
+                      ) -> pd.DataFrame:
+    """Severance charges reported from ``since`` to ``as_of``, with the quarter they were booked in.
+
+    Returns:
+        Columns ``period`` (``"2025Q3"``), ``quarter_end``, ``value_usd_bn``, ``confidence``,
+        ``before_announcement`` (the quarter ended before ``since``), oldest first.
+    """
+    rows = benchmarks.loc[(benchmarks["category"] == "amazon_charges")
+                          & (benchmarks["metric"] == "severance_charge_usd_bn")]
+    rows = _dated(rows, "statement_date", as_of)
+    rows = rows.loc[pd.to_datetime(rows["statement_date"]) >= _day(since)]
+    out = pd.DataFrame({
+        "period": rows["period"].astype(str).to_numpy(),
+        "quarter_end": [quarter_end(p) for p in rows["period"].astype(str)],
+        "value_usd_bn": rows["value_low"].to_numpy(dtype=float),
+        "confidence": rows["confidence"].astype(str).to_numpy()})
+    out["before_announcement"] = out["quarter_end"] < _day(since)
+    return out.sort_values("quarter_end", kind="stable").reset_index(drop=True)
+
+
+def severance_period_words(charges: pd.DataFrame, since: str = CUTS_FROM) -> str:
+    """Say when the severance was booked, from the rows' own quarters.
+
+    >>> frame = pd.DataFrame({"period": ["2025Q3", "2025Q4"], "value_usd_bn": [1.8, 0.73],
+    ...                       "before_announcement": [True, False]})
+    >>> severance_period_words(frame).startswith("about $2.5B in Q3\u2013Q4 2025, of which")
+    True
+    """
+    if charges.empty:
+        return ""
+    periods = list(charges["period"].astype(str))
+    first, last = quarter_label(periods[0]), quarter_label(periods[-1])
+    span = first if first == last else (
+        f"{first.split()[0]}\u2013{last}" if first.split()[1] == last.split()[1]
+        else f"{first} to {last}")
+    out = f"about {_bn(float(charges['value_usd_bn'].sum()))} in {span}"
+    early = charges.loc[charges["before_announcement"].astype(bool)]
+    if not early.empty and len(early) < len(charges):
+        quarters = " and ".join(quarter_label(p) for p in early["period"].astype(str))
+        out += (f", of which about {_bn(float(early['value_usd_bn'].sum()))} in {quarters}, "
+                f"the quarter before the round of {text.fmt_date(since)} was announced")
+    elif not early.empty:
+        out += f", booked before the round of {text.fmt_date(since)} was announced"
+    return out
