@@ -44,7 +44,7 @@ from analysis.forecast import (
     forecast_capex_annual,
     forecast_capex_guidance,
 )
-from analysis.schemas import CONFIDENCE_LEVELS
+from analysis.schemas import CONFIDENCE_WEAKNESS
 
 __all__ = [
     "CUTS_FROM",
@@ -1708,8 +1708,8 @@ def latest_quarter(quarterly: pd.DataFrame, as_of: str, column: str = "capex_gro
 
 
 def _weakest(flags: Sequence[str]) -> str:
-    flags = [f for f in flags if f in CONFIDENCE_LEVELS]
-    return max(flags, key=CONFIDENCE_LEVELS.index) if flags else "derived"
+    flags = [f for f in flags if f in CONFIDENCE_WEAKNESS]
+    return max(flags, key=CONFIDENCE_WEAKNESS.index) if flags else "derived"
 
 
 def ttm_cash_flow(benchmarks: pd.DataFrame, as_of: str) -> pd.DataFrame:
@@ -1837,10 +1837,11 @@ def savings_denominators(savings_usd_bn: float, annual: pd.DataFrame, benchmarks
         add("fcf_ttm", "free cash flow", span, "Amazon's definition",
             float(last["fcf_usd_bn"]), True, str(last["fcf_confidence"]),
             "the latest twelve months reported")
-    year = last_data_year(annual, as_of, "operating_income_usd_m")
-    income = _value(reported_annual(annual, as_of), year, "operating_income_usd_m") / 1e3
-    add(f"operating_income_fy{year}", "operating income", f"FY{year}", "reported", income,
-        False, flag(year, "operating_income_usd_m"), "the last full fiscal year")
+    if "operating_income_usd_m" in annual and annual["operating_income_usd_m"].notna().any():
+        year = last_data_year(annual, as_of, "operating_income_usd_m")
+        income = _value(reported_annual(annual, as_of), year, "operating_income_usd_m") / 1e3
+        add(f"operating_income_fy{year}", "operating income", f"FY{year}", "reported", income,
+            False, flag(year, "operating_income_usd_m"), "the last full fiscal year")
     return pd.DataFrame(rows, columns=list(DENOMINATOR_COLUMNS))
 
 
@@ -1890,7 +1891,7 @@ def severance_charges(benchmarks: pd.DataFrame, as_of: str, since: str = CUTS_FR
     rows = rows.loc[pd.to_datetime(rows["statement_date"]) >= _day(since)]
     out = pd.DataFrame({
         "period": rows["period"].astype(str).to_numpy(),
-        "quarter_end": [quarter_end(p) for p in rows["period"].astype(str)],
+        "quarter_end": pd.to_datetime([quarter_end(p) for p in rows["period"].astype(str)]),
         "value_usd_bn": rows["value_low"].to_numpy(dtype=float),
         "confidence": rows["confidence"].astype(str).to_numpy()})
     out["before_announcement"] = out["quarter_end"] < _day(since)
@@ -1921,3 +1922,222 @@ def severance_period_words(charges: pd.DataFrame, since: str = CUTS_FROM) -> str
     elif not early.empty:
         out += f", booked before the round of {text.fmt_date(since)} was announced"
     return out
+
+
+# --- charts a reader asks for (issue 16) ---------------------------------------------------
+
+
+def cumulative_cuts(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> pd.DataFrame:
+    """Cumulative corporate roles announced from ``start`` (inclusive) to ``as_of``.
+
+    Rows counted inside a later round are skipped; rounds of undisclosed size add nothing but
+    are listed, so the reader sees them.
+
+    Returns:
+        One row per round, oldest first: ``announced``, ``round_id``, ``organisation``,
+        ``roles_mid`` (NaN if undisclosed), ``cumulative_roles``, ``date_known_to`` (the
+        date's precision: day, month, year...), ``confidence``.
+    """
+    nested = rounds["included_in_round_id"].fillna("").astype(str).str.strip() != ""
+    announced = pd.to_datetime(rounds["announced"])
+    keep = (~nested & rounds["is_corporate"].astype(bool) & (announced >= _day(start))
+            & (announced <= _day(as_of)))
+    sel = rounds.loc[keep].sort_values("announced", kind="stable")
+    low = sel["roles_low"].fillna(sel["roles_high"])
+    high = sel["roles_high"].fillna(sel["roles_low"])
+    mid = (low + high) / 2.0
+    return pd.DataFrame({
+        "announced": pd.to_datetime(sel["announced"]).to_numpy(),
+        "round_id": sel["round_id"].astype(str).to_numpy(),
+        "organisation": sel["organisation"].astype(str).to_numpy(),
+        "roles_mid": mid.to_numpy(dtype=float),
+        "cumulative_roles": mid.fillna(0.0).cumsum().to_numpy(dtype=float),
+        "date_known_to": sel["announced_precision"].astype(str).to_numpy(),
+        "confidence": sel["confidence"].astype(str).to_numpy()})
+
+
+def cumulative_cuts_chart(cumulative: pd.DataFrame, base_roles: float, claim_low: float,
+                          claim_high: float, plan_roles: float | None, as_of: str,
+                          horizon: str) -> alt.LayerChart:
+    """Step line of cumulative announced cuts, the claimed band on its baseline, the plan.
+
+    Args:
+        cumulative: Output of :func:`cumulative_cuts` (from the October 2025 round).
+        base_roles: The roles of the round the claim adds to (the band's baseline).
+        claim_low: Claimed further cuts, low end.
+        claim_high: Claimed further cuts, high end.
+        plan_roles: Reuters' reported plan ("up to"), or ``None`` if not known at ``as_of``.
+        as_of: Data cut-off (the step line runs to it).
+        horizon: Last day of the claim's window (the band runs to it).
+    """
+    steps = pd.concat([cumulative[["announced", "cumulative_roles"]],
+                       pd.DataFrame({"announced": [_day(as_of)],
+                                     "cumulative_roles": [cumulative["cumulative_roles"]
+                                                          .iloc[-1]]})], ignore_index=True)
+    x = alt.X("announced:T", title="date announced",
+              scale=alt.Scale(domain=[cumulative["announced"].min().isoformat(),
+                                      _day(horizon).isoformat()]))
+    band = pd.DataFrame({"start": [cumulative["announced"].min()], "end": [_day(horizon)],
+                         "low": [base_roles + claim_low], "high": [base_roles + claim_high],
+                         "label": [f"claimed: October round + {claim_low:,.0f}\u2013"
+                                   f"{claim_high:,.0f} more"]})
+    band_tip = [alt.Tooltip("label:N", title="band"),
+                alt.Tooltip("low:Q", title="low (cumulative roles)", format=","),
+                alt.Tooltip("high:Q", title="high (cumulative roles)", format=",")]
+    layers = [
+        alt.Chart(band).mark_rect(opacity=0.18, color=_CLAIM_COLOUR).encode(
+            x="start:T", x2="end:T", y="low:Q", y2="high:Q", tooltip=band_tip),
+        alt.Chart(steps).mark_line(interpolate="step-after", color="#333").encode(
+            x=x, y=alt.Y("cumulative_roles:Q", title="corporate roles, cumulative",
+                         axis=alt.Axis(format=",d"), scale=alt.Scale(zero=True))),
+        alt.Chart(cumulative).mark_point(filled=True, size=60, color="#333").encode(
+            x="announced:T", y="cumulative_roles:Q",
+            tooltip=[alt.Tooltip("announced:T", title="announced", format="%d %b %Y"),
+                     alt.Tooltip("organisation:N", title="round"),
+                     alt.Tooltip("roles_mid:Q", title="roles (undisclosed if blank)",
+                                 format=",.0f"),
+                     alt.Tooltip("cumulative_roles:Q", title="cumulative", format=",.0f"),
+                     alt.Tooltip("date_known_to:N", title="date known to the"),
+                     alt.Tooltip("confidence:N", title="source strength")]),
+    ]
+    if plan_roles is not None:
+        plan = pd.DataFrame({"roles": [plan_roles],
+                             "label": [f"Reuters, 27 Oct 2025: plan for up to "
+                                       f"{plan_roles:,.0f} in all"]})
+        layers.append(alt.Chart(plan).mark_rule(strokeDash=[6, 4], color=PALETTE[0]).encode(
+            y="roles:Q", tooltip=[alt.Tooltip("label:N", title="reported plan")]))
+    return alt.layer(*layers).properties(width=CHART_WIDTH, height=300)
+
+
+def quarterly_capex_vs_guidance(quarterly: pd.DataFrame, guidance: pd.DataFrame, as_of: str,
+                                first_period: str = "2024Q1",
+                                confidence: Mapping[tuple[str, str], str] | None = None
+                                ) -> pd.DataFrame:
+    """Quarterly capex (gross and net) next to the full-year guidance in force at quarter end.
+
+    The guidance in force at a quarter's end is the latest statement for that fiscal year
+    made on or before that day (:func:`guidance_for_year`); a quarter of that year at that
+    guide averages a quarter of it.
+
+    Args:
+        quarterly: Wide quarterly frame.
+        guidance: Capex guidance table.
+        as_of: Data cut-off (ISO date).
+        first_period: First quarter shown.
+        confidence: ``{(period, metric): flag}`` of the quarterly figures (optional).
+
+    Returns:
+        Columns ``period``, ``quarter_end``, ``gross_usd_bn``, ``net_usd_bn``,
+        ``guide_usd_bn`` (full year), ``guide_quarter_usd_bn`` (a quarter of it),
+        ``guide_basis``, ``guide_date``, ``confidence`` (of the gross figure; ``"not in the
+        data"`` where missing).
+    """
+    flags = dict(confidence or {})
+    ends = pd.to_datetime(quarterly["quarter_end"])
+    rows = quarterly.loc[(quarterly["period"] >= first_period) & (ends <= _day(as_of))]
+    out = []
+    for row in rows.itertuples(index=False):
+        end = pd.Timestamp(row.quarter_end)
+        guide = guidance_for_year(guidance, end.date().isoformat(), end.year)
+        gross = float(row.capex_gross_usd_m) / 1e3
+        out.append({
+            "period": str(row.period), "quarter_end": end, "gross_usd_bn": gross,
+            "net_usd_bn": float(row.capex_net_usd_m) / 1e3,
+            "guide_usd_bn": guide.mid_usd_bn if guide else math.nan,
+            "guide_quarter_usd_bn": guide.mid_usd_bn / 4 if guide else math.nan,
+            "guide_basis": guide.basis if guide else "",
+            "guide_date": guide.latest_date if guide else "",
+            "confidence": (flags.get((str(row.period), "capex_gross_usd_m"), "derived")
+                           if math.isfinite(gross) else "not in the data")})
+    return pd.DataFrame(out, columns=["period", "quarter_end", "gross_usd_bn", "net_usd_bn",
+                                      "guide_usd_bn", "guide_quarter_usd_bn", "guide_basis",
+                                      "guide_date", "confidence"])
+
+
+def quarterly_guidance_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Bars of quarterly gross capex, ticks of net capex, steps of a quarter of the guide."""
+    x = alt.X("period:O", title="quarter", axis=_YEAR_AXIS)
+    tips = [alt.Tooltip("period:O", title="quarter"),
+            alt.Tooltip("gross_usd_bn:Q", title="gross capex (USD bn)", format=",.1f"),
+            alt.Tooltip("net_usd_bn:Q", title="net capex (USD bn)", format=",.1f"),
+            alt.Tooltip("guide_usd_bn:Q", title="full-year guide in force (USD bn)",
+                        format=",.0f"),
+            alt.Tooltip("guide_basis:N", title="guide's basis"),
+            alt.Tooltip("guide_date:N", title="guide stated on"),
+            alt.Tooltip("confidence:N", title="source strength of gross capex")]
+    base = alt.Chart(frame).encode(x=x, tooltip=tips)
+    bars_ = base.mark_bar(color=PALETTE[0], opacity=0.8).encode(
+        y=alt.Y("gross_usd_bn:Q", title="USD bn per quarter"))
+    net = base.mark_tick(color="#333", thickness=2, size=18).encode(y="net_usd_bn:Q")
+    guide = base.mark_line(interpolate="step", color=PALETTE[3], strokeDash=[5, 3],
+                           point=alt.OverlayMarkDef(shape="diamond", size=60,
+                                                    color=PALETTE[3])).encode(
+        y="guide_quarter_usd_bn:Q")
+    return alt.layer(bars_, net, guide).properties(width=CHART_WIDTH, height=300)
+
+
+def savings_fcf_frame(cash: pd.DataFrame, ttm: pd.DataFrame, first_year: int = 2019,
+                      confidence: Mapping[tuple[int, str], str] | None = None) -> pd.DataFrame:
+    """Free cash flow by fiscal year and over the latest trailing twelve months, USD bn.
+
+    Args:
+        cash: Output of :func:`cash_flow`.
+        ttm: Output of :func:`ttm_cash_flow`.
+        first_year: First fiscal year shown.
+        confidence: ``{(year, metric): flag}`` of the annual figures (optional): a fiscal
+            year's free cash flow is as strong as the weakest of its three inputs.
+
+    Returns:
+        Columns ``period`` (label), ``kind`` (``fiscal year``/``trailing twelve months``),
+        ``fcf_usd_bn``, ``confidence``.
+    """
+    flags = dict(confidence or {})
+    inputs = ("operating_cash_flow_usd_m", "capex_gross_usd_m", "capex_proceeds_usd_m")
+    fcf = cash.loc[(cash["measure"] == "free cash flow") & (cash["year"] >= first_year)]
+    rows = [{"period": f"FY{int(r.year)}", "kind": "fiscal year",
+             "fcf_usd_bn": float(r.value_usd_bn),
+             "confidence": _weakest([flags.get((int(r.year), m), "derived") for m in inputs])}
+            for r in fcf.sort_values("year").itertuples(index=False)]
+    if not ttm.empty:
+        last = ttm.iloc[-1]
+        rows.append({"period": f"TTM to {quarter_label(str(last['quarter']))}",
+                     "kind": "trailing twelve months", "fcf_usd_bn": float(last["fcf_usd_bn"]),
+                     "confidence": str(last["fcf_confidence"])})
+    return pd.DataFrame(rows, columns=["period", "kind", "fcf_usd_bn", "confidence"])
+
+
+def savings_fcf_chart(fcf: pd.DataFrame, savings: tuple[float, float, float]) -> alt.LayerChart:
+    """Bars of free cash flow with the yearly savings as a line and its band."""
+    order = list(fcf["period"])
+    tips = [alt.Tooltip("period:N", title="period"), alt.Tooltip("kind:N"),
+            alt.Tooltip("fcf_usd_bn:Q", title="free cash flow (USD bn)", format=",.1f")]
+    bars_ = alt.Chart(fcf).mark_bar(opacity=0.85).encode(
+        x=alt.X("period:N", sort=order, title=None, axis=_YEAR_AXIS),
+        y=alt.Y("fcf_usd_bn:Q", title="USD bn per year"),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=["fiscal year", "trailing twelve months"], range=[PALETTE[0], PALETTE[5]])),
+        tooltip=tips)
+    central, low, high = savings
+    band_data = pd.DataFrame({"low": [low], "high": [high], "central": [central],
+                              "label": ["labour savings from the cuts, a year"]})
+    stips = [alt.Tooltip("label:N", title=""),
+             alt.Tooltip("central:Q", title="central (USD bn)", format=",.1f"),
+             alt.Tooltip("low:Q", title="low (USD bn)", format=",.1f"),
+             alt.Tooltip("high:Q", title="high (USD bn)", format=",.1f")]
+    band = alt.Chart(band_data).mark_rect(opacity=0.2, color=PALETTE[2]).encode(
+        y="low:Q", y2="high:Q", tooltip=stips)
+    line = alt.Chart(band_data).mark_rule(color=PALETTE[2], strokeWidth=2).encode(
+        y="central:Q", tooltip=stips)
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888").encode(y="y:Q")
+    return alt.layer(bars_, band, line, zero).properties(width=CHART_WIDTH - 100, height=280)
+
+
+def confidence_map(long: pd.DataFrame, key: str) -> dict[tuple[Any, str], str]:
+    """``{(year or period, metric): confidence}`` from a long table (annual or quarterly).
+
+    Args:
+        long: ``data.load_table("annual_financials")`` or ``data.load_table("quarterly")``.
+        key: ``"year"`` or ``"period"``.
+    """
+    return {((int(k) if key == "year" else str(k)), str(m)): str(c)
+            for k, m, c in zip(long[key], long["metric"], long["confidence"], strict=True)}

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from analysis.schemas import CONFIDENCE_LEVELS
+from analysis.schemas import CONFIDENCE_LEVELS, CONFIDENCE_WEAKNESS
 
-__all__ = ["WEAK_LEVELS", "figure_note", "is_weak", "source_clause", "weakest"]
+__all__ = ["WEAK_LEVELS", "figure_note", "is_weak", "source_clause", "strength_label", "weakest"]
 
 #: Flags that the prose must point out to the reader.
 WEAK_LEVELS: tuple[str, ...] = ("secondary", "estimate", "unverified")
@@ -36,6 +36,25 @@ _NOTE: dict[str, str] = {
 }
 
 
+_LABEL: dict[str, str] = {
+    "filing": "Amazon's SEC filing",
+    "company_release": "Amazon's release (or a verbatim copy)",
+    "secondary": "secondary report only",
+    "derived": "arithmetic on sourced figures",
+    "estimate": "this report's estimate",
+    "unverified": "unverified",
+}
+
+
+def strength_label(confidence: str) -> str:
+    """A short label of a flag for a table column.
+
+    >>> strength_label("secondary")
+    'secondary report only'
+    """
+    return _LABEL[_check(confidence)]
+
+
 def _check(confidence: str) -> str:
     flag = str(confidence).strip()
     if flag not in CONFIDENCE_LEVELS:
@@ -54,7 +73,7 @@ def is_weak(confidence: str) -> bool:
 
 
 def weakest(confidences: Iterable[str]) -> str:
-    """Return the weakest of several flags (the order of ``CONFIDENCE_LEVELS``).
+    """Return the weakest of several flags (the order of ``CONFIDENCE_WEAKNESS``).
 
     A figure built from several rows is only as strong as its weakest input.
 
@@ -67,7 +86,7 @@ def weakest(confidences: Iterable[str]) -> str:
     flags = [_check(c) for c in confidences]
     if not flags:
         raise ValueError("no confidence flag given")
-    return max(flags, key=CONFIDENCE_LEVELS.index)
+    return max(flags, key=CONFIDENCE_WEAKNESS.index)
 
 
 def source_clause(what: str, confidence: str | Iterable[str]) -> str:

@@ -69,7 +69,8 @@ def suffixes(count: int) -> Iterator[str]:
 
 def _plain(entry: Any, template: Any) -> str:
     data = {"entry": entry, "style": SimpleNamespace(person=_PERSON)}
-    return str(template.format_data(data).render_as("text"))
+    out = template.format_data(data)
+    return out if isinstance(out, str) else str(out.render_as("text"))
 
 
 def author_year_labels(sorted_entries: Iterable[Any]) -> list[str]:
