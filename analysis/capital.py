@@ -1196,7 +1196,7 @@ def evidence_funding(funding: pd.DataFrame, cuts: CutCount,
                 "implied by the guidance" if row.source == "company guidance" else
                 "on the guidance path" if row.basis == "guidance" else
                 "on the statistical forecast")
-        shares.append(f"{text.fmt_pct(row.share_pct)}{rng} of the {_bn(row.increase_usd_bn)} "
+        shares.append(f"{fmt_share(row.share_pct)}{rng} of the {_bn(row.increase_usd_bn)} "
                       f"rise in gross capex from FY{row.from_year} to FY{row.to_year} {what}")
     if shares:
         out += " That is " + " and ".join(shares) + "."
@@ -1810,7 +1810,8 @@ def savings_denominators(savings_usd_bn: float, annual: pd.DataFrame, benchmarks
             f"FY{row.from_year} to FY{row.to_year}",
             "reported" if reported else f"central path ({row.source})",
             float(row.increase_usd_bn), not reported,
-            flag(row.to_year, "capex_gross_usd_m") if reported else "estimate",
+            flag(row.to_year, "capex_gross_usd_m") if reported else
+            "derived" if row.source == "company guidance" else "estimate",
             "a rise that came mostly before the cuts were announced" if reported else
             "the first year in which the savings run for twelve months")
     ttm = ttm_cash_flow(benchmarks, as_of)

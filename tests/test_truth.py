@@ -19,9 +19,8 @@ from tests.test_capital import annual_frame, benchmarks_frame
 
 
 def _labels(bib: str) -> dict[str, str]:
-    from pybtex.database import parse_string
-
     import pybtex.plugin
+    from pybtex.database import parse_string
 
     citations.register()
     style = pybtex.plugin.find_plugin("pybtex.style.formatting", citations.STYLE_NAME)()

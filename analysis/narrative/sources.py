@@ -139,6 +139,8 @@ def figure_note(labels: Sequence[str], confidences: Sequence[str], noun: str = "
             groups.setdefault(flag, []).append(str(label))
     if not groups:
         return f"All {noun} come from Amazon's filings or releases (or arithmetic on them)."
+    if len(groups) == 1 and len(next(iter(groups.values()))) == len(labels) > 1:
+        return f"All {noun} {_NOTE[next(iter(groups))]}."
     parts = []
     for flag in WEAK_LEVELS:
         if flag in groups:
