@@ -876,13 +876,16 @@ def funding_table(savings: tuple[float, float, float], increases: pd.DataFrame) 
 
 
 def savings_items(funding: pd.DataFrame, items: Sequence[tuple[str, tuple[float, float,
-                                                                         float]]]
-                  ) -> pd.DataFrame:
+                                                                         float]]],
+                  denominators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rows for :func:`savings_chart`: labour savings first, then the capex increases.
 
     Args:
         funding: Output of :func:`funding_table` (or :func:`capex_increases`).
         items: ``(label, (central, low, high))`` yearly savings in USD bn, in display order.
+        denominators: Output of :func:`savings_denominators` (optional): its trailing
+            twelve-month rise in net capex is added, so the chart holds every capex rise the
+            text and the verdict use.
 
     Returns:
         Columns ``item``, ``kind``, ``value_usd_bn``, ``low_usd_bn``, ``high_usd_bn``,
@@ -898,6 +901,12 @@ def savings_items(funding: pd.DataFrame, items: Sequence[tuple[str, tuple[float,
                      "kind": "capex increase", "value_usd_bn": row.increase_usd_bn,
                      "low_usd_bn": row.lower_usd_bn, "high_usd_bn": row.upper_usd_bn,
                      "note": note})
+    if denominators is not None:
+        for row in denominators.loc[denominators["key"] == "capex_ttm"].itertuples(index=False):
+            rows.append({"item": "net capex increase, trailing 12 months",
+                         "kind": "capex increase", "value_usd_bn": row.value_usd_bn,
+                         "low_usd_bn": row.value_usd_bn, "high_usd_bn": row.value_usd_bn,
+                         "note": f"{row.period}; {row.basis}"})
     return pd.DataFrame(rows, columns=["item", "kind", "value_usd_bn", "low_usd_bn",
                                        "high_usd_bn", "note"])
 

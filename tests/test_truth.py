@@ -257,3 +257,16 @@ def test_quarterly_guidance_in_force_is_the_latest_stated_by_quarter_end():
     assert by.loc["2026Q1", "guide_quarter_usd_bn"] == 50.0
     assert by.loc["2026Q1", "confidence"] == "secondary"
     assert C.quarterly_guidance_chart(frame).to_dict()["layer"]
+
+
+def test_savings_chart_holds_the_aligned_capex_rise_the_text_uses():
+    den = pd.DataFrame([{"key": "capex_ttm", "measure": "rise in net capex",
+                         "period": "twelve months to Q1 2026 against the twelve months to "
+                                   "Q1 2025", "basis": "trailing", "value_usd_bn": 59.3,
+                         "savings_usd_bn": 5.25, "share_pct": 8.85, "aligned": True,
+                         "confidence": "derived", "why": "x"}])
+    empty = pd.DataFrame(columns=["label", "basis", "source", "increase_usd_bn",
+                                  "lower_usd_bn", "upper_usd_bn"])
+    items = C.savings_items(empty, [("savings", (5.25, 4.2, 7.5))], den)
+    assert list(items["kind"]) == ["labour savings", "capex increase"]
+    assert items["value_usd_bn"].iloc[1] == 59.3 and "Q1 2026" in items["note"].iloc[1]
