@@ -1821,8 +1821,8 @@ def savings_denominators(savings_usd_bn: float, annual: pd.DataFrame, benchmarks
             float(row.increase_usd_bn), not reported,
             flag(row.to_year, "capex_gross_usd_m") if reported else
             "derived" if row.source == "company guidance" else "estimate",
-            "a rise that came mostly before the cuts were announced" if reported else
-            "the first year in which the savings run for twelve months")
+            "came mostly before the cuts were announced" if reported else
+            "first year the savings run in full")
     ttm = ttm_cash_flow(benchmarks, as_of)
     if not ttm.empty:
         last = ttm.iloc[-1]
@@ -1832,26 +1832,25 @@ def savings_denominators(savings_usd_bn: float, annual: pd.DataFrame, benchmarks
         if not prior.empty:
             before = prior.iloc[0]
             add("capex_ttm", "rise in net capex", f"{span} against the twelve months to "
-                f"{quarter_label(str(before['quarter']))}", "Amazon's trailing figures (cash "
-                "capex = operating cash flow minus free cash flow)",
+                f"{quarter_label(str(before['quarter']))}", "net (cash) capex, Amazon's "
+                "trailing figures",
                 float(last["net_capex_usd_bn"] - before["net_capex_usd_bn"]), True,
                 _weakest([str(last["confidence"]), str(before["confidence"]), "derived"]),
-                "the latest twelve months, which contain the cuts' announcements, against "
-                "the twelve months before")
+                "contains the cuts' announcements")
     year = last_data_year(annual, as_of, "free_cash_flow_usd_m")
     fcf = _value(reported_annual(annual, as_of), year, "free_cash_flow_usd_m") / 1e3
     add(f"fcf_fy{year}", "free cash flow", f"FY{year}", "Amazon's definition", fcf, False,
         flag(year, "operating_cash_flow_usd_m", "capex_gross_usd_m", "capex_proceeds_usd_m"),
-        "the last full fiscal year")
+        "last full fiscal year")
     if not ttm.empty:
         add("fcf_ttm", "free cash flow", span, "Amazon's definition",
             float(last["fcf_usd_bn"]), True, str(last["fcf_confidence"]),
-            "the latest twelve months reported")
+            "latest twelve months reported")
     if "operating_income_usd_m" in annual and annual["operating_income_usd_m"].notna().any():
         year = last_data_year(annual, as_of, "operating_income_usd_m")
         income = _value(reported_annual(annual, as_of), year, "operating_income_usd_m") / 1e3
         add(f"operating_income_fy{year}", "operating income", f"FY{year}", "reported", income,
-            False, flag(year, "operating_income_usd_m"), "the last full fiscal year")
+            False, flag(year, "operating_income_usd_m"), "last full fiscal year")
     return pd.DataFrame(rows, columns=list(DENOMINATOR_COLUMNS))
 
 
@@ -1997,6 +1996,8 @@ def cumulative_cuts_chart(cumulative: pd.DataFrame, base_roles: float, claim_low
     layers = [
         alt.Chart(band).mark_rect(opacity=0.18, color=_CLAIM_COLOUR).encode(
             x="start:T", x2="end:T", y="low:Q", y2="high:Q", tooltip=band_tip),
+        alt.Chart(band).mark_text(align="right", baseline="top", dx=-6, dy=6,
+                                  color="#8a5a00").encode(x="end:T", y="high:Q", text="label:N"),
         alt.Chart(steps).mark_line(interpolate="step-after", color="#333").encode(
             x=x, y=alt.Y("cumulative_roles:Q", title="corporate roles, cumulative",
                          axis=alt.Axis(format=",d"), scale=alt.Scale(zero=True))),
@@ -2016,6 +2017,10 @@ def cumulative_cuts_chart(cumulative: pd.DataFrame, base_roles: float, claim_low
                                        f"{plan_roles:,.0f} in all"]})
         layers.append(alt.Chart(plan).mark_rule(strokeDash=[6, 4], color=PALETTE[0]).encode(
             y="roles:Q", tooltip=[alt.Tooltip("label:N", title="reported plan")]))
+        plan["end"] = _day(horizon)
+        layers.append(alt.Chart(plan).mark_text(align="right", baseline="bottom", dx=-6, dy=-4,
+                                                color=PALETTE[0]).encode(
+            x="end:T", y="roles:Q", text="label:N"))
     return alt.layer(*layers).properties(width=CHART_WIDTH, height=300)
 
 
@@ -2122,7 +2127,7 @@ def savings_fcf_chart(fcf: pd.DataFrame, savings: tuple[float, float, float]) ->
     tips = [alt.Tooltip("period:N", title="period"), alt.Tooltip("kind:N"),
             alt.Tooltip("fcf_usd_bn:Q", title="free cash flow (USD bn)", format=",.1f")]
     bars_ = alt.Chart(fcf).mark_bar(opacity=0.85).encode(
-        x=alt.X("period:N", sort=order, title=None, axis=_YEAR_AXIS),
+        x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-35)),
         y=alt.Y("fcf_usd_bn:Q", title="USD bn per year"),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(
             domain=["fiscal year", "trailing twelve months"], range=[PALETTE[0], PALETTE[5]])),
