@@ -97,10 +97,12 @@ def test_figure_note_names_the_weak_points_by_flag():
     note = sources.figure_note(["Q4 2025", "Q1 2026", "Q2 2026", "Q3 2026"],
                                ["company_release", "secondary", "secondary", "estimate"],
                                "quarters")
-    assert note.startswith("The quarters for Q1 2026 and Q2 2026 rest only on a secondary")
+    assert note.startswith("The quarters for Q1 2026 and Q2 2026 rest only on secondary reports")
     assert "The quarters for Q3 2026 are this report's estimates" in note
     assert "Q4 2025" not in note
     assert sources.figure_note(["a"], ["filing"]).startswith("All figures come from")
+    assert sources.figure_note(["a", "b"], ["secondary", "secondary"]).startswith(
+        "All figures rest only on secondary reports")
     with pytest.raises(ValueError, match="same length"):
         sources.figure_note(["a"], [])
 

@@ -22,14 +22,15 @@ WEAK_LEVELS: tuple[str, ...] = ("secondary", "estimate", "unverified")
 
 _CLAUSE: dict[str, str] = {
     "secondary": ("rests only on a secondary report (a news, aggregator or analyst page), "
-                  "not on a copy of Amazon's own document"),
+                  "not on a copy of the company's own filing or release"),
     "estimate": "is this report's own estimate, not a reported figure",
     "unverified": ("could not be verified: the only source is unreliable or none was found, "
                    "so treat it as an assumption"),
 }
 
 _NOTE: dict[str, str] = {
-    "secondary": "rest only on a secondary report, not on Amazon's own documents",
+    "secondary": "rest only on secondary reports, not on the company's own filings or "
+                 "releases",
     "estimate": "are this report's estimates, not reported figures",
     "unverified": "could not be verified and are shown only because unreliable figures were "
                   "included",
