@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from analysis.forecast import (
     forecast_capex_annual,
     forecast_capex_guidance,
 )
+from analysis.schemas import CONFIDENCE_WEAKNESS
 
 __all__ = [
     "CUTS_FROM",
@@ -587,7 +589,10 @@ class CutCount:
 
 
 def severance_sentence(benchmarks: pd.DataFrame, as_of: str) -> str:
-    """Say how much severance Amazon reported from 28 Oct 2025 to ``as_of``.
+    """Say how much severance Amazon reported from 28 Oct 2025 to ``as_of``, and when it was booked.
+
+    The quarters come from the rows' ``period`` (the $1.8B of Q3 2025 was booked before the
+    October round was announced, though reported after it).
 
     Args:
         benchmarks: Benchmarks table.
@@ -596,10 +601,10 @@ def severance_sentence(benchmarks: pd.DataFrame, as_of: str) -> str:
     Returns:
         One plain sentence without a final full stop (a citation follows on the page).
     """
-    total = charges_usd_bn(benchmarks, as_of)
-    if total <= 0:
+    words = severance_period_words(severance_charges(benchmarks, as_of))
+    if not words:
         return f"no severance charge for these rounds had been reported by {text.fmt_date(as_of)}"
-    return f"Amazon reported severance charges of about {_bn(total)} over the same period"
+    return f"Amazon booked severance charges of {words}"
 
 
 def cuts_since(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> CutCount:
@@ -916,13 +921,16 @@ def funding_table(savings: tuple[float, float, float], increases: pd.DataFrame) 
 
 
 def savings_items(funding: pd.DataFrame, items: Sequence[tuple[str, tuple[float, float,
-                                                                         float]]]
-                  ) -> pd.DataFrame:
+                                                                         float]]],
+                  denominators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Rows for :func:`savings_chart`: labour savings first, then the capex increases.
 
     Args:
         funding: Output of :func:`funding_table` (or :func:`capex_increases`).
         items: ``(label, (central, low, high))`` yearly savings in USD bn, in display order.
+        denominators: Output of :func:`savings_denominators` (optional): its trailing
+            twelve-month rise in net capex is added, so the chart holds every capex rise the
+            text and the verdict use.
 
     Returns:
         Columns ``item``, ``kind``, ``value_usd_bn``, ``low_usd_bn``, ``high_usd_bn``,
@@ -938,6 +946,12 @@ def savings_items(funding: pd.DataFrame, items: Sequence[tuple[str, tuple[float,
                      "kind": "capex increase", "value_usd_bn": row.increase_usd_bn,
                      "low_usd_bn": row.lower_usd_bn, "high_usd_bn": row.upper_usd_bn,
                      "note": note})
+    if denominators is not None:
+        for row in denominators.loc[denominators["key"] == "capex_ttm"].itertuples(index=False):
+            rows.append({"item": "net capex increase, trailing 12 months",
+                         "kind": "capex increase", "value_usd_bn": row.value_usd_bn,
+                         "low_usd_bn": row.value_usd_bn, "high_usd_bn": row.value_usd_bn,
+                         "note": f"{row.period}; {row.basis}"})
     return pd.DataFrame(rows, columns=["item", "kind", "value_usd_bn", "low_usd_bn",
                                        "high_usd_bn", "note"])
 
@@ -1202,7 +1216,8 @@ def evidence_capex100(annual: pd.DataFrame, guidance: pd.DataFrame, as_of: str,
 def evidence_funding(funding: pd.DataFrame, cuts: CutCount,
                      savings: tuple[float, float, float], cost_per_employee_usd_k: float,
                      cost_spread_usd_k: tuple[float, float] | None, as_of: str,
-                     severance_usd_bn: float | None = None) -> str:
+                     severance_words: str = "",
+                     denominators: pd.DataFrame | None = None) -> str:
     """Evidence for "the layoffs are inextricably linked to funding the build-out".
 
     Args:
@@ -1212,7 +1227,10 @@ def evidence_funding(funding: pd.DataFrame, cuts: CutCount,
         cost_per_employee_usd_k: Central cost per employee, USD thousand.
         cost_spread_usd_k: The cost band, (below, above), USD thousand.
         as_of: Data cut-off (ISO date).
-        severance_usd_bn: Severance charged since Oct 2025, USD bn (optional).
+        severance_words: When and how much severance was booked
+            (:func:`severance_period_words`; optional).
+        denominators: Output of :func:`savings_denominators` (optional): the free-cash-flow
+            and operating-income comparisons are added.
 
     Returns:
         Plain sentences with formatted numbers.
@@ -1239,17 +1257,20 @@ def evidence_funding(funding: pd.DataFrame, cuts: CutCount,
                 "implied by the guidance" if row.source == "company guidance" else
                 "on the guidance path" if row.basis == "guidance" else
                 "on the statistical forecast")
-        shares.append(f"{text.fmt_pct(row.share_pct)}{rng} of the {_bn(row.increase_usd_bn)} "
+        shares.append(f"{fmt_share(row.share_pct)}{rng} of the {_bn(row.increase_usd_bn)} "
                       f"rise in gross capex from FY{row.from_year} to FY{row.to_year} {what}")
     if shares:
         out += " That is " + " and ".join(shares) + "."
-    if severance_usd_bn:
-        out += (f" Severance charges of about {_bn(severance_usd_bn)} were booked over the same "
-                "period.")
-    return out + " " + funding_conclusion(funding)
+    others = (denominators.loc[~denominators["key"].str.startswith("capex_fy")]
+              if denominators is not None else None)
+    if others is not None and not others.empty:
+        out += " " + denominators_sentence(others)
+    if severance_words:
+        out += f" Amazon booked severance charges of {severance_words}."
+    return out + " " + funding_conclusion(funding, denominators)
 
 
-def funding_conclusion(funding: pd.DataFrame) -> str:
+def funding_conclusion(funding: pd.DataFrame, denominators: pd.DataFrame | None = None) -> str:
     """Judge in one or two sentences whether the savings could fund the capex increase.
 
     The savings count as small when they are below :data:`SMALL_SHARE_PCT` of every reported
@@ -1257,6 +1278,8 @@ def funding_conclusion(funding: pd.DataFrame) -> str:
 
     Args:
         funding: Output of :func:`funding_table`.
+        denominators: Output of :func:`savings_denominators` (optional): when free cash flow
+            is known, the conclusion says how the savings compare with it too.
 
     Returns:
         Plain sentences.
@@ -1266,10 +1289,20 @@ def funding_conclusion(funding: pd.DataFrame) -> str:
     if not shares:
         return ("No capex increase is known on the central path, so the savings cannot be set "
                 "against one.")
+    fcf = (denominators.loc[denominators["measure"] == "free cash flow"]
+           if denominators is not None else pd.DataFrame())
+    fcf = fcf.loc[fcf["share_pct"].notna()] if not fcf.empty else fcf
     if max(shares) < SMALL_SHARE_PCT:
-        return ("The savings are a small fraction of the extra capex, closer to a rounding "
-                "error than to its funding; the data show that the two happened together, not "
-                "that one pays for the other.")
+        out = ("The savings are a small fraction of the extra capex, so they cannot pay for the "
+               "build-out on their own")
+        if not fcf.empty:
+            out += ("; next to the cash left after that capex they are not small (" + ", ".join(
+                f"{fmt_share(r.share_pct).replace(chr(215), ' times')}"
+                f"{'' if r.share_pct >= 100 else ' of'} free cash flow in "
+                f"{'the ' if not r.period.startswith('FY') else ''}{r.period}"
+                for r in fcf.itertuples(index=False)) + ")")
+        return out + ("; the data show that the two happened together, not that one pays for "
+                      "the other.")
     return ("On these figures the savings would cover a material part of the extra capex; "
             "the data still show only that the two happened together, not that one pays for "
             "the other.")
@@ -1465,11 +1498,12 @@ def evidence(annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFrame,
     saved = savings_usd_bn(cuts.roles_mid, cost, cost_spread_usd_k, cuts.roles_low,
                            cuts.roles_high)
     funding = funding_table(saved, capex_increases(annual, as_of, paths))
+    denominators = savings_denominators(saved[0], annual, benchmarks, funding, as_of)
     return {
         "ch1_evidence_capex100": evidence_capex100(annual, guidance, as_of),
         "ch1_evidence_funding": evidence_funding(
             funding, cuts, saved, cost, cost_spread_usd_k, as_of,
-            charges_usd_bn(benchmarks, as_of)),
+            severance_period_words(severance_charges(benchmarks, as_of)), denominators),
         "ch1_evidence_shield": evidence_shield(cash_flow(annual, as_of), benchmarks, guidance,
                                                as_of),
         "ch1_evidence_arms_race": evidence_arms_race(
@@ -1687,3 +1721,490 @@ def relation_chart(relation: RelationResult, band: pd.DataFrame) -> alt.LayerCha
     labels = alt.Chart(pts).mark_text(dx=16, dy=-6, fontSize=11, color="#555").encode(
         x=x, y="headcount_growth_pct:Q", text="label:N", tooltip=tips_pts)
     return alt.layer(area, line, dots, labels).properties(width=CHART_WIDTH)
+
+
+# --- denominators of the savings, quarters and severance periods (issue 16) ------------------
+
+_TTM_PERIOD = re.compile(r"^TTM to (\d{4})Q([1-4])$")
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def quarter_label(period: str) -> str:
+    """``"2026Q1"`` -> ``"Q1 2026"``.
+
+    >>> quarter_label("2025Q3")
+    'Q3 2025'
+    """
+    match = _QUARTER.match(str(period))
+    if not match:
+        raise ValueError(f"not a quarter like 2025Q3: {period!r}")
+    return f"Q{match.group(2)} {match.group(1)}"
+
+
+def quarter_end(period: str) -> pd.Timestamp:
+    """Last day of a calendar quarter given as ``"2025Q3"``."""
+    quarter_label(period)  # validates
+    return pd.Period(str(period), freq="Q").end_time.normalize()
+
+
+def latest_quarter(quarterly: pd.DataFrame, as_of: str, column: str = "capex_gross_usd_m"
+                   ) -> str | None:
+    """Return the latest quarter (``"2026Q1"``) with a value in ``column`` ending by ``as_of``.
+
+    The sentence "figures up to ..." follows this, not the cut-off date: data usually lag it.
+
+    Args:
+        quarterly: Wide quarterly frame (:func:`analysis.data.load_quarterly`).
+        as_of: Data cut-off (ISO date).
+        column: Column that must have a value.
+
+    Returns:
+        The period, or ``None`` if no quarter qualifies.
+    """
+    rows = quarterly.loc[quarterly[column].notna()
+                         & (pd.to_datetime(quarterly["quarter_end"]) <= _day(as_of))]
+    if rows.empty:
+        return None
+    return str(rows.sort_values("quarter_end")["period"].iloc[-1])
+
+
+def _weakest(flags: Sequence[str]) -> str:
+    flags = [f for f in flags if f in CONFIDENCE_WEAKNESS]
+    return max(flags, key=CONFIDENCE_WEAKNESS.index) if flags else "derived"
+
+
+def ttm_cash_flow(benchmarks: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """Amazon's trailing-twelve-month operating cash flow, free cash flow and net capex.
+
+    Amazon reports free cash flow only over trailing twelve months in its releases; net
+    capex is operating cash flow minus free cash flow (Amazon's definition, DESIGN §5).
+
+    Args:
+        benchmarks: Benchmarks table (rows ``ttm_operating_cash_flow_usd_bn`` and
+            ``ttm_free_cash_flow_usd_bn`` with periods ``"TTM to 2026Q1"``).
+        as_of: Data cut-off (ISO date): rows stated later are left out.
+
+    Returns:
+        One row per quarter with both figures, oldest first: ``quarter``, ``quarter_end``,
+        ``ocf_usd_bn``, ``fcf_usd_bn``, ``net_capex_usd_bn``, ``confidence`` (the weaker
+        flag of the two inputs), ``fcf_confidence``, ``source_id``.
+    """
+    metrics = {"ttm_operating_cash_flow_usd_bn": "ocf", "ttm_free_cash_flow_usd_bn": "fcf"}
+    rows = benchmarks.loc[(benchmarks["category"] == "amazon_reported")
+                          & benchmarks["metric"].isin(list(metrics))]
+    rows = _dated(rows, "statement_date", as_of)
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows.itertuples(index=False):
+        match = _TTM_PERIOD.match(str(row.period))
+        if not match:
+            continue
+        quarter = f"{match.group(1)}Q{match.group(2)}"
+        item = found.setdefault(quarter, {"quarter": quarter})
+        kind = metrics[str(row.metric)]
+        item[f"{kind}_usd_bn"] = float(row.value_low)
+        item[f"{kind}_confidence"] = str(row.confidence)
+        item.setdefault("sources", []).append(str(row.source_id))
+    out = []
+    for quarter, item in sorted(found.items()):
+        if "ocf_usd_bn" not in item or "fcf_usd_bn" not in item:
+            continue
+        out.append({"quarter": quarter, "quarter_end": quarter_end(quarter),
+                    "ocf_usd_bn": item["ocf_usd_bn"], "fcf_usd_bn": item["fcf_usd_bn"],
+                    "net_capex_usd_bn": item["ocf_usd_bn"] - item["fcf_usd_bn"],
+                    "confidence": _weakest([item["ocf_confidence"], item["fcf_confidence"]]),
+                    "fcf_confidence": item["fcf_confidence"],
+                    "source_id": ";".join(dict.fromkeys(";".join(item["sources"]).split(";")))})
+    return pd.DataFrame(out, columns=["quarter", "quarter_end", "ocf_usd_bn", "fcf_usd_bn",
+                                      "net_capex_usd_bn", "confidence", "fcf_confidence",
+                                      "source_id"])
+
+
+DENOMINATOR_COLUMNS = ("key", "measure", "period", "basis", "value_usd_bn", "savings_usd_bn",
+                       "share_pct", "aligned", "confidence", "why")
+
+
+def savings_denominators(savings_usd_bn: float, annual: pd.DataFrame, benchmarks: pd.DataFrame,
+                         funding: pd.DataFrame, as_of: str,
+                         confidence: Mapping[tuple[int, str], str] | None = None
+                         ) -> pd.DataFrame:
+    """The yearly savings set against every denominator a reader may pick, with its period.
+
+    Rows (each only where the data hold it): the capex increases of :func:`funding_table`
+    (the reported fiscal-year rise and the central path's next year), the change in net
+    capex between the latest trailing twelve months and the twelve months a year earlier
+    (the window aligned with the cuts, see the chapter), free cash flow of the last fiscal
+    year and of the latest trailing twelve months, and operating income of the last fiscal
+    year.
+
+    Args:
+        savings_usd_bn: Central yearly savings, USD bn.
+        annual: Wide annual frame.
+        benchmarks: Benchmarks table (trailing-twelve-month rows).
+        funding: Output of :func:`funding_table` (the chart's capex increases).
+        as_of: Data cut-off (ISO date).
+        confidence: ``{(year, metric): flag}`` of the annual figures (optional; missing
+            flags read as ``derived``).
+
+    Returns:
+        Columns :data:`DENOMINATOR_COLUMNS`; ``share_pct`` is ``100 * savings / value`` (NaN
+        where the value is not positive).
+    """
+    flags = dict(confidence or {})
+
+    def flag(year: int, *metrics: str) -> str:
+        return _weakest([flags.get((year, m), "derived") for m in metrics])
+
+    rows: list[dict[str, Any]] = []
+
+    def add(key: str, measure: str, period: str, basis: str, value: float, aligned: bool,
+            conf: str, why: str) -> None:
+        share = 100.0 * savings_usd_bn / value if value > 0 else math.nan
+        rows.append({"key": key, "measure": measure, "period": period, "basis": basis,
+                     "value_usd_bn": value, "savings_usd_bn": savings_usd_bn,
+                     "share_pct": share, "aligned": aligned, "confidence": conf, "why": why})
+
+    for row in funding.itertuples(index=False):
+        if not (row.basis == "reported" or row.central):
+            continue
+        reported = row.basis == "reported"
+        add(f"capex_fy{row.to_year}", "rise in gross capex",
+            f"FY{row.from_year} to FY{row.to_year}",
+            "reported" if reported else f"central path ({row.source})",
+            float(row.increase_usd_bn), not reported,
+            flag(row.to_year, "capex_gross_usd_m") if reported else
+            "derived" if row.source == "company guidance" else "estimate",
+            "came mostly before the cuts were announced" if reported else
+            "first year the savings run in full")
+    ttm = ttm_cash_flow(benchmarks, as_of)
+    if not ttm.empty:
+        last = ttm.iloc[-1]
+        start = pd.Period(str(last["quarter"]), freq="Q") - 4
+        prior = ttm.loc[ttm["quarter"] == str(start)]
+        span = f"twelve months to {quarter_label(str(last['quarter']))}"
+        if not prior.empty:
+            before = prior.iloc[0]
+            add("capex_ttm", "rise in net capex", f"{span} against the twelve months to "
+                f"{quarter_label(str(before['quarter']))}", "net (cash) capex, Amazon's "
+                "trailing figures",
+                float(last["net_capex_usd_bn"] - before["net_capex_usd_bn"]), True,
+                _weakest([str(last["confidence"]), str(before["confidence"]), "derived"]),
+                "contains the cuts' announcements")
+    year = last_data_year(annual, as_of, "free_cash_flow_usd_m")
+    fcf = _value(reported_annual(annual, as_of), year, "free_cash_flow_usd_m") / 1e3
+    add(f"fcf_fy{year}", "free cash flow", f"FY{year}", "Amazon's definition", fcf, False,
+        flag(year, "operating_cash_flow_usd_m", "capex_gross_usd_m", "capex_proceeds_usd_m"),
+        "last full fiscal year")
+    if not ttm.empty:
+        add("fcf_ttm", "free cash flow", span, "Amazon's definition",
+            float(last["fcf_usd_bn"]), True, str(last["fcf_confidence"]),
+            "latest twelve months reported")
+    if "operating_income_usd_m" in annual and annual["operating_income_usd_m"].notna().any():
+        year = last_data_year(annual, as_of, "operating_income_usd_m")
+        income = _value(reported_annual(annual, as_of), year, "operating_income_usd_m") / 1e3
+        add(f"operating_income_fy{year}", "operating income", f"FY{year}", "reported", income,
+            False, flag(year, "operating_income_usd_m"), "last full fiscal year")
+    return pd.DataFrame(rows, columns=list(DENOMINATOR_COLUMNS))
+
+
+def fmt_share(share_pct: float) -> str:
+    """A share as "8.9%" below 100% and as a multiple "4.4x" (times sign) from 100% up.
+
+    >>> fmt_share(8.94)
+    '8.9%'
+    """
+    if not math.isfinite(share_pct):
+        return "not defined (the denominator is not positive)"
+    if share_pct >= 100:
+        return f"{share_pct / 100:.1f}\u00d7"
+    return text.fmt_pct(share_pct, 1 if share_pct < 10 else 0)
+
+
+def denominators_sentence(denominators: pd.DataFrame) -> str:
+    """One sentence: the savings against every denominator, each with its period."""
+    parts = []
+    for row in denominators.itertuples(index=False):
+        share = fmt_share(row.share_pct)
+        of = " times" if share.endswith("\u00d7") else " of"
+        share = share.rstrip("\u00d7")
+        if row.measure.startswith("rise"):
+            parts.append(f"{share}{of} the {row.measure} over the {row.period}"
+                         if not row.period.startswith("FY") else
+                         f"{share}{of} the {row.measure} from {row.period}")
+        else:
+            when = row.period if row.period.startswith("FY") else f"the {row.period}"
+            parts.append(f"{share}{of} {row.measure} in {when}")
+    if not parts:
+        return "No denominator is known at the cut-off."
+    return "The savings are " + "; ".join(parts) + "."
+
+
+def severance_charges(benchmarks: pd.DataFrame, as_of: str, since: str = CUTS_FROM
+                      ) -> pd.DataFrame:
+    """Severance charges reported from ``since`` to ``as_of``, with the quarter they were booked in.
+
+    Returns:
+        Columns ``period`` (``"2025Q3"``), ``quarter_end``, ``value_usd_bn``, ``confidence``,
+        ``before_announcement`` (the quarter ended before ``since``), oldest first.
+    """
+    rows = benchmarks.loc[(benchmarks["category"] == "amazon_charges")
+                          & (benchmarks["metric"] == "severance_charge_usd_bn")]
+    rows = _dated(rows, "statement_date", as_of)
+    rows = rows.loc[pd.to_datetime(rows["statement_date"]) >= _day(since)]
+    out = pd.DataFrame({
+        "period": rows["period"].astype(str).to_numpy(),
+        "quarter_end": pd.to_datetime([quarter_end(p) for p in rows["period"].astype(str)]),
+        "value_usd_bn": rows["value_low"].to_numpy(dtype=float),
+        "confidence": rows["confidence"].astype(str).to_numpy()})
+    out["before_announcement"] = out["quarter_end"] < _day(since)
+    return out.sort_values("quarter_end", kind="stable").reset_index(drop=True)
+
+
+def severance_period_words(charges: pd.DataFrame, since: str = CUTS_FROM) -> str:
+    """Say when the severance was booked, from the rows' own quarters.
+
+    >>> frame = pd.DataFrame({"period": ["2025Q3", "2025Q4"], "value_usd_bn": [1.8, 0.73],
+    ...                       "before_announcement": [True, False]})
+    >>> severance_period_words(frame).startswith("about $2.5B in Q3\u2013Q4 2025, of which")
+    True
+    """
+    if charges.empty:
+        return ""
+    periods = list(charges["period"].astype(str))
+    first, last = quarter_label(periods[0]), quarter_label(periods[-1])
+    span = first if first == last else (
+        f"{first.split()[0]}\u2013{last}" if first.split()[1] == last.split()[1]
+        else f"{first} to {last}")
+    out = f"about {_bn(float(charges['value_usd_bn'].sum()))} in {span}"
+    early = charges.loc[charges["before_announcement"].astype(bool)]
+    if not early.empty and len(early) < len(charges):
+        quarters = " and ".join(quarter_label(p) for p in early["period"].astype(str))
+        out += (f", of which about {_bn(float(early['value_usd_bn'].sum()))} in {quarters}, "
+                f"the quarter before the round of {text.fmt_date(since)} was announced")
+    elif not early.empty:
+        out += f", booked before the round of {text.fmt_date(since)} was announced"
+    return out
+
+
+# --- charts a reader asks for (issue 16) ---------------------------------------------------
+
+
+def cumulative_cuts(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> pd.DataFrame:
+    """Cumulative corporate roles announced from ``start`` (inclusive) to ``as_of``.
+
+    Rows counted inside a later round are skipped; rounds of undisclosed size add nothing but
+    are listed, so the reader sees them.
+
+    Returns:
+        One row per round, oldest first: ``announced``, ``round_id``, ``organisation``,
+        ``roles_mid`` (NaN if undisclosed), ``cumulative_roles``, ``date_known_to`` (the
+        date's precision: day, month, year...), ``confidence``.
+    """
+    nested = rounds["included_in_round_id"].fillna("").astype(str).str.strip() != ""
+    announced = pd.to_datetime(rounds["announced"])
+    keep = (~nested & rounds["is_corporate"].astype(bool) & (announced >= _day(start))
+            & (announced <= _day(as_of)))
+    sel = rounds.loc[keep].sort_values("announced", kind="stable")
+    low = sel["roles_low"].fillna(sel["roles_high"])
+    high = sel["roles_high"].fillna(sel["roles_low"])
+    mid = (low + high) / 2.0
+    return pd.DataFrame({
+        "announced": pd.to_datetime(sel["announced"]).to_numpy(),
+        "round_id": sel["round_id"].astype(str).to_numpy(),
+        "organisation": sel["organisation"].astype(str).to_numpy(),
+        "roles_mid": mid.to_numpy(dtype=float),
+        "cumulative_roles": mid.fillna(0.0).cumsum().to_numpy(dtype=float),
+        "date_known_to": sel["announced_precision"].astype(str).to_numpy(),
+        "confidence": sel["confidence"].astype(str).to_numpy()})
+
+
+def cumulative_cuts_chart(cumulative: pd.DataFrame, base_roles: float, claim_low: float,
+                          claim_high: float, plan_roles: float | None, as_of: str,
+                          horizon: str) -> alt.LayerChart:
+    """Step line of cumulative announced cuts, the claimed band on its baseline, the plan.
+
+    Args:
+        cumulative: Output of :func:`cumulative_cuts` (from the October 2025 round).
+        base_roles: The roles of the round the claim adds to (the band's baseline).
+        claim_low: Claimed further cuts, low end.
+        claim_high: Claimed further cuts, high end.
+        plan_roles: Reuters' reported plan ("up to"), or ``None`` if not known at ``as_of``.
+        as_of: Data cut-off (the step line runs to it).
+        horizon: Last day of the claim's window (the band runs to it).
+    """
+    steps = pd.concat([cumulative[["announced", "cumulative_roles"]],
+                       pd.DataFrame({"announced": [_day(as_of)],
+                                     "cumulative_roles": [cumulative["cumulative_roles"]
+                                                          .iloc[-1]]})], ignore_index=True)
+    x = alt.X("announced:T", title="date announced",
+              scale=alt.Scale(domain=[cumulative["announced"].min().isoformat(),
+                                      _day(horizon).isoformat()]))
+    band = pd.DataFrame({"start": [cumulative["announced"].min()], "end": [_day(horizon)],
+                         "low": [base_roles + claim_low], "high": [base_roles + claim_high],
+                         "label": [f"claimed: October round + {claim_low:,.0f}\u2013"
+                                   f"{claim_high:,.0f} more"]})
+    band_tip = [alt.Tooltip("label:N", title="band"),
+                alt.Tooltip("low:Q", title="low (cumulative roles)", format=","),
+                alt.Tooltip("high:Q", title="high (cumulative roles)", format=",")]
+    layers = [
+        alt.Chart(band).mark_rect(opacity=0.18, color=_CLAIM_COLOUR).encode(
+            x="start:T", x2="end:T", y="low:Q", y2="high:Q", tooltip=band_tip),
+        alt.Chart(band).mark_text(align="right", baseline="top", dx=-6, dy=6,
+                                  color="#8a5a00").encode(x="end:T", y="high:Q", text="label:N"),
+        alt.Chart(steps).mark_line(interpolate="step-after", color="#333").encode(
+            x=x, y=alt.Y("cumulative_roles:Q", title="corporate roles, cumulative",
+                         axis=alt.Axis(format=",d"), scale=alt.Scale(zero=True))),
+        alt.Chart(cumulative).mark_point(filled=True, size=60, color="#333").encode(
+            x="announced:T", y="cumulative_roles:Q",
+            tooltip=[alt.Tooltip("announced:T", title="announced", format="%d %b %Y"),
+                     alt.Tooltip("organisation:N", title="round"),
+                     alt.Tooltip("roles_mid:Q", title="roles (undisclosed if blank)",
+                                 format=",.0f"),
+                     alt.Tooltip("cumulative_roles:Q", title="cumulative", format=",.0f"),
+                     alt.Tooltip("date_known_to:N", title="date known to the"),
+                     alt.Tooltip("confidence:N", title="source strength")]),
+    ]
+    if plan_roles is not None:
+        plan = pd.DataFrame({"roles": [plan_roles],
+                             "label": [f"Reuters, 27 Oct 2025: plan for up to "
+                                       f"{plan_roles:,.0f} in all"]})
+        layers.append(alt.Chart(plan).mark_rule(strokeDash=[6, 4], color=PALETTE[0]).encode(
+            y="roles:Q", tooltip=[alt.Tooltip("label:N", title="reported plan")]))
+        plan["end"] = _day(horizon)
+        layers.append(alt.Chart(plan).mark_text(align="right", baseline="bottom", dx=-6, dy=-4,
+                                                color=PALETTE[0]).encode(
+            x="end:T", y="roles:Q", text="label:N"))
+    return alt.layer(*layers).properties(width=CHART_WIDTH, height=300)
+
+
+def quarterly_capex_vs_guidance(quarterly: pd.DataFrame, guidance: pd.DataFrame, as_of: str,
+                                first_period: str = "2024Q1",
+                                confidence: Mapping[tuple[str, str], str] | None = None
+                                ) -> pd.DataFrame:
+    """Quarterly capex (gross and net) next to the full-year guidance in force at quarter end.
+
+    The guidance in force at a quarter's end is the latest statement for that fiscal year
+    made on or before that day (:func:`guidance_for_year`); a quarter of that year at that
+    guide averages a quarter of it.
+
+    Args:
+        quarterly: Wide quarterly frame.
+        guidance: Capex guidance table.
+        as_of: Data cut-off (ISO date).
+        first_period: First quarter shown.
+        confidence: ``{(period, metric): flag}`` of the quarterly figures (optional).
+
+    Returns:
+        Columns ``period``, ``quarter_end``, ``gross_usd_bn``, ``net_usd_bn``,
+        ``guide_usd_bn`` (full year), ``guide_quarter_usd_bn`` (a quarter of it),
+        ``guide_basis``, ``guide_date``, ``confidence`` (of the gross figure; ``"not in the
+        data"`` where missing).
+    """
+    flags = dict(confidence or {})
+    ends = pd.to_datetime(quarterly["quarter_end"])
+    rows = quarterly.loc[(quarterly["period"] >= first_period) & (ends <= _day(as_of))]
+    out = []
+    for row in rows.itertuples(index=False):
+        end = pd.Timestamp(row.quarter_end)
+        guide = guidance_for_year(guidance, end.date().isoformat(), end.year)
+        gross = float(row.capex_gross_usd_m) / 1e3
+        out.append({
+            "period": str(row.period), "quarter_end": end, "gross_usd_bn": gross,
+            "net_usd_bn": float(row.capex_net_usd_m) / 1e3,
+            "guide_usd_bn": guide.mid_usd_bn if guide else math.nan,
+            "guide_quarter_usd_bn": guide.mid_usd_bn / 4 if guide else math.nan,
+            "guide_basis": guide.basis if guide else "",
+            "guide_date": guide.latest_date if guide else "",
+            "confidence": (flags.get((str(row.period), "capex_gross_usd_m"), "derived")
+                           if math.isfinite(gross) else "not in the data")})
+    return pd.DataFrame(out, columns=["period", "quarter_end", "gross_usd_bn", "net_usd_bn",
+                                      "guide_usd_bn", "guide_quarter_usd_bn", "guide_basis",
+                                      "guide_date", "confidence"])
+
+
+def quarterly_guidance_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Bars of quarterly gross capex, ticks of net capex, steps of a quarter of the guide."""
+    x = alt.X("period:O", title="quarter", axis=_YEAR_AXIS)
+    tips = [alt.Tooltip("period:O", title="quarter"),
+            alt.Tooltip("gross_usd_bn:Q", title="gross capex (USD bn)", format=",.1f"),
+            alt.Tooltip("net_usd_bn:Q", title="net capex (USD bn)", format=",.1f"),
+            alt.Tooltip("guide_usd_bn:Q", title="full-year guide in force (USD bn)",
+                        format=",.0f"),
+            alt.Tooltip("guide_basis:N", title="guide's basis"),
+            alt.Tooltip("guide_date:N", title="guide stated on"),
+            alt.Tooltip("confidence:N", title="source strength of gross capex")]
+    base = alt.Chart(frame).encode(x=x, tooltip=tips)
+    bars_ = base.mark_bar(color=PALETTE[0], opacity=0.8).encode(
+        y=alt.Y("gross_usd_bn:Q", title="USD bn per quarter"))
+    net = base.mark_tick(color="#333", thickness=2, size=18).encode(y="net_usd_bn:Q")
+    guide = base.mark_line(interpolate="step", color=PALETTE[3], strokeDash=[5, 3],
+                           point=alt.OverlayMarkDef(shape="diamond", size=60,
+                                                    color=PALETTE[3])).encode(
+        y="guide_quarter_usd_bn:Q")
+    return alt.layer(bars_, net, guide).properties(width=CHART_WIDTH, height=300)
+
+
+def savings_fcf_frame(cash: pd.DataFrame, ttm: pd.DataFrame, first_year: int = 2019,
+                      confidence: Mapping[tuple[int, str], str] | None = None) -> pd.DataFrame:
+    """Free cash flow by fiscal year and over the latest trailing twelve months, USD bn.
+
+    Args:
+        cash: Output of :func:`cash_flow`.
+        ttm: Output of :func:`ttm_cash_flow`.
+        first_year: First fiscal year shown.
+        confidence: ``{(year, metric): flag}`` of the annual figures (optional): a fiscal
+            year's free cash flow is as strong as the weakest of its three inputs.
+
+    Returns:
+        Columns ``period`` (label), ``kind`` (``fiscal year``/``trailing twelve months``),
+        ``fcf_usd_bn``, ``confidence``.
+    """
+    flags = dict(confidence or {})
+    inputs = ("operating_cash_flow_usd_m", "capex_gross_usd_m", "capex_proceeds_usd_m")
+    fcf = cash.loc[(cash["measure"] == "free cash flow") & (cash["year"] >= first_year)]
+    rows = [{"period": f"FY{int(r.year)}", "kind": "fiscal year",
+             "fcf_usd_bn": float(r.value_usd_bn),
+             "confidence": _weakest([flags.get((int(r.year), m), "derived") for m in inputs])}
+            for r in fcf.sort_values("year").itertuples(index=False)]
+    if not ttm.empty:
+        last = ttm.iloc[-1]
+        rows.append({"period": f"TTM to {quarter_label(str(last['quarter']))}",
+                     "kind": "trailing twelve months", "fcf_usd_bn": float(last["fcf_usd_bn"]),
+                     "confidence": str(last["fcf_confidence"])})
+    return pd.DataFrame(rows, columns=["period", "kind", "fcf_usd_bn", "confidence"])
+
+
+def savings_fcf_chart(fcf: pd.DataFrame, savings: tuple[float, float, float]) -> alt.LayerChart:
+    """Bars of free cash flow with the yearly savings as a line and its band."""
+    order = list(fcf["period"])
+    tips = [alt.Tooltip("period:N", title="period"), alt.Tooltip("kind:N"),
+            alt.Tooltip("fcf_usd_bn:Q", title="free cash flow (USD bn)", format=",.1f")]
+    bars_ = alt.Chart(fcf).mark_bar(opacity=0.85).encode(
+        x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-35)),
+        y=alt.Y("fcf_usd_bn:Q", title="USD bn per year"),
+        color=alt.Color("kind:N", title=None, scale=alt.Scale(
+            domain=["fiscal year", "trailing twelve months"], range=[PALETTE[0], PALETTE[5]])),
+        tooltip=tips)
+    central, low, high = savings
+    band_data = pd.DataFrame({"low": [low], "high": [high], "central": [central],
+                              "label": ["labour savings from the cuts, a year"]})
+    stips = [alt.Tooltip("label:N", title=""),
+             alt.Tooltip("central:Q", title="central (USD bn)", format=",.1f"),
+             alt.Tooltip("low:Q", title="low (USD bn)", format=",.1f"),
+             alt.Tooltip("high:Q", title="high (USD bn)", format=",.1f")]
+    band = alt.Chart(band_data).mark_rect(opacity=0.2, color=PALETTE[2]).encode(
+        y="low:Q", y2="high:Q", tooltip=stips)
+    line = alt.Chart(band_data).mark_rule(color=PALETTE[2], strokeWidth=2).encode(
+        y="central:Q", tooltip=stips)
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888").encode(y="y:Q")
+    return alt.layer(bars_, band, line, zero).properties(width=CHART_WIDTH - 100, height=280)
+
+
+def confidence_map(long: pd.DataFrame, key: str) -> dict[tuple[Any, str], str]:
+    """``{(year or period, metric): confidence}`` from a long table (annual or quarterly).
+
+    Args:
+        long: ``data.load_table("annual_financials")`` or ``data.load_table("quarterly")``.
+        key: ``"year"`` or ``"period"``.
+    """
+    return {((int(k) if key == "year" else str(k)), str(m)): str(c)
+            for k, m, c in zip(long[key], long["metric"], long["confidence"], strict=True)}

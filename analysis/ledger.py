@@ -502,8 +502,11 @@ def capital_rows(annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFram
     saved = capital.savings_usd_bn(cuts.roles_mid, float(params["cost_per_employee_usd_k"]),
                                    cost_spread_usd_k, cuts.roles_low, cuts.roles_high)
     funding = capital.funding_table(saved, capital.capex_increases(annual, as_of, paths))
-    shares = [r.share_pct for r in funding.itertuples(index=False)
-              if (r.basis == "reported" or r.central) and math.isfinite(r.share_pct)]
+    # Every capex rise the chapter sets the savings against: the reported and central-path
+    # fiscal-year rises and the trailing-twelve-month rise aligned with the cuts.
+    denominators = capital.savings_denominators(saved[0], annual, benchmarks, funding, as_of)
+    rises = denominators[denominators["measure"].str.startswith("rise")]
+    shares = [float(v) for v in rises["share_pct"] if math.isfinite(v)]
     reaction = capital.benchmark_range(benchmarks, "amazon-stock-reaction-2026-02", as_of)
     peers = capital.peer_capex_comparison(peer, annual, guidance, as_of)
     actual = peers[(peers["kind"] == "actual") & peers["growth_pct"].notna()]
@@ -515,7 +518,7 @@ def capital_rows(annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFram
                                                   strict=True))),
              ev["ch1_evidence_arms_race"]),
         _row("funding-war", rule_funding(max(shares) if shares else None,
-                                         "each reported or central-path rise in gross capex"),
+                                         "each rise in capex the chapter sets them against"),
              ev["ch1_evidence_funding"]),
         _row("capex-shield", rule_shield(reaction[1] if reaction is not None else None),
              ev["ch1_evidence_shield"]),

@@ -205,7 +205,7 @@ class _Setup:
 
     family_ids: tuple[str, ...]
     share: np.ndarray  # (F,) headcount share, fraction
-    exposure: np.ndarray  # (F,) share of tasks exposed, fraction
+    exposure: np.ndarray  # (F,) exposure score beta (Eloundou et al.), fraction
     specialist_weight: np.ndarray  # (F,) split of AI-specialist hires, sums to 1 or 0
     bounds: tuple[dt.date, ...]  # S+1 step boundaries, FURTHER_AFTER first
     n_hist: int  # index of as_of in bounds = number of observed-phase steps

@@ -22,6 +22,7 @@ from analysis.data_cutoff import SOURCE_DATE_COLUMNS
 __all__ = [
     "ANNUAL_METRICS",
     "CONFIDENCE_LEVELS",
+    "CONFIDENCE_WEAKNESS",
     "DATE_PRECISIONS",
     "QUARTERLY_METRICS",
     "TABLES",
@@ -45,6 +46,11 @@ CONFIDENCE_LEVELS: tuple[str, ...] = (
     "estimate",  # this report's estimate; the note or derivation says how it was made
     "unverified",  # fact base: "memory only" or "UNRELIABLE"; excluded from fits by default
 )
+
+#: The same flags from strongest to weakest as a basis for a figure built from several rows:
+#: arithmetic on sourced figures is as strong as a release; a secondary copy is weaker.
+CONFIDENCE_WEAKNESS: tuple[str, ...] = ("filing", "company_release", "derived", "secondary",
+                                        "estimate", "unverified")
 
 #: How precisely an event date is known; the stored date is the first day of the period.
 DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "quarter", "half", "year")

@@ -9,6 +9,8 @@ from __future__ import annotations
 __all__ = [
     "CLAIM_HIGH",
     "CLAIM_LOW",
+    "EXPOSURE_AXIS_TITLE",
+    "EXPOSURE_DEFINITION",
     "FACTUAL_VERDICTS",
     "FURTHER_AFTER",
     "LIKELIHOOD_SCALE",
@@ -40,6 +42,16 @@ LIKELIHOOD_SCALE: tuple[tuple[float, str], ...] = (
     (0.01, "very unlikely"),
     (0.0, "exceptionally unlikely"),
 )
+
+#: Eloundou et al.'s (2023) exposure measure as the report uses it. Their beta is a weighted
+#: score, not a share of tasks: a task rated E1 (an LLM alone halves its time) counts fully, one
+#: rated E2 (only software built on an LLM does) counts half, others not at all.
+EXPOSURE_DEFINITION = (
+    "Eloundou et al.'s exposure score \u03b2: the share of an occupation's tasks whose time a "
+    "large language model alone could cut by at least half at equal quality, plus half the "
+    "share for which only software built on one could, a weighted score from 0 to 100 rather "
+    "than a count of exposed tasks")
+EXPOSURE_AXIS_TITLE = "exposure score \u03b2 (0\u2013100; Eloundou et al.)"
 
 #: Verdict words for factual claims (the ledger's rubric says when each applies).
 FACTUAL_VERDICTS: tuple[str, ...] = ("supported", "partly supported", "not supported",

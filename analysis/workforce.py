@@ -26,6 +26,7 @@ from analysis import projection, text
 from analysis.data import lookup_value
 from analysis.headline import sized_rounds
 from analysis.params import Params, validate
+from analysis.study import EXPOSURE_AXIS_TITLE
 
 __all__ = [
     "CHART_WIDTH_WITH_LABELS",
@@ -614,14 +615,14 @@ def exposure_chart(exposure: pd.DataFrame) -> alt.LayerChart:
                             "exposure_low_pct", "exposure_high_pct", "headcount_est",
                             "headcount_share_pct"]]
     tips = [alt.Tooltip("family_label:N", title="job family"),
-            alt.Tooltip("exposure_human_pct:Q", title="human-rated exposure (%)", format=".1f"),
-            alt.Tooltip("exposure_gpt4_pct:Q", title="GPT-4-rated exposure (%)", format=".1f"),
+            alt.Tooltip("exposure_human_pct:Q", title="human-rated score \u03b2", format=".1f"),
+            alt.Tooltip("exposure_gpt4_pct:Q", title="GPT-4-rated score \u03b2", format=".1f"),
             alt.Tooltip("headcount_est:Q", title="estimated headcount", format=",.0f"),
             alt.Tooltip("headcount_share_pct:Q", title="estimated share (%)", format=".0f")]
     y = alt.Y("family_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
     base = alt.Chart(data).encode(y=y, tooltip=tips)
     rule = base.mark_rule(strokeWidth=6, opacity=0.35, color="#0072B2").encode(
-        x=alt.X("exposure_low_pct:Q", title="share of tasks exposed to LLMs (%)",
+        x=alt.X("exposure_low_pct:Q", title=EXPOSURE_AXIS_TITLE,
                 scale=alt.Scale(zero=False, padding=10)),
         x2="exposure_high_pct:Q")
     long = data.melt(id_vars=["family_label", "headcount_est", "headcount_share_pct"],

@@ -84,6 +84,14 @@ def benchmarks_frame() -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=["benchmark_id", "category", "metric", "value_low",
                                      "value_high", "statement_date"])
     df["statement_date"] = pd.to_datetime(df["statement_date"])
+    # the quarter each figure covers and how far its source can be trusted
+    periods = {"amazon-ttm-fcf-2026-q1": ("TTM to 2026Q1", "company_release"),
+               "amazon-severance-2025-q3": ("2025Q3", "secondary"),
+               "amazon-severance-2025-q4": ("2025Q4", "company_release"),
+               "amazon-charges-2022-q4": ("2022Q4", "company_release")}
+    df["period"] = [periods.get(i, ("", ""))[0] for i in df["benchmark_id"]]
+    df["confidence"] = [periods.get(i, ("", "secondary"))[1] for i in df["benchmark_id"]]
+    df["source_id"] = "test"
     return df
 
 
@@ -379,6 +387,8 @@ def test_evidence_has_the_four_keys_and_the_numbers():
     assert "30,000" in funding and "$5.3B" in funding and "$4.2B\u2013$7.5B" in funding
     assert "11% (9\u201315%)" in funding and "implied by the guidance" in funding
     assert "small fraction" in funding and "$2.5B" in funding
+    assert "rounding error" not in funding and "same period" not in funding
+    assert "Q3\u2013Q4 2025" in funding and "the quarter before the round" in funding
     shield = ev["ch1_evidence_shield"]
     assert "10\u201311%" in shield and "not supported" in shield and "$1.2B" in shield
     arms = ev["ch1_evidence_arms_race"]

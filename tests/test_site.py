@@ -197,3 +197,90 @@ def test_vintage_box_and_page_tops_say_what_is_not_yet_in_the_data(built_site):
         assert len(top) == 2 and "Data to 28 Sep 2026: no 2026Q3 results" in top[1][:300]
     ch5 = _page_text(built_site, "book/ch5-forecast")
     assert "May 2026 Selling Partner Services" in ch5 and "01 Jan 2026" not in ch5
+
+
+# --- issue 16: every sentence true --------------------------------------------------------
+
+
+def _visible_text(html_text: str) -> str:
+    import html as html_lib
+
+    body = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html_text, flags=re.S)
+    body = html_lib.unescape(re.sub(r"<[^>]+>", " ", body))
+    return re.sub(r"\s+", " ", body).replace(" ,", ",").replace(" .", ".")
+
+
+def _book_text(built_site, name: str) -> str:
+    return _visible_text((built_site / "book" / name).read_text(encoding="utf-8"))
+
+
+def test_no_two_bibliography_keys_render_to_the_same_label(built_site):
+    html = (built_site / "book" / "references.html").read_text(encoding="utf-8")
+    entries = re.findall(r'<div class="citation" id="([^"]+)"[^>]*>\s*<span class="label">'
+                         r'<span class="fn-bracket">\[</span>(.*?)<span', html, flags=re.S)
+    assert len(entries) > 50
+    labels = [label for _, label in entries]
+    assert len(set(labels)) == len(labels), sorted(
+        label for label in labels if labels.count(label) > 1)
+    by_id = dict(entries)
+    # every in-text citation shows the label of the entry it links to
+    for page in sorted((built_site / "book").glob("*.html")):
+        for target, shown in re.findall(r'<a class="reference internal" href="references\.html#'
+                                        r'([^"]+)"[^>]*>([^<]+)</a>', page.read_text("utf-8")):
+            assert by_id[target] == shown, (page.name, target, shown)
+    assert "Amazon.com, Inc., 2026a" in labels and "Amazon.com, Inc., 2026b" in labels
+
+
+def test_intro_cites_the_call_for_the_calls_statement_and_claims_no_ai_share(built_site):
+    intro = _book_text(built_site, "intro.html")
+    assert not re.search(r"(mostly|largely|primarily) for (AI|artificial)", intro)
+    call = re.search(r"on its results call of ([^.]*?)\[([^\]]+)\]", intro)
+    assert call, "the intro no longer attributes the capex statement to the call"
+    assert "Longbridge" in call.group(2) and "2026" not in call.group(2)
+
+
+def test_severance_period_is_the_booking_quarters(built_site):
+    from analysis import capital, data
+
+    sentence = capital.severance_sentence(data.load_benchmarks(), params.validate({}).as_of)
+    assert "Q3 2025" in sentence
+    for name in ("ch1-capital.html", "claim-ledger.html"):
+        text = _book_text(built_site, name)
+        assert not re.search(r"[Ss]everance[^.]{0,60}over the same period", text), name
+    assert sentence in _book_text(built_site, "ch1-capital.html")
+
+
+def test_latest_quarter_wording_follows_the_data(built_site):
+    from analysis import capital, data
+
+    as_of = params.validate({}).as_of
+    quarter = capital.quarter_label(capital.latest_quarter(data.load_quarterly(), as_of))
+    text = _book_text(built_site, "ch1-capital.html")
+    assert f"figures up to {quarter}, the latest quarter in the data" in text
+    assert not re.search(r"reported figures up to \d", text)
+
+
+def test_exposure_is_never_called_a_share_of_tasks(built_site):
+    from analysis import study
+
+    wrong = re.compile(r"share of (?:the family's |an occupation's |their )?tasks "
+                       r"(?:exposed|that [^;]{0,60}?(?:rate|rated) as exposed)"
+                       r"|exposure[^.]{0,40}\(share of tasks\)", re.I)
+    for page in sorted(built_site.rglob("*.html")):
+        text = _visible_text(page.read_text(encoding="utf-8")).replace("\u2019", "'")
+        assert not wrong.search(text), page.name
+    assert study.EXPOSURE_DEFINITION in _book_text(built_site, "ch2-corporate-middle.html"
+                                                   ).replace("\u2019", "'")
+
+
+def test_funding_comparison_shows_every_denominator(built_site):
+    text = _book_text(built_site, "ch1-capital.html")
+    assert "rounding error" not in text
+    assert "free cash flow in FY" in text and "free cash flow in the twelve months to" in text
+    assert "operating income in FY" in text and "rise in net capex over the twelve months" in text
+    ledger = _book_text(built_site, "claim-ledger.html")
+    assert "rounding error" not in ledger and "times free cash flow" in ledger
+    figures = built_site / "_static" / "figures"
+    for stem in ("fig-ch1-capital-cumulative-cuts", "fig-ch1-capital-quarterly-guidance",
+                 "fig-ch1-capital-savings-fcf", "tbl-ch1-capital-denominators"):
+        assert (figures / f"{stem}.csv").stat().st_size > 0, stem

@@ -1,0 +1,189 @@
+"""Sphinx extension: author-year citations that tell apart same author, same year (2026a, 2026b).
+
+sphinxcontrib-bibtex 2.7's ``author_year`` reference style prints the ``year`` field only, so
+two Amazon releases of 2026 both render as "Amazon.com, Inc., 2026". This extension registers
+
+* a pybtex label style, ``report_author_year``, that labels each entry "Author, Year" and adds
+  a, b, c... to the year where two or more entries share author and year (in the bibliography's
+  sort order, so the suffixes are stable);
+* a pybtex formatting style, ``report``, the ``plain`` style with that label style;
+* a reference style, ``report_author_year``, the ``author_year`` style whose year carries the
+  suffix of the entry's label, so the text and the reference list agree.
+
+``_config.yml`` selects them with ``bibtex_default_style: report`` and
+``bibtex_reference_style: report_author_year``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import pybtex.plugin
+from pybtex.richtext import Text
+from pybtex.style.formatting.plain import Style as PlainStyle
+from pybtex.style.labels import BaseLabelStyle
+from pybtex.style.template import node
+from sphinxcontrib.bibtex.plugin import register_plugin
+from sphinxcontrib.bibtex.style.referencing import PersonStyle
+from sphinxcontrib.bibtex.style.referencing.author_year import AuthorYearReferenceStyle
+from sphinxcontrib.bibtex.style.referencing.basic_author_year import (
+    BasicAuthorYearParentheticalReferenceStyle,
+    BasicAuthorYearTextualReferenceStyle,
+)
+from sphinxcontrib.bibtex.style.referencing.extra_author import ExtraAuthorReferenceStyle
+from sphinxcontrib.bibtex.style.referencing.extra_empty import ExtraEmptyReferenceStyle
+from sphinxcontrib.bibtex.style.referencing.extra_label import ExtraLabelReferenceStyle
+from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReferenceStyle
+from sphinxcontrib.bibtex.style.template import join, join2, post_text, pre_text, reference
+from sphinxcontrib.bibtex.style.template import year as plain_year
+
+__all__ = ["AuthorYearLabelStyle", "ReportStyle", "SuffixedAuthorYearReferenceStyle",
+           "author_year_labels", "suffixes", "setup"]
+
+STYLE_NAME = "report"
+LABEL_STYLE_NAME = "report_author_year"
+REFERENCE_STYLE_NAME = "report_author_year"
+_PERSON = PersonStyle()
+
+
+def suffixes(count: int) -> Iterator[str]:
+    """Yield ``count`` year suffixes: a..z, then aa, ab, ... (as in author-year styles).
+
+    >>> list(suffixes(3))
+    ['a', 'b', 'c']
+    """
+    for i in range(count):
+        out, n = "", i
+        while True:
+            out = chr(ord("a") + n % 26) + out
+            n = n // 26 - 1
+            if n < 0:
+                break
+        yield out
+
+
+def _plain(entry: Any, template: Any) -> str:
+    data = {"entry": entry, "style": SimpleNamespace(person=_PERSON)}
+    out = template.format_data(data)
+    return out if isinstance(out, str) else str(out.render_as("text"))
+
+
+def author_year_labels(sorted_entries: Iterable[Any]) -> list[str]:
+    """Return "Author, Year" labels, suffixed a, b, ... where author and year repeat.
+
+    Authors are formatted as the in-text citation formats them, so a label equals the text of
+    the parenthetical citation.
+
+    Args:
+        sorted_entries: pybtex entries in the bibliography's order.
+
+    Returns:
+        One label per entry, all different when the entries' keys are.
+    """
+    entries = list(sorted_entries)
+    bases = [(_plain(e, _PERSON.author_or_editor_or_title(full=False)),
+              _plain(e, plain_year)) for e in entries]
+    counts = Counter(bases)
+    pending = {base: suffixes(n) for base, n in counts.items() if n > 1}
+    labels = []
+    for author, year in bases:
+        extra = next(pending[(author, year)]) if (author, year) in pending else ""
+        dash = "-" if extra and not year[-1:].isdigit() else ""  # "n.d.-a", as APA writes it
+        labels.append(f"{author}, {year}{dash}{extra}")
+    return labels
+
+
+class AuthorYearLabelStyle(BaseLabelStyle):
+    """pybtex label style: "Author, Year" with a/b suffixes for repeats."""
+
+    def format_labels(self, sorted_entries: Iterable[Any]) -> Iterator[str]:
+        """Yield one label per entry (see :func:`author_year_labels`)."""
+        yield from author_year_labels(sorted_entries)
+
+
+class ReportStyle(PlainStyle):
+    """pybtex's ``plain`` formatting style with :class:`AuthorYearLabelStyle` labels."""
+
+    default_label_style = LABEL_STYLE_NAME
+
+
+_SUFFIX = re.compile(r"([a-z]+)$")
+
+
+@node
+def suffixed_year(children: Any, data: dict[str, Any]) -> Text:
+    """The entry's year plus the suffix its label carries (``2026a``)."""
+    assert not children
+    base = plain_year.format_data(data)
+    label = str(getattr(data.get("formatted_entry"), "label", ""))
+    match = _SUFFIX.search(label)
+    head = label[:match.start()] if match else ""
+    head = head[:-1] if head.endswith("-") else head
+    tail = "" if not match or not head.endswith(str(base)) else label[len(head):]
+    return Text(base, tail)
+
+
+@dataclass
+class _Parenthetical(BasicAuthorYearParentheticalReferenceStyle):
+    def inner(self, role_name: str) -> Any:
+        return join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
+            pre_text,
+            reference[join(sep=self.author_year_sep)[
+                self.person.author_or_editor_or_title(full="s" in role_name),
+                suffixed_year]],
+            post_text,
+        ]
+
+
+@dataclass
+class _Textual(BasicAuthorYearTextualReferenceStyle):
+    def inner(self, role_name: str) -> Any:
+        return join(sep=self.text_reference_sep)[
+            self.person.author_or_editor_or_title(full="s" in role_name),
+            join[self.bracket.left,
+                 join2(sep1=self.pre_text_sep, sep2=self.post_text_sep)[
+                     pre_text, reference[suffixed_year], post_text],
+                 self.bracket.right],
+        ]
+
+
+@dataclass
+class SuffixedAuthorYearReferenceStyle(AuthorYearReferenceStyle):
+    """``author_year`` with the label's a/b suffix on every year it prints."""
+
+    def __post_init__(self) -> None:
+        self.styles.extend([
+            _Parenthetical(bracket=self.bracket_parenthetical, person=self.person,
+                           author_year_sep=self.author_year_sep,
+                           pre_text_sep=self.pre_text_sep, post_text_sep=self.post_text_sep),
+            _Textual(bracket=self.bracket_textual, person=self.person,
+                     text_reference_sep=self.text_reference_sep,
+                     pre_text_sep=self.pre_text_sep, post_text_sep=self.post_text_sep),
+            ExtraAuthorReferenceStyle(bracket=self.bracket_author, person=self.person),
+            ExtraLabelReferenceStyle(bracket=self.bracket_label),
+            ExtraYearReferenceStyle(bracket=self.bracket_year),
+            ExtraEmptyReferenceStyle(),
+        ])
+        # GroupReferenceStyle's own __post_init__ maps role names to the styles above.
+        super(AuthorYearReferenceStyle, self).__post_init__()
+
+
+def register() -> None:
+    """Register the three styles with pybtex and sphinxcontrib-bibtex (idempotent)."""
+    pybtex.plugin.register_plugin("pybtex.style.labels", LABEL_STYLE_NAME,
+                                  AuthorYearLabelStyle, force=True)
+    pybtex.plugin.register_plugin("pybtex.style.formatting", STYLE_NAME, ReportStyle,
+                                  force=True)
+    register_plugin("sphinxcontrib.bibtex.style.referencing", REFERENCE_STYLE_NAME,
+                    SuffixedAuthorYearReferenceStyle, force=True)
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Sphinx entry point: register the styles before the bibliography is read."""
+    register()
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
