@@ -46,6 +46,7 @@ params: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench_projection.py
 	$(BIN)/python scripts/bench_forecast.py
+	$(BIN)/python scripts/bench_sweep.py
 
 bench-build: $(STAMP)
 	$(BIN)/python scripts/bench_build.py
