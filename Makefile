@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_projection.py
 	$(BIN)/python scripts/bench_forecast.py
 	$(BIN)/python scripts/bench_headline.py
+	$(BIN)/python scripts/bench_sweep.py
 
 bench-build: $(STAMP)
 	$(BIN)/python scripts/bench_build.py

@@ -1,4 +1,4 @@
-"""Command line: ``python -m analysis params | scenarios | build | data | diff``.
+"""Command line: ``python -m analysis params | scenarios | build | data | diff | sweep``.
 
 Exit codes: 0 success, 1 a build step failed, 2 bad input (parameter, scenario or page source).
 """
@@ -6,8 +6,12 @@ Exit codes: 0 success, 1 a build step failed, 2 bad input (parameter, scenario o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
 
 from analysis.params import (
     ParameterError,
@@ -108,6 +112,52 @@ def _report(exc: BaseException, debug: bool, message: str | None = None) -> None
     print(f"error: {text}", file=sys.stderr)
 
 
+def _sweep_executor(args: argparse.Namespace, stack: contextlib.ExitStack) -> Executor | None:
+    """The executor the sweep runs on: a local process pool, a Dask cluster, or none."""
+    if args.executor == "serial":
+        return None
+    if args.executor == "processes":
+        import multiprocessing
+
+        # spawn, not fork: a forked copy of a threaded parent can deadlock.
+        return stack.enter_context(ProcessPoolExecutor(
+            max_workers=args.workers, mp_context=multiprocessing.get_context("spawn")))
+    from distributed import Client, LocalCluster
+
+    if args.scheduler:
+        client = stack.enter_context(Client(args.scheduler))
+    else:  # no address: a throwaway cluster on this machine
+        cluster = stack.enter_context(LocalCluster(n_workers=args.workers, threads_per_worker=1,
+                                                   processes=True, dashboard_address=None))
+        client = stack.enter_context(Client(cluster))
+    return client.get_executor()
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from analysis.models import sweep
+    from analysis.site import results
+
+    overrides = parse_cli_assignments(args.param or [])
+    params = resolve(args.scenario, overrides)
+    grid = sweep.load_grid(args.grid) if args.grid else sweep.grid_for(params)
+    if args.draws is not None:
+        grid = sweep.SweepGrid(levels=grid.levels, draws=args.draws)
+    grid = sweep.validate_grid(grid, where=args.grid or "grid")
+    if args.scheduler and args.executor != "dask":
+        print("error: --scheduler goes with --executor dask", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"Sweep: {grid.size} points x {grid.draws} draws over "
+          f"{', '.join(grid.names)}; executor {args.executor}", file=sys.stderr)
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        run = results.sweep_results(params, grid, _sweep_executor(args, stack),
+                                    results_dir=Path(args.out) if args.out else
+                                    results.RESULTS_DIR)
+    how = "reused" if run.reused else f"computed in {time.perf_counter() - started:.1f} s"
+    print(f"{run.path / results.SWEEP_FILE} ({len(run.table)} rows, {how})")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
@@ -141,7 +191,27 @@ def main(argv: list[str] | None = None) -> int:
     p_diff.add_argument("old", help="archive version, folder or manifest.json")
     p_diff.add_argument("new", help="archive version, folder or manifest.json")
     p_diff.set_defaults(func=_cmd_diff)
+    p_sweep = sub.add_parser("sweep", help="the headline over a grid of assumptions")
+    p_sweep.add_argument("--scenario", default=os.environ.get("SCENARIO") or "baseline",
+                         help="scenario name in data/scenarios or a YAML file")
+    p_sweep.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                         help="override one parameter (repeatable); wins over the scenario")
+    p_sweep.add_argument("--grid", metavar="FILE", default=None,
+                         help="YAML grid: 'parameters: {name: [levels]}' and optional 'draws'")
+    p_sweep.add_argument("--draws", type=int, default=None, help="draws per grid point")
+    p_sweep.add_argument("--executor", choices=("processes", "dask", "serial"),
+                         default="processes", help="where the points are computed")
+    p_sweep.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                         help="local workers (processes, or a local Dask cluster)")
+    p_sweep.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                         help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+    p_sweep.add_argument("--out", metavar="DIR", default=None,
+                         help="results folder (default: _build/cache/results)")
+    p_sweep.set_defaults(func=_cmd_sweep)
     args = parser.parse_args(argv)
+    if getattr(args, "workers", None) is not None and args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if getattr(args, "jobs", None) is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_BAD_INPUT

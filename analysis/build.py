@@ -43,7 +43,7 @@ from analysis.execute import (
     strip_figure_records,
 )
 from analysis.pages import KERNEL_NAME, Page, cache_key, page_parameters, read_pages
-from analysis.params import ParameterError, Params
+from analysis.params import ParameterError, Params, validate
 from analysis.provenance import (
     BuildInfo,
     execution_record_markdown,
@@ -67,6 +67,7 @@ __all__ = ["BuildError", "BuildSummary", "build", "repo_root"]
 
 EXECUTION_RECORD = "book/execution-record"
 BRIEFING = "book/briefing"
+EXPLORE = "book/explore"
 BRIEFING_PDF = "_static/amzn-efficiency-briefing.pdf"
 RECORD_MARKER = "<!-- execution-record -->"
 #: Written by the build from this build's manifest and the previous archived one.
@@ -388,6 +389,8 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     cache_dir = build_dir / "cache"
     values = params.to_dict()
 
+    _sweep_stage(pages, values, jobs, root, stream)
+
     # --- execute (or reuse) every page with code -----------------------------------------
     plan: list[tuple[Page, dict[str, Any], Path]] = []
     for page in pages:
@@ -534,6 +537,35 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     _log(stream, f"Site: {site / 'index.html'}"
                  + (f"\nArchived copy: {archived}" if archived else ""))
     return summary
+
+
+def _sweep_stage(pages: list[Page], values: dict[str, Any], jobs: int, root: Path,
+                 stream: TextIO | None) -> None:
+    """Compute the explore page's sweep with a process pool, unless a stored one matches.
+
+    The page then reads the stored sweep (:func:`analysis.site.results.sweep_results`) with
+    the same parameters, so it never computes the sweep itself.
+    """
+    page = next((p for p in pages if p.docname == EXPLORE), None)
+    if page is None:
+        return
+    from analysis.site import results
+
+    page_params = validate(page_parameters(page, values))
+    started = time.perf_counter()
+    ctx = multiprocessing.get_context("spawn")
+    # Its workers die with the build, like the page workers (see analysis.site.steps).
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init,
+                               initargs=(os.getpid(),))
+    try:
+        run = results.sweep_results(page_params, executor=pool, root=root)
+    except BaseException:  # an interrupt must not wait for the queued points
+        kill_processes(list(getattr(pool, "_processes", None) or {}))
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    how = "reused" if run.reused else f"computed in {time.perf_counter() - started:.1f} s"
+    _log(stream, f"Sweep for {EXPLORE}: {len(run.table) // 2} points, {how}")
 
 
 def _validate_data(data_dir: Path) -> None:

@@ -30,6 +30,7 @@ __all__ = [
     "Table",
     "PALETTE",
     "Figures",
+    "SpecFigure",
     "figure_file_stem",
     "render_mimebundle",
     "setup",
@@ -92,13 +93,19 @@ def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
             for ext in ("png", "svg", "csv")
         )
         downloads = f'<p class="figure-downloads">Download this figure: {links}</p>'
+    # Charts with controls name their bound parameters, so a page script can find the view.
+    bound = ",".join(str(p["name"]) for p in spec.get("params", []) if "bind" in p)
+    params_attr = f' data-params="{html_attr(bound)}"' if bound else ""
     body = (
         f'<div class="vega-chart" id="{div_id}" role="img" '
-        f'aria-label="{html_attr(alt_text)}"></div>\n'
+        f'aria-label="{html_attr(alt_text)}"{params_attr}></div>\n'
         '<script type="text/javascript">(function () {\n'
         f'  var spec = {safe_json};\n'
         '  function draw() { vegaEmbed("#' + div_id + '", spec, {"actions": false, '
-        '"renderer": "svg"}).catch(function (e) { console.error(e); }); }\n'
+        '"renderer": "svg"}).then(function (r) {\n'
+        '    var el = document.getElementById("' + div_id + '"); el.vegaView = r.view;\n'
+        '    el.dispatchEvent(new CustomEvent("vega-ready", {bubbles: true, detail: r.view}));\n'
+        '  }).catch(function (e) { console.error(e); }); }\n'
         '  if (window.vegaEmbed) { draw(); } else { window.addEventListener("load", draw); }\n'
         '})();</script>\n'
         f'<noscript>{html_text(alt_text)}</noscript>{downloads}'
@@ -109,6 +116,23 @@ def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
             "page": meta["page"], "name": meta["name"], "alt": alt_text, "spec": spec,
         }
     return bundle
+
+
+@dataclass(frozen=True, eq=False)
+class SpecFigure:
+    """A finished Vega-Lite specification shown with the report's renderer.
+
+    For a chart whose data is attached after Altair built it (see
+    :func:`analysis.explorer.explorer_figure`); it displays exactly like an Altair chart.
+
+    Attributes:
+        spec: The Vega-Lite specification, with ``description`` and ``usermeta`` set.
+    """
+
+    spec: dict[str, Any]
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return render_mimebundle(self.spec)
 
 
 @dataclass(frozen=True, eq=False)

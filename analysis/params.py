@@ -337,6 +337,10 @@ _SPECS: tuple[ParamSpec, ...] = (
               "Number of Monte Carlo draws.",
               "enough for the 10th/90th percentiles to be stable to about 1%", "Monte Carlo",
               100, 2_000_000),
+    ParamSpec("sweep_draws_per_point", "int", "draws", 5_000,
+              "Monte Carlo draws at each point of the assumption sweep (the explore page).",
+              "enough for P(inside) to about 0.7 percentage points (binomial standard error "
+              "at 50%)", "Monte Carlo", 100, 1_000_000),
     ParamSpec("seed", "int", "seed", 20251028,
               "Seed of the random number generator; same seed, same numbers.",
               "the date of the round under examination", "Monte Carlo", 0, 2**32 - 1),

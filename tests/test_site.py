@@ -26,7 +26,7 @@ from tests.conftest import copy_repo
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SMOKE = {"mc_draws": 2_000}
+SMOKE = {"mc_draws": 2_000, "sweep_draws_per_point": 300}
 
 
 @pytest.fixture(scope="session")
@@ -284,3 +284,60 @@ def test_funding_comparison_shows_every_denominator(built_site):
     for stem in ("fig-ch1-capital-cumulative-cuts", "fig-ch1-capital-quarterly-guidance",
                  "fig-ch1-capital-savings-fcf", "tbl-ch1-capital-denominators"):
         assert (figures / f"{stem}.csv").stat().st_size > 0, stem
+
+
+def _explorer_status(tab) -> dict[str, float]:
+    """P(inside) per reading as the explore page shows it (percent, one decimal)."""
+    tab.wait_for_function("document.querySelectorAll('#explore-status span').length == 2")
+    shown = {}
+    for span in tab.locator("#explore-status span").all():
+        match = re.search(r"chance inside the claimed range ([0-9.]+)%", span.inner_text())
+        assert match, span.inner_text()
+        shown[span.get_attribute("data-reading")] = float(match.group(1))
+    return shown
+
+
+def _sweep_value(built_site: Path, point: dict[str, float], reading: str) -> float:
+    import pandas as pd
+
+    table = pd.read_csv(built_site / "_static" / "figures" / "tbl-explore-sweep.csv",
+                        dtype={"reading": str})
+    mask = table["reading"] == reading
+    for name, value in point.items():
+        mask &= table[name] == value
+    assert mask.sum() == 1, point
+    return round(100 * float(table.loc[mask, "prob_inside"].iloc[0]), 1)
+
+
+def test_explorer_control_moves_the_headline_to_the_sweep_value(server, browser, built_site):
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.goto(f"{server}/book/explore.html", wait_until="load")
+    before = _explorer_status(tab)
+    tab.select_option('select[name="ai_adoption_midpoint_year"]', "2030")
+    tab.wait_for_function("location.hash.includes('ai_adoption_midpoint_year=2030')")
+    after = _explorer_status(tab)
+    point = {"ai_adoption_midpoint_year": 2030.0, "ai_substitution_share_pct": 35.0,
+             "ai_adoption_ceiling_pct": 60.0, "eu_brake_strength_pct": 50.0}
+    for reading in ("2026", "2027"):
+        assert after[reading] == _sweep_value(built_site, point, reading)
+    assert after != before  # a later adoption midpoint moves the forecast
+    # The address records the view: opening it restores the same settings and numbers.
+    other = browser.new_page(viewport={"width": 390, "height": 800})
+    other.goto(f"{server}/book/explore.html{tab.evaluate('location.hash')}", wait_until="load")
+    assert _explorer_status(other) == after
+    assert other.locator('select[name="ai_adoption_midpoint_year"]').input_value() == "2030"
+    other.close()
+    tab.close()
+
+
+def test_explorer_is_keyboard_operable(server, browser):
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    tab.goto(f"{server}/book/explore.html", wait_until="load")
+    _explorer_status(tab)
+    select = tab.locator('select[name="eu_brake_strength_pct"]')
+    select.focus()
+    assert tab.evaluate("document.activeElement.name") == "eu_brake_strength_pct"
+    tab.keyboard.press("ArrowDown")
+    tab.wait_for_function("!location.hash.includes('eu_brake_strength_pct=50')")
+    assert "eu_brake_strength_pct=80" in tab.evaluate("location.hash")
+    tab.close()

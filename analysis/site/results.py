@@ -1,0 +1,142 @@
+"""Results computed once per set of inputs and reused by later builds (the sweep, for now).
+
+A result is stored under ``_build/cache/results/<name>-<key>/`` where the key hashes
+everything the result depends on: the parameters, the grid, the data files, the package's
+source and the pinned requirements. Page text is not an input, so a narrative-only edit of a
+page reuses the stored result. Files are written to a temporary folder and renamed into place,
+so an interrupted computation never leaves a half-written result behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis import data
+from analysis.data_cutoff import REPO_ROOT
+from analysis.models import sweep
+from analysis.params import Params
+
+__all__ = ["SweepRun", "source_environment", "sweep_key", "sweep_provenance", "sweep_results"]
+
+ROOT = REPO_ROOT  # the tree being built (AMZN_REPORT_ROOT) or this checkout
+RESULTS_DIR = ROOT / "_build" / "cache" / "results"
+SWEEP_FILE = "sweep.csv"
+PROVENANCE_FILE = "provenance.json"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_environment(root: Path = ROOT) -> dict[str, dict[str, str]]:
+    """Checksums of the inputs every result depends on: data, package source, requirements."""
+    def tree(folder: str, pattern: str) -> dict[str, str]:
+        return {str(p.relative_to(root)): _sha256(p)
+                for p in sorted((root / folder).rglob(pattern))
+                if p.is_file() and "__pycache__" not in p.parts}
+    req = root / "requirements.txt"
+    package = Path(__file__).resolve().parent.parent  # the code that runs, wherever it is
+    return {"data": tree("data", "*"),
+            "package": {str(p.relative_to(package.parent)): _sha256(p)
+                        for p in sorted(package.rglob("*.py"))
+                        if "__pycache__" not in p.parts},
+            "requirements": {"requirements.txt": _sha256(req)} if req.exists() else {}}
+
+
+def _commit(root: Path) -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                              capture_output=True, text=True, timeout=20,
+                              check=True).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def sweep_key(params: Params, grid: sweep.SweepGrid, env: dict[str, dict[str, str]]) -> str:
+    """Hash of everything a sweep depends on (16 hex digits)."""
+    blob = json.dumps({"params": params.to_dict(), "grid": grid.to_dict(), "env": env},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def sweep_provenance(params: Params, grid: sweep.SweepGrid, env: dict[str, dict[str, str]],
+                     commit: str, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a sweep table was computed from: parameters, grid, data checksums and commit.
+
+    ``base`` is what every point started from (:func:`analysis.models.sweep.sweep_base`),
+    with the models' weight as held.
+    """
+    return {"parameters": params.to_dict(), "grid": grid.to_dict(),
+            "point_base": base or {},
+            "data_checksums": env["data"], "commit": commit,
+            "common_random_numbers": f"every point uses seed {params.seed}"}
+
+
+@dataclass(frozen=True, eq=False)
+class SweepRun:
+    """A sweep table with its provenance and whether it was reused.
+
+    Attributes:
+        table: The tidy sweep table (:func:`analysis.models.sweep.run_sweep`).
+        provenance: :func:`sweep_provenance` of the inputs.
+        reused: True when the table was read from an earlier computation.
+        path: Folder holding ``sweep.csv`` and ``provenance.json``.
+    """
+
+    table: pd.DataFrame
+    provenance: dict[str, Any]
+    reused: bool
+    path: Path
+
+
+def sweep_results(params: Params, grid: sweep.SweepGrid | None = None,
+                  executor: Executor | None = None, results_dir: Path | None = None,
+                  root: Path = ROOT) -> SweepRun:
+    """Return the sweep for ``params``, computing it only if no stored copy matches.
+
+    Args:
+        params: The build's parameters.
+        grid: The grid (default: :func:`analysis.models.sweep.grid_for` of ``params``).
+        executor: Executor for a fresh computation (``None``: in this process).
+        results_dir: Where results are stored (default: ``<root>/_build/cache/results``).
+        root: The tree being built: its data are read and checksummed, its commit recorded.
+
+    Returns:
+        A :class:`SweepRun`.
+    """
+    grid = sweep.validate_grid(grid or sweep.grid_for(params))
+    results_dir = results_dir or root / "_build" / "cache" / "results"
+    env = source_environment(root)
+    key = sweep_key(params, grid, env)
+    folder = results_dir / f"sweep-{key}"
+    if (folder / SWEEP_FILE).exists() and (folder / PROVENANCE_FILE).exists():
+        table = pd.read_csv(folder / SWEEP_FILE, dtype={"reading": str})
+        provenance = json.loads((folder / PROVENANCE_FILE).read_text(encoding="utf-8"))
+        return SweepRun(table, provenance, True, folder)
+    families = data.load_job_families(include_unreliable=params.include_unreliable,
+                                      data_dir=root / "data")
+    events = data.load_layoff_rounds(include_unreliable=params.include_unreliable,
+                                     data_dir=root / "data")
+    table = sweep.run_sweep(params, families, events, grid, executor)
+    provenance = sweep_provenance(params, grid, env, _commit(root),
+                                  sweep.sweep_base(params, families, events, grid))
+    tmp = results_dir / f".sweep-{key}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    table.to_csv(tmp / SWEEP_FILE, index=False, lineterminator="\n")
+    (tmp / PROVENANCE_FILE).write_text(json.dumps(provenance, indent=1, sort_keys=True),
+                                       encoding="utf-8")
+    try:
+        tmp.rename(folder)
+    except OSError:  # another build stored the same result first: keep that one
+        shutil.rmtree(tmp, ignore_errors=True)
+    return SweepRun(table, provenance, False, folder)
