@@ -58,7 +58,8 @@ STEPS: dict[str, tuple[str, str]] = {
     "vega-bundle": ("Vega bundle (vl-convert javascript_bundle)",
                     "reinstall vl-convert-python (pip install -r requirements.txt) and rebuild"),
     "sphinx": ("site rendering (jupyter-book build / Sphinx)",
-               "fix the warning shown (run with --debug for the full log) and rebuild"),
+               "fix the warning shown (run with --debug for the full log) and rebuild; if it is "
+               "just slow, raise AMZN_REPORT_TIMEOUTS=sphinx=SECONDS"),
     "pdf": ("briefing PDF (headless chromium --print-to-pdf)",
             "check that 'chromium --headless' runs on this machine, or take chromium off PATH "
             "to build without the PDF"),
