@@ -87,8 +87,13 @@ def test_load_grid_names_the_file_and_problem(tmp_path, body, message):
 def test_each_point_equals_the_headline_with_those_overrides(inputs, small_table):
     families, events = inputs
     point = {"ai_adoption_midpoint_year": 2029.0, "eu_brake_strength_pct": 20.0}
-    direct = headline.compute_headline(params.validate({**point, "mc_draws": 300}),
-                                       families, events)
+    # The models' weight is held at the build's fitted value for every point.
+    weight_pct, source, _ = headline.resolve_weight(params.validate({}), families, events)
+    assert source == "fitted"
+    direct = headline.compute_headline(params.validate(
+        {**point, "mc_draws": 300, "headline_weight_projection_pct": weight_pct}),
+        families, events)
+    assert direct.weight_pct == weight_pct
     rows = small_table[(small_table["ai_adoption_midpoint_year"] == 2029.0)
                        & (small_table["eu_brake_strength_pct"] == 20.0)]
     for reading in ("2026", "2027"):
@@ -144,6 +149,7 @@ def test_results_are_reused_while_inputs_are_unchanged(tmp_path):
     assert not other.reused
     prov = json.loads((first.path / results.PROVENANCE_FILE).read_text())
     assert prov["parameters"]["seed"] == p.seed
+    assert prov["point_base"]["headline_weight_projection_pct"] is not None
     assert prov["grid"] == SMALL.to_dict()
     assert "data/layoff_rounds.csv" in prov["data_checksums"]
 

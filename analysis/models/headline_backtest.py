@@ -377,6 +377,17 @@ def mixture_summary(core: np.ndarray, rounds_: np.ndarray, weight_pct: float,
             "prob_above": float(above)}
 
 
+def mixture_quantiles(core: np.ndarray, rounds_: np.ndarray, weight_pct: float,
+                      levels: Sequence[float]) -> np.ndarray:
+    """Exact quantiles of the mixture ``w · core + (1 − w) · rounds`` (as in
+    :func:`mixture_summary`), at probability ``levels`` in (0, 1).
+    """
+    if not 0.0 <= weight_pct <= 100.0:
+        raise ValueError(f"weight_pct must lie in [0, 100], got {weight_pct!r}")
+    pooled = _Pooled.of(np.asarray(core, float), np.asarray(rounds_, float))
+    return np.asarray(pooled.quantiles(weight_pct / 100.0, list(levels)), dtype=float)
+
+
 def weight_curve(draws: pd.DataFrame, level_pct: float,
                  weights_pct: Sequence[float] = tuple(range(0, 101, 5))) -> pd.DataFrame:
     """The headline as a function of the weight on the projection core, both readings.

@@ -24,13 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from analysis import headline
 from analysis.params import SCHEMA, ParameterError, Params, ScenarioError, validate
-from analysis.study import CLAIM_HIGH, CLAIM_LOW, READINGS
+from analysis.study import READINGS
 
 __all__ = [
     "DEFAULT_GRID",
@@ -48,6 +47,9 @@ __all__ = [
 
 #: Quantiles stored per point and reading: what the explorer draws as the distribution.
 QUANTILE_LEVELS: tuple[float, ...] = tuple(round(0.025 * k, 3) for k in range(1, 40))
+#: The headline's summary columns stored per point and reading.
+SUMMARY_COLUMNS = ("median", "lower", "upper", "level_pct", "prob_below", "prob_inside",
+                   "prob_above")
 #: Draws per grid point of a grid file that sets none (the schema's default for builds).
 DEFAULT_SWEEP_DRAWS = SCHEMA["sweep_draws_per_point"].default
 #: Points handed to one task: fewer, larger tasks keep a cluster's overhead small.
@@ -189,13 +191,16 @@ def grid_points(grid: SweepGrid) -> list[dict[str, Any]]:
 
 def _point_rows(point_id: int, point: Mapping[str, Any], result: headline.HeadlineResult
                 ) -> list[dict[str, Any]]:
+    from analysis.models.headline_backtest import mixture_quantiles
+
     rows = []
     for reading in READINGS:
-        values = result.draws[f"combined_{reading}"].to_numpy(dtype=float)
-        summary = headline.summarise_draws(values, float(result.params.interval_level_pct),
-                                           CLAIM_LOW, CLAIM_HIGH)
-        quantiles = np.quantile(values, QUANTILE_LEVELS)
-        rows.append({"point": point_id, **point, "reading": reading, **summary,
+        summary = result.get("combined", reading)  # the headline's own numbers
+        quantiles = mixture_quantiles(result.draws[f"projection_{reading}"].to_numpy(),
+                                      result.draws[f"rounds_{reading}"].to_numpy(),
+                                      result.weight_pct, QUANTILE_LEVELS)
+        rows.append({"point": point_id, **point, "reading": reading,
+                     **{k: float(summary[k]) for k in SUMMARY_COLUMNS},
                      **{f"q{level * 100:g}": float(q)
                         for level, q in zip(QUANTILE_LEVELS, quantiles, strict=True)}})
     return rows
