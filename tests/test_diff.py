@@ -47,7 +47,7 @@ def test_every_kind_of_change_is_listed_old_to_new_and_nothing_else():
     )
     d = diff.diff_manifests(old, new)
     a = {(c["kind"], c["name"], c["old"], c["new"]) for c in d["pages"]["book/a"]}
-    assert a == {("number or sentence", "a_n", "16,150", "17,150"),
+    assert a == {("value", "a_n", "16,150", "17,150"),
                  ("table cell", "tbl-a-rounds: row r2", "(no row)", "r2; 1000"),
                  ("figure", "fig-a-chart", "data 000000000000", "data 111111111111")}
     b = {(c["kind"], c["name"], c["old"], c["new"]) for c in d["pages"]["book/b"]}
@@ -59,7 +59,7 @@ def test_every_kind_of_change_is_listed_old_to_new_and_nothing_else():
     assert d["data_files"] == ["meta/layoff_rounds.yaml"]
     page = diff.diff_markdown(d, {"book/a": "Page A"})
     assert "## Page A\n\nPage: {doc}`a`." in page
-    assert "| number or sentence | a\\_n | 16,150 | 17,150 |" in page
+    assert "| value | a\\_n | 16,150 | 17,150 |" in page
     assert "a\\_fixed" not in page and "C1" not in page
     assert "| `seed` | 1 | 2 |" in page and "(added)" in page
 

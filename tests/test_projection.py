@@ -21,9 +21,12 @@ FAMILIES = pd.DataFrame({
     "is_ai_specialist": [False, False, False, False, False, True, False, False, False],
 })
 
+# The default cut-off is computed from the data (analysis.data_cutoff); the last event is dated
+# a month after it, so that it stays "after as_of" whatever the data's latest date.
+AFTER_AS_OF = (pd.Timestamp(SCHEMA["as_of"].default) + pd.Timedelta(days=30)).date().isoformat()
 EVENTS = pd.DataFrame({
     "announced": pd.to_datetime(["2023-01-04", "2025-10-28", "2026-01-28", "2026-03-03",
-                                 "2026-05-01", "2026-09-01"]),
+                                 "2026-05-01", AFTER_AS_OF]),
     "roles_low": [18_000.0, 14_000.0, 16_000.0, 100.0, 9_000.0, 5_000.0],
     "roles_high": [18_000.0, 14_000.0, 16_000.0, 200.0, 9_000.0, 5_000.0],
     "roles_mid": [18_000.0, 14_000.0, 16_000.0, 150.0, 9_000.0, 5_000.0],
@@ -31,7 +34,7 @@ EVENTS = pd.DataFrame({
                      True,  # the 28 Oct 2025 round: leaves the stock, not a further cut
                      True, True,  # observed further cuts
                      False,  # not corporate: ignored
-                     True],  # after as_of (2026-06-30): ignored
+                     True],  # after the default as_of: ignored
 })
 
 # One family and a small round, for arithmetic by hand.
@@ -200,8 +203,9 @@ def test_partial_first_quarter_gets_its_share_of_the_flows():
 
 
 def test_ai_specialist_hires_go_to_specialist_families_only():
-    out = pr.project_point({"ai_specialist_hires_per_year": 4_000, "backfill_rate_pct": 0.0},
-                           FAMILIES, EVENTS)
+    # a quarter-end cut-off, so that every projected step is a whole quarter
+    out = pr.project_point({"ai_specialist_hires_per_year": 4_000, "backfill_rate_pct": 0.0,
+                            "as_of": "2026-06-30"}, FAMILIES, EVENTS)
     hires = out[out["phase"] == "projected"].groupby("family")["hires"].sum()
     quarters = (out["phase"] == "projected").sum() / len(FAMILIES)
     assert hires["ai_ml_specialists"] == pytest.approx(1_000 * quarters)

@@ -40,7 +40,7 @@ __all__ = [
 
 _GLUE_PREFIX = "application/papermill.record/"
 #: Kinds of published value, in the order the page lists them.
-KINDS = ("number or sentence", "verdict", "table cell", "figure")
+KINDS = ("value", "verdict", "table cell", "figure")
 
 
 class DiffError(ValueError):
@@ -191,7 +191,7 @@ def _page_changes(old: Mapping[str, Any], new: Mapping[str, Any], page: str
     glued_old = {k: _unquote(v) for k, v in old.get("glued_values", {}).get(page, {}).items()}
     glued_new = {k: _unquote(v) for k, v in new.get("glued_values", {}).get(page, {}).items()}
     for name, a, b in _changes(glued_old, glued_new):
-        kind = "verdict" if "verdict" in name else "number or sentence"
+        kind = "verdict" if "verdict" in name else "value"
         out.append({"kind": kind, "name": name, "old": a, "new": b})
     md_old = old.get("glued_markdown", {}).get(page, {})
     md_new = new.get("glued_markdown", {}).get(page, {})
