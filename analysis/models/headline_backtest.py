@@ -379,8 +379,9 @@ def mixture_summary(core: np.ndarray, rounds_: np.ndarray, weight_pct: float,
 
 def mixture_quantiles(core: np.ndarray, rounds_: np.ndarray, weight_pct: float,
                       levels: Sequence[float]) -> np.ndarray:
-    """Exact quantiles of the mixture ``w · core + (1 − w) · rounds`` (as in
-    :func:`mixture_summary`), at probability ``levels`` in (0, 1).
+    """Exact quantiles of the mixture ``w · core + (1 − w) · rounds``, as in mixture_summary.
+
+    ``levels`` are probabilities in (0, 1).
     """
     if not 0.0 <= weight_pct <= 100.0:
         raise ValueError(f"weight_pct must lie in [0, 100], got {weight_pct!r}")
