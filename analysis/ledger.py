@@ -313,14 +313,16 @@ def rule_middle(rounds_naming_middle: int, rounds_counted: int) -> Judgement:
 def rule_measured(count: float, measure: str, claim_part: str) -> Judgement:
     """Shared rule for claims the data may hold no measure of (hiring, attrition, morale).
 
-    Not testable when the data hold no ``measure``; otherwise the measure exists and the claim
-    is partly supported until a rule for its size is written.
+    Not testable when the data hold no ``measure``. A measure that later appears in the data
+    does not earn the claim any support by itself: it stays not testable, and the reason says
+    that the measure now exists and needs a written threshold before it can decide.
     """
     if not _finite(count) or float(count) <= 0:
         return Judgement("not testable", f"The data hold no {measure}, so whether "
                                          f"{claim_part} cannot be checked.")
-    return Judgement("partly supported", f"The data hold {text.fmt_count(count)} {measure}, "
-                                         f"but no rule for {claim_part} is written yet.")
+    return Judgement("not testable", f"The data now hold {text.fmt_count(count)} {measure}, "
+                                     f"but this ledger has no written threshold yet for "
+                                     f"whether {claim_part}, so it does not judge it.")
 
 
 def rule_internal_automation(genai_applications: float, linked_task_sources: int) -> Judgement:
