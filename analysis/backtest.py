@@ -26,11 +26,9 @@ from analysis.forecast import (
     ANNUAL_CANDIDATES,
     CAPEX_CANDIDATES,
     Candidate,
+    annual_guidance_lookup,
     annual_series,
     forecast_series,
-)
-from analysis.forecast import (
-    _annual_guide as annual_guide,
 )
 from analysis.models import scoring
 
@@ -100,7 +98,7 @@ def backtest_series(annual: pd.DataFrame, column: str, first_origin: int = 2019,
     capex = column == "capex_gross_usd_m" and guidance is not None
     if candidates is None:
         candidates = CAPEX_CANDIDATES if capex else ANNUAL_CANDIDATES
-    guide = annual_guide(guidance, as_of, int(y.index[-1])) if capex else None
+    guide = annual_guidance_lookup(guidance, as_of, int(y.index[-1])) if capex else None
     res = forecast_series(y, max(horizons), "Y", levels_pct, candidates, guide)
     rec = res.record
     if rec.empty:

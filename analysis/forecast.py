@@ -65,6 +65,7 @@ __all__ = [
     "Candidate",
     "ForecastResult",
     "RelationResult",
+    "annual_guidance_lookup",
     "annual_series",
     "capex_headcount_relation",
     "forecast_annual",
@@ -684,8 +685,13 @@ def forecast_series(y: pd.Series, steps: int, freq: str,
 # --- public forecasts ----------------------------------------------------------------------
 
 
-def _annual_guide(guidance: pd.DataFrame | None, as_of: str, last_year: int
-                  ) -> GuidanceLookup | None:
+def annual_guidance_lookup(guidance: pd.DataFrame | None, as_of: str, last_year: int
+                           ) -> GuidanceLookup | None:
+    """Origin year -> guidance for the next fiscal year in force at that origin, USD m.
+
+    An origin ``s`` sees the guidance stated by ``as_of`` moved back ``last_year - s`` years,
+    the same point of the year as the report's own cut-off. ``None`` without a table.
+    """
     if guidance is None:
         return None
     cut = _as_date(as_of)
@@ -725,7 +731,7 @@ def forecast_annual(annual: pd.DataFrame, column: str, as_of: str, horizon_year:
         raise ValueError(f"horizon_year {horizon_year} is not after the last observed year "
                          f"{last}")
     return forecast_series(y, steps, "Y", interval_level_pct, candidates,
-                           _annual_guide(guidance, as_of, last))
+                           annual_guidance_lookup(guidance, as_of, last))
 
 
 def forecast_quarterly(quarterly: pd.DataFrame, column: str, as_of: str,
@@ -858,7 +864,7 @@ def forecast_capex_guidance(annual: pd.DataFrame, as_of: str, guidance_usd_m: fl
     t, v = _positions(y, "Y"), np.log(y.to_numpy(dtype=float))
     log: list[str] = []
     run = _run(t, v, CAPEX_CANDIDATES, horizon_year - last,
-               _annual_guide(guidance, as_of, last), log)
+               annual_guidance_lookup(guidance, as_of, last), log)
     own = run.table[(run.table["model"] == GUIDANCE) & run.table["error"].notna()]
     basis = GUIDANCE if len(own) >= MIN_CV_ERRORS else NAIVE
     mult = _multipliers(run.table, basis, last, levels)

@@ -61,7 +61,7 @@ def main() -> None:
         print("one candidate (with the naive benchmark) on FY2015-2025 gross capex, nested:")
         capex = F.annual_series(annual, "capex_gross_usd_m", AS_OF)
         for cand in F.CAPEX_CANDIDATES:
-            guide = F._annual_guide(guidance, AS_OF, int(capex.index[-1]))
+            guide = F.annual_guidance_lookup(guidance, AS_OF, int(capex.index[-1]))
             _, t = timed(cand.name, F.forecast_series, capex, 2, "Y", 80, [cand], guide)
             total += t
         print("published forecasts (all candidates, nested selection, calibration):")
