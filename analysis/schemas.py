@@ -49,8 +49,10 @@ CONFIDENCE_LEVELS: tuple[str, ...] = (
 
 #: The same flags from strongest to weakest as a basis for a figure built from several rows:
 #: arithmetic on sourced figures is as strong as a release; a secondary copy is weaker.
-CONFIDENCE_WEAKNESS: tuple[str, ...] = ("filing", "company_release", "derived", "secondary",
-                                        "estimate", "unverified")
+#: A figure read in a copy of a company document sits between the document and a news page.
+CONFIDENCE_WEAKNESS: tuple[str, ...] = ("filing", "company_release", "derived", "filing_copy",
+                                        "company_release_copy", "call_transcript_copy",
+                                        "secondary", "estimate", "unverified")
 
 #: How precisely an event date is known; the stored date is the first day of the period.
 DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "quarter", "half", "year")

@@ -272,3 +272,14 @@ def test_savings_chart_holds_the_aligned_capex_rise_the_text_uses():
     items = C.savings_items(empty, [("savings", (5.25, 4.2, 7.5))], den)
     assert list(items["kind"]) == ["labour savings", "capex increase"]
     assert items["value_usd_bn"].iloc[1] == 59.3 and "Q1 2026" in items["note"].iloc[1]
+
+
+def test_every_confidence_flag_has_a_strength_and_plain_words():
+    from analysis import schemas
+    from analysis.narrative import sources
+
+    assert set(schemas.CONFIDENCE_WEAKNESS) == set(schemas.CONFIDENCE_LEVELS)
+    for flag in schemas.CONFIDENCE_LEVELS:
+        assert sources.strength_label(flag)
+        # every weak flag is said in words; a strong one needs no clause
+        assert bool(sources.source_clause("the figure", flag)) == sources.is_weak(flag), flag

@@ -18,9 +18,16 @@ from analysis.schemas import CONFIDENCE_LEVELS, CONFIDENCE_WEAKNESS
 __all__ = ["WEAK_LEVELS", "figure_note", "is_weak", "source_clause", "strength_label", "weakest"]
 
 #: Flags that the prose must point out to the reader.
-WEAK_LEVELS: tuple[str, ...] = ("secondary", "estimate", "unverified")
+WEAK_LEVELS: tuple[str, ...] = ("filing_copy", "company_release_copy", "call_transcript_copy",
+                                 "secondary", "estimate", "unverified")
 
 _CLAUSE: dict[str, str] = {
+    "filing_copy": ("was read in a copy of Amazon's SEC filing quoted by a public research "
+                    "note, not on the SEC's site itself"),
+    "company_release_copy": ("was read in a copy of Amazon's release quoted by a public "
+                             "research note, not in the release itself"),
+    "call_transcript_copy": ("was spoken on an earnings call and read in a third-party "
+                             "transcript excerpt; it is in no filing"),
     "secondary": ("rests only on a secondary report (a news, aggregator or analyst page), "
                   "not on a copy of the company's own filing or release"),
     "estimate": "is this report's own estimate, not a reported figure",
@@ -29,6 +36,11 @@ _CLAUSE: dict[str, str] = {
 }
 
 _NOTE: dict[str, str] = {
+    "filing_copy": "were read in copies of Amazon's SEC filings, not on the SEC's site itself",
+    "company_release_copy": "were read in copies of Amazon's releases, not in the releases "
+                            "themselves",
+    "call_transcript_copy": "were spoken on an earnings call and read in a third-party "
+                            "transcript; they are in no filing",
     "secondary": "rest only on secondary reports, not on the company's own filings or "
                  "releases",
     "estimate": "are this report's estimates, not reported figures",
@@ -40,6 +52,9 @@ _NOTE: dict[str, str] = {
 _LABEL: dict[str, str] = {
     "filing": "Amazon's SEC filing",
     "company_release": "Amazon's release (or a verbatim copy)",
+    "filing_copy": "copy of Amazon's SEC filing",
+    "company_release_copy": "copy of Amazon's release",
+    "call_transcript_copy": "earnings-call transcript copy",
     "secondary": "secondary report only",
     "derived": "arithmetic on sourced figures",
     "estimate": "this report's estimate",
