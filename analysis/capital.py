@@ -1037,13 +1037,14 @@ def relation_summary(relation: RelationResult) -> str:
     def pts(x: float) -> str:
         return text.fmt_pct(x, 1).rstrip("%")
 
-    lag = (f", with capex intensity leading by {relation.lag_years} year(s)"
+    lag = (f", with capex intensity leading by {text.plural(relation.lag_years, 'year')}"
            if relation.lag_years else "")
     return (f"The fitted slope is {pts(relation.coefficient)} percentage points of yearly "
             f"employee growth per percentage point of capex intensity "
             f"({text.fmt_pct(relation.level * 100)} "
             f"confidence interval {pts(relation.lower)} to {pts(relation.upper)}; two-sided "
-            f"p-value {text.fmt_prob(relation.p_value)}; {relation.n} years{lag}; R\u00b2 "
+            f"p-value {text.fmt_prob(relation.p_value)}; {text.plural(relation.n, 'year')}{lag}; "
+            "R\u00b2 "
             f"{text.fmt_pct(100.0 * relation.r_squared)}).")
 
 

@@ -829,5 +829,6 @@ def capex_headcount_relation(annual: pd.DataFrame, as_of: str, lag_years: int = 
         coefficient=float(res.params[1]), lower=float(ci[1, 0]), upper=float(ci[1, 1]),
         level=level, p_value=float(res.pvalues[1]), n=n, r_squared=float(res.rsquared),
         intercept=float(res.params[0]), maxlags=lags, lag_years=lag_years,
-        model=f"OLS, Newey-West HAC standard errors ({lags} lag(s), small-sample corrected)",
+        model=f"OLS, Newey-West HAC standard errors ({text.plural(lags, 'lag')}, small-sample "
+              "corrected)",
         data=table)
