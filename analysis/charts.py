@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +27,8 @@ __all__ = [
     "FIGURE_MIMETYPE",
     "TABLE_MIMETYPE",
     "Table",
+    "TableLink",
+    "table_markdown",
     "PALETTE",
     "Figures",
     "figure_file_stem",
@@ -38,6 +41,38 @@ TABLE_MIMETYPE = "application/vnd.amzn-report.table+json"
 RENDERER_NAME = "amzn-offline"
 THEME_NAME = "amzn-report"
 FIGURE_DIR = "_static/figures"  # relative to the site root
+_MD_SPECIAL = re.compile(r"([\\`*_|$<>\[\]{}~#&!])")
+
+
+def _md_cell(value: object) -> str:
+    """One table cell as literal Markdown: on one line, markup characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def table_markdown(content: pd.DataFrame | Styler) -> str:
+    """A frame (or the formatted values of a Styler) as a MyST pipe table.
+
+    Pages put it in a ``{table}`` directive so Sphinx numbers it as a table, not a figure.
+
+    >>> print(table_markdown(pd.DataFrame({"a": [1], "b|c": ["x*"]})))
+    | a | b\\|c |
+    |---|---|
+    | 1 | x\\* |
+    """
+    if isinstance(content, Styler):
+        # The Styler's own formatting (number formats) is what readers see; the index never is.
+        ctx = content._translate(sparse_index=False, sparse_cols=False)
+        header = [c["display_value"] for c in ctx["head"][-1]
+                  if "col_heading" in c["class"] and c.get("is_visible", True)]
+        body = [[c["display_value"] for c in row if c["type"] == "td"
+                 and c.get("is_visible", True)] for row in ctx["body"]]
+    else:
+        header = [str(c) for c in content.columns]
+        body = [[str(v) for v in row] for row in content.itertuples(index=False)]
+    out = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
+           "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in body]
+    return "\n".join(out)
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -140,10 +175,25 @@ class Table:
             link = link.replace("Download this table", "Download the table above")
         return {
             "text/html": html_table + link,
+            "text/markdown": table_markdown(self.content),
             "text/plain": f"Table {stem}",
             TABLE_MIMETYPE: {"page": self.page, "name": self.name,
                              "csv": frame.to_csv(index=False, lineterminator="\n")},
         }
+
+
+@dataclass(frozen=True)
+class TableLink:
+    """Only the CSV download link of a table shown as a numbered ``{table}`` on its page."""
+
+    page: str
+    name: str
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        stem = f"tbl-{self.page}-{self.name}"
+        return {"text/html": f'<p class="figure-downloads">Download this table: <a href="../'
+                             f'{FIGURE_DIR}/{stem}.csv" download>CSV</a></p>',
+                "text/plain": f"Download {stem}.csv"}
 
 
 @dataclass(frozen=True)
@@ -178,6 +228,10 @@ class Figures:
             description=alt_text,
             usermeta={"figure": {"page": self.page, "name": name, "alt": alt_text}},
         )
+
+    def table_link(self, name: str) -> TableLink:
+        """The CSV download link of table ``name``, to glue under its ``{table}`` directive."""
+        return TableLink(self.page, name)
 
     def table(self, content: pd.DataFrame | Styler, name: str, show: bool = True) -> Table:
         """Wrap a table (frame or Styler) so the page shows it with a CSV download.
