@@ -50,14 +50,14 @@ def _md_cell(value: object) -> str:
 
 
 def table_markdown(content: pd.DataFrame | Styler) -> str:
-    """A frame (or the formatted values of a Styler) as a MyST pipe table.
+    r"""A frame (or the formatted values of a Styler) as a MyST pipe table.
 
     Pages put it in a ``{table}`` directive so Sphinx numbers it as a table, not a figure.
 
     >>> print(table_markdown(pd.DataFrame({"a": [1], "b|c": ["x*"]})))
-    | a | b\\|c |
+    | a | b\|c |
     |---|---|
-    | 1 | x\\* |
+    | 1 | x\* |
     """
     if isinstance(content, Styler):
         # The Styler's own formatting (number formats) is what readers see; the index never is.
