@@ -1463,7 +1463,7 @@ def intensity_chart(intensity: pd.DataFrame) -> alt.Chart:
         y=alt.Y("capex_intensity_pct:Q", title="capex / net sales (%)"),
         color=alt.Color("basis:N", title="capex basis", scale=alt.Scale(
             domain=[GROSS_BASIS, AS_REPORTED_BASIS], range=[PALETTE[0], "#9ecae1"]),
-            legend=alt.Legend(labelLimit=400, orient="bottom", direction="vertical")),
+            legend=alt.Legend(orient="bottom", direction="vertical")),
         tooltip=[alt.Tooltip("year:O", title="fiscal year"),
                  alt.Tooltip("capex_intensity_pct:Q", title="capex intensity (%)",
                              format=".1f"),
@@ -1538,7 +1538,7 @@ def savings_chart(items: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("high_usd_bn:Q", title="high (USD bn)", format=",.1f"),
             alt.Tooltip("note:N", title="note")]
     base = alt.Chart(items).encode(y=alt.Y("item:N", sort=order, title=None,
-                                           axis=alt.Axis(labelLimit=320)))
+                                           axis=alt.Axis()))
     bars_ = base.mark_bar(opacity=0.85).encode(
         x=alt.X("value_usd_bn:Q", title="USD bn per year"),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(

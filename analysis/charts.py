@@ -84,6 +84,14 @@ def figure_file_stem(page: str, name: str) -> str:
     return f"fig-{page}-{name}"
 
 
+#: Vega expression that breaks a label longer than WRAP_CHARS characters into lines at spaces,
+#: so category and legend labels are never cut off with an ellipsis.
+WRAP_CHARS = 34
+WRAP_LABEL = (f"length(datum.label) > {WRAP_CHARS} ? split(trim(replace(datum.label, "
+              f"regexp('(.{{1,{WRAP_CHARS}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n') "
+              ": datum.label")
+
+
 def _theme() -> dict[str, Any]:
     font = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
     return {
@@ -91,9 +99,15 @@ def _theme() -> dict[str, Any]:
             "font": font,
             "view": {"continuousWidth": 620, "continuousHeight": 320, "stroke": None},
             "range": {"category": PALETTE},
+            # labelLimit 0: Vega would otherwise cut labels at 180 px (axes) or 160 px
+            # (legends) with an ellipsis; long labels are wrapped by the chart instead.
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
-                     "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+                     "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888",
+                     "labelLimit": 0},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
+                       "labelLimit": 0, "labelExpr": WRAP_LABEL},
+            "axisBand": {"labelExpr": WRAP_LABEL},
+            "axisPoint": {"labelExpr": WRAP_LABEL},
             "title": {"fontSize": 14, "anchor": "start", "fontWeight": "normal"},
             "line": {"strokeWidth": 2},
         }
