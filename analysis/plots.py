@@ -276,16 +276,17 @@ def claim_band_histogram(draws: np.ndarray | pd.Series | HistogramBins, *, low: 
         layers.append(alt.Chart(over).mark_bar(
             color=BAND_COLOUR, opacity=0.45, stroke=BAND_COLOUR, strokeDash=[3, 2]).encode(
             x=x_enc, x2="end:Q", y=y_enc, y2=alt.datum(0), tooltip=tips))
-        layers.append(alt.Chart(over.assign(text="or more \u2192")).mark_text(
-            align="left", baseline="bottom", dy=-3, fontSize=11, color="#333").encode(
-            x="start:Q", y=y_enc, text="text:N"))
+        layers.append(alt.Chart(over.assign(text="or more")).mark_text(
+            align="right", baseline="bottom", dy=-3, fontSize=11, color="#333").encode(
+            x="end:Q", y=y_enc, text="text:N"))
     if floor is not None:
         mark = pd.DataFrame({"x": [float(floor)], "label": [floor_label], "y": [y_top]})
         layers.append(alt.Chart(mark).mark_rule(color="#333", strokeDash=[4, 3]).encode(
             x="x:Q", tooltip=[alt.Tooltip("x:Q", title=floor_label, format=",.0f")]))
+        # Written along the rule, so it never runs into the claimed range or the axis.
         layers.append(alt.Chart(mark).mark_text(
-            align="right", baseline="top", dx=-4, dy=3, fontSize=11, color="#333").encode(
-            x="x:Q", y=alt.Y("y:Q", scale=y_scale), text="label:N"))
+            angle=270, align="right", baseline="bottom", dy=-4, fontSize=11,
+            color="#333").encode(x="x:Q", y=alt.Y("y:Q", scale=y_scale), text="label:N"))
     return alt.layer(*layers)
 
 
