@@ -1496,8 +1496,15 @@ def peers_chart(peers: pd.DataFrame) -> alt.LayerChart:
                                   xOffset=alt.XOffset("company:N", sort=order), color=colour)
     bars_ = base.mark_bar().encode(
         y=alt.Y("capex_usd_bn:Q", title="capital expenditure (USD bn)"),
+        # The legend shows what the opacity encodes (solid vs pale bars), in a neutral
+        # colour, so it is not read as two more companies in black and grey.
         opacity=alt.Opacity("kind:N", title=None, sort=["actual", "guidance"],
-                            scale=alt.Scale(domain=["actual", "guidance"], range=[1.0, 0.45])),
+                            scale=alt.Scale(domain=["actual", "guidance"], range=[1.0, 0.45]),
+                            legend=alt.Legend(
+                                symbolType="square", symbolFillColor="#666",
+                                symbolStrokeColor="#666",
+                                labelExpr="datum.label == 'actual' ? 'reported (solid bar)' "
+                                          ": 'guidance (pale bar; line: guided range)'")),
         tooltip=tips)
     ranges = base.mark_rule(strokeWidth=2).encode(
         y="low_usd_bn:Q", y2="high_usd_bn:Q", color=alt.value("#333"), tooltip=tips)
