@@ -483,7 +483,8 @@ def timeline_chart(timeline: pd.DataFrame, markers: pd.DataFrame) -> alt.LayerCh
     labels = alt.Chart(marks).mark_text(align="left", dx=3, dy=-4, baseline="bottom",
                                         fontSize=11, color="#333").encode(
         x=alt.X("date:T"), y=alt.value(0), text="label:N")
-    return alt.layer(links, rules, labels, dots).properties(height=340, width=380)
+    # A row per milestone, tall enough for a label wrapped on up to three lines.
+    return alt.layer(links, rules, labels, dots).properties(height=alt.Step(42), width=380)
 
 
 def brake_chart(grid: pd.DataFrame, *, reading: str, current_strength_pct: float,
