@@ -760,8 +760,10 @@ def forecast_capex_guidance(annual: pd.DataFrame, as_of: str, guidance_usd_m: fl
         frame = pd.concat([stat.frame[stat.frame["period"].isin(stat_years)], frame],
                           ignore_index=True)
     frame = frame.sort_values(["level", "period"], kind="stable").reset_index(drop=True)
-    reason = (f"FY{guidance_year} set to the company guidance of {guidance_usd_m:,.0f} USD m "
-              f"(announced {guidance_announced}; ±{guidance_band_pct:g}% band assumed); later "
+    reason = (f"FY{guidance_year} set to the company guidance of "
+              f"{text.fmt_usd_words(guidance_usd_m)} (announced "
+              f"{text.fmt_date(guidance_announced)}; {guidance_band_pct:g}% band either "
+              "side assumed); later "
               f"years apply the growth of the statistical forecast ({stat.model}).")
     return ForecastResult(frame=frame, history=stat.history, model=model, reason=reason,
                           candidates=stat.candidates, warnings=stat.warnings)
