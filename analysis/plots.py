@@ -212,7 +212,7 @@ def overflow_note(binned: HistogramBins, unit: str = "roles") -> str:
     """One sentence for a caption that says what the last bar holds, from the bins themselves.
 
     >>> overflow_note(histogram_bins(np.arange(1000.0), bins=10, cap_pct=90), "units")
-    'The last bar, hatched, counts the 10% of simulations at 900 units or more (up to 999).'
+    'The last bar, paler, counts the 10% of simulations at 900 units or more (up to 999).'
     >>> overflow_note(histogram_bins(np.arange(10.0), bins=5))
     'The last bar counts simulations from 8 to 10 roles; no simulation lies beyond the chart.'
     """
@@ -222,7 +222,7 @@ def overflow_note(binned: HistogramBins, unit: str = "roles") -> str:
                 f"{_count(last['end'])} {unit}; no simulation lies beyond the chart.")
     share = binned.overflow_share_pct
     share_text = f"{share:.0f}%" if share >= 1 else f"{share:.1f}%"
-    return (f"The last bar, hatched, counts the {share_text} of simulations at "
+    return (f"The last bar, paler, counts the {share_text} of simulations at "
             f"{_count(binned.overflow_start)} {unit} or more (up to {_count(binned.max_value)}).")
 
 
@@ -243,7 +243,7 @@ def claim_band_histogram(draws: np.ndarray | pd.Series | HistogramBins, *, low: 
         x_title: Axis title with unit.
         bins: Number of bins (when ``draws`` are values).
         clip_pct: If given, values above this percentile are counted in an open-ended last
-            bar, drawn hatched and labelled "X or more" (say so with :func:`overflow_note`).
+            bar, drawn paler with a dashed outline and labelled "X or more" (say so with :func:`overflow_note`).
         floor: A value every simulation includes (the cuts already announced): a labelled rule.
         floor_label: Label of that rule.
     """
