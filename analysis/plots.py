@@ -243,7 +243,8 @@ def claim_band_histogram(draws: np.ndarray | pd.Series | HistogramBins, *, low: 
         x_title: Axis title with unit.
         bins: Number of bins (when ``draws`` are values).
         clip_pct: If given, values above this percentile are counted in an open-ended last
-            bar, drawn paler with a dashed outline and labelled "X or more" (say so with :func:`overflow_note`).
+            bar, drawn paler with a dashed outline and labelled "or more" (say so with
+            :func:`overflow_note`).
         floor: A value every simulation includes (the cuts already announced): a labelled rule.
         floor_label: Label of that rule.
     """
