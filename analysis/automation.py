@@ -1556,7 +1556,7 @@ def robots_chart(ra: RobotAnalysis, models: Sequence[str] = MODEL_NAMES) -> alt.
     domain = [MODEL_LABELS[m] for m in models]
     colour = alt.Color("label:N", title=None,
                        scale=alt.Scale(domain=domain, range=[_MODEL_COLOURS[m] for m in models]),
-                       legend=alt.Legend(labelLimit=220, columns=3))
+                       legend=alt.Legend(columns=3))
     x = alt.X("date:T", title="year", axis=alt.Axis(format="%Y", tickCount="year"))
     y_scale = alt.Scale(type="log")
     tips = [alt.Tooltip("label:N", title="model"), alt.Tooltip("date:T", format="%b %Y"),
@@ -1638,7 +1638,7 @@ def timeline_chart(timeline: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("end:T", title="to", format="%d %b %Y"),
             alt.Tooltip("precision:N", title="date known to the"),
             alt.Tooltip("details:N"), alt.Tooltip("confidence:N")]
-    y = alt.Y("system:N", sort=order, title=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("system:N", sort=order, title=None, axis=alt.Axis())
     colour = alt.Color("lane:N", title=None, legend=alt.Legend(columns=3))
     scale = alt.Scale(nice="year")
     axis = alt.Axis(format="%Y", tickCount="year")
@@ -1714,7 +1714,7 @@ def aws_share_chart(aws: pd.DataFrame) -> alt.LayerChart:
                 scale=alt.Scale(domain=[int(y) for y in aws["year"]])),
         xOffset="measure:N",
         y=alt.Y("share_pct:Q", title="AWS share (%)"),
-        color=alt.Color("measure:N", title=None, legend=alt.Legend(labelLimit=300),
+        color=alt.Color("measure:N", title=None, legend=alt.Legend(),
                         scale=alt.Scale(range=["#0072B2", "#E69F00"])),
         tooltip=[alt.Tooltip("year:O", title="fiscal year"), alt.Tooltip("measure:N"),
                  alt.Tooltip("share_pct:Q", title="share, %", format=".1f")])

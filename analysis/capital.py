@@ -1103,13 +1103,14 @@ def relation_summary(relation: RelationResult) -> str:
     def pts(x: float) -> str:
         return text.fmt_pct(x, 1).rstrip("%")
 
-    lag = (f", with capex intensity leading by {relation.lag_years} year(s)"
+    lag = (f", with capex intensity leading by {text.plural(relation.lag_years, 'year')}"
            if relation.lag_years else "")
     return (f"The fitted slope is {pts(relation.coefficient)} percentage points of yearly "
             f"employee growth per percentage point of capex intensity "
             f"({text.fmt_pct(relation.level * 100)} "
             f"confidence interval {pts(relation.lower)} to {pts(relation.upper)}; two-sided "
-            f"p-value {text.fmt_prob(relation.p_value)}; {relation.n} years{lag}; R\u00b2 "
+            f"p-value {text.fmt_prob(relation.p_value)}; {text.plural(relation.n, 'year')}{lag}; "
+            "R\u00b2 "
             f"{text.fmt_pct(100.0 * relation.r_squared)}).")
 
 
@@ -1548,7 +1549,7 @@ def intensity_chart(intensity: pd.DataFrame) -> alt.Chart:
         y=alt.Y("capex_intensity_pct:Q", title="capex / net sales (%)"),
         color=alt.Color("basis:N", title="capex basis", scale=alt.Scale(
             domain=[GROSS_BASIS, AS_REPORTED_BASIS], range=[PALETTE[0], "#9ecae1"]),
-            legend=alt.Legend(labelLimit=400, orient="bottom", direction="vertical")),
+            legend=alt.Legend(orient="bottom", direction="vertical")),
         tooltip=[alt.Tooltip("year:O", title="fiscal year"),
                  alt.Tooltip("capex_intensity_pct:Q", title="capex intensity (%)",
                              format=".1f"),
@@ -1581,8 +1582,15 @@ def peers_chart(peers: pd.DataFrame) -> alt.LayerChart:
                                   xOffset=alt.XOffset("company:N", sort=order), color=colour)
     bars_ = base.mark_bar().encode(
         y=alt.Y("capex_usd_bn:Q", title="capital expenditure (USD bn)"),
+        # The legend shows what the opacity encodes (solid vs pale bars), in a neutral
+        # colour, so it is not read as two more companies in black and grey.
         opacity=alt.Opacity("kind:N", title=None, sort=["actual", "guidance"],
-                            scale=alt.Scale(domain=["actual", "guidance"], range=[1.0, 0.45])),
+                            scale=alt.Scale(domain=["actual", "guidance"], range=[1.0, 0.45]),
+                            legend=alt.Legend(
+                                symbolType="square", symbolFillColor="#666",
+                                symbolStrokeColor="#666",
+                                labelExpr="datum.label == 'actual' ? 'reported (solid bar)' "
+                                          ": 'guidance (pale bar; line: guided range)'")),
         tooltip=tips)
     ranges = base.mark_rule(strokeWidth=2).encode(
         y="low_usd_bn:Q", y2="high_usd_bn:Q", color=alt.value("#333"), tooltip=tips)
@@ -1623,7 +1631,7 @@ def savings_chart(items: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("high_usd_bn:Q", title="high (USD bn)", format=",.1f"),
             alt.Tooltip("note:N", title="note")]
     base = alt.Chart(items).encode(y=alt.Y("item:N", sort=order, title=None,
-                                           axis=alt.Axis(labelLimit=320)))
+                                           axis=alt.Axis()))
     bars_ = base.mark_bar(opacity=0.85).encode(
         x=alt.X("value_usd_bn:Q", title="USD bn per year"),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(

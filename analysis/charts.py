@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,8 @@ __all__ = [
     "FIGURE_MIMETYPE",
     "TABLE_MIMETYPE",
     "Table",
+    "TableLink",
+    "table_markdown",
     "PALETTE",
     "Figures",
     "SpecFigure",
@@ -41,6 +44,38 @@ TABLE_MIMETYPE = "application/vnd.amzn-report.table+json"
 RENDERER_NAME = "amzn-offline"
 THEME_NAME = "amzn-report"
 FIGURE_DIR = "_static/figures"  # relative to the site root
+_MD_SPECIAL = re.compile(r"([\\`*_|$<>\[\]{}~#&!])")
+
+
+def _md_cell(value: object) -> str:
+    """One table cell as literal Markdown: on one line, markup characters escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def table_markdown(content: pd.DataFrame | Styler) -> str:
+    r"""A frame (or the formatted values of a Styler) as a MyST pipe table.
+
+    Pages put it in a ``{table}`` directive so Sphinx numbers it as a table, not a figure.
+
+    >>> print(table_markdown(pd.DataFrame({"a": [1], "b|c": ["x*"]})))
+    | a | b\|c |
+    |---|---|
+    | 1 | x\* |
+    """
+    if isinstance(content, Styler):
+        # The Styler's own formatting (number formats) is what readers see; the index never is.
+        ctx = content._translate(sparse_index=False, sparse_cols=False)
+        header = [c["display_value"] for c in ctx["head"][-1]
+                  if "col_heading" in c["class"] and c.get("is_visible", True)]
+        body = [[c["display_value"] for c in row if c["type"] == "td"
+                 and c.get("is_visible", True)] for row in ctx["body"]]
+    else:
+        header = [str(c) for c in content.columns]
+        body = [[str(v) for v in row] for row in content.itertuples(index=False)]
+    out = ["| " + " | ".join(_md_cell(h) for h in header) + " |",
+           "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(_md_cell(v) for v in row) + " |" for row in body]
+    return "\n".join(out)
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
@@ -52,6 +87,14 @@ def figure_file_stem(page: str, name: str) -> str:
     return f"fig-{page}-{name}"
 
 
+#: Vega expression that breaks a label longer than WRAP_CHARS characters into lines at spaces,
+#: so category and legend labels are never cut off with an ellipsis.
+WRAP_CHARS = 34
+WRAP_LABEL = (f"length(datum.label) > {WRAP_CHARS} ? split(trim(replace(datum.label, "
+              f"regexp('(.{{1,{WRAP_CHARS}}})(\\\\s+|$)', 'g'), '$1\\n')), '\\n') "
+              ": datum.label")
+
+
 def _theme() -> dict[str, Any]:
     font = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
     return {
@@ -59,9 +102,15 @@ def _theme() -> dict[str, Any]:
             "font": font,
             "view": {"continuousWidth": 620, "continuousHeight": 320, "stroke": None},
             "range": {"category": PALETTE},
+            # labelLimit 0: Vega would otherwise cut labels at 180 px (axes) or 160 px
+            # (legends) with an ellipsis; long labels are wrapped by the chart instead.
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
-                     "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
+                     "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888",
+                     "labelLimit": 0},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
+                       "labelLimit": 0, "labelExpr": WRAP_LABEL},
+            "axisBand": {"labelExpr": WRAP_LABEL},
+            "axisPoint": {"labelExpr": WRAP_LABEL},
             "title": {"fontSize": 14, "anchor": "start", "fontWeight": "normal"},
             "line": {"strokeWidth": 2},
         }
@@ -168,6 +217,7 @@ class Table:
             link = link.replace("Download this table", "Download the table above")
         return {
             "text/html": html_table + link,
+            "text/markdown": table_markdown(self.content),
             "text/plain": f"Table {stem}",
             TABLE_MIMETYPE: {"page": self.page, "name": self.name,
                              "csv": _safe_frame(frame).to_csv(index=False, lineterminator="\n")},
@@ -208,6 +258,20 @@ def _escape_after(func: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class TableLink:
+    """Only the CSV download link of a table shown as a numbered ``{table}`` on its page."""
+
+    page: str
+    name: str
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        stem = f"tbl-{self.page}-{self.name}"
+        return {"text/html": f'<p class="figure-downloads">Download this table: <a href="../'
+                             f'{FIGURE_DIR}/{stem}.csv" download>CSV</a></p>',
+                "text/plain": f"Download {stem}.csv"}
+
+
+@dataclass(frozen=True)
 class Figures:
     """Names and describes the charts of one page.
 
@@ -239,6 +303,10 @@ class Figures:
             description=alt_text,
             usermeta={"figure": {"page": self.page, "name": name, "alt": alt_text}},
         )
+
+    def table_link(self, name: str) -> TableLink:
+        """The CSV download link of table ``name``, to glue under its ``{table}`` directive."""
+        return TableLink(self.page, name)
 
     def table(self, content: pd.DataFrame | Styler, name: str, show: bool = True) -> Table:
         """Wrap a table (frame or Styler) so the page shows it with a CSV download.

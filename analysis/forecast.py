@@ -882,7 +882,7 @@ def forecast_capex_guidance(annual: pd.DataFrame, as_of: str, guidance_usd_m: fl
              f"the naive drift's out-of-sample errors, because the guidance-anchored path has "
              f"only {len(own)} scored forecast(s) (guidance in force at too few past origins)")
     reason = (f"FY{guidance_year} set to the company guidance of "
-              f"{text.fmt_usd_m_as_bn(guidance_usd_m)} (stated "
+              f"{text.fmt_usd_words(guidance_usd_m)} (stated "
               f"{text.fmt_date(_as_date(guidance_announced).date())}); later "
               f"years grow at the naive drift; the interval is calibrated on {calib}.")
     return ForecastResult(frame=frame, history=stat.history, model=GUIDANCE, reason=reason,
@@ -952,5 +952,6 @@ def capex_headcount_relation(annual: pd.DataFrame, as_of: str, lag_years: int = 
         coefficient=float(res.params[1]), lower=float(ci[1, 0]), upper=float(ci[1, 1]),
         level=level, p_value=float(res.pvalues[1]), n=n, r_squared=float(res.rsquared),
         intercept=float(res.params[0]), maxlags=lags, lag_years=lag_years,
-        model=f"OLS, Newey-West HAC standard errors ({lags} lag(s), small-sample corrected)",
+        model=f"OLS, Newey-West HAC standard errors ({text.plural(lags, 'lag')}, small-sample "
+              "corrected)",
         data=table)

@@ -29,7 +29,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import projection, rounds, study, text
-from analysis.params import Params, list_scenarios, load_scenario, validate
+from analysis.params import SCHEMA, Params, list_scenarios, load_scenario, validate
+from analysis.params import label as param_label
+from analysis.text import fmt_value
 
 __all__ = ["READINGS", "HeadlineResult", "compute_headline", "fmt_observed", "further_rounds",
            "observed_further_cuts", "observed_further_cuts_text", "resolve_weight",
@@ -258,6 +260,16 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
                           weight_source=weight_source, backtest=backtest, widened=widened)
 
 
+def _with_unit(value: Any, unit: str) -> str:
+    """A parameter value with its unit for a table cell: "80% of exposed work", "6 months"."""
+    shown = fmt_value(value, unit)
+    if unit.startswith("%"):
+        return shown + unit
+    if unit in ("date", "year", "flag", "path", "seed", "multiplier"):
+        return shown
+    return f"{shown} {unit}"
+
+
 def scenario_comparison(params: Params, families: pd.DataFrame, events: pd.DataFrame,
                         scenarios: list[str] | None = None, draws: int | None = None
                         ) -> pd.DataFrame:
@@ -287,7 +299,9 @@ def scenario_comparison(params: Params, families: pd.DataFrame, events: pd.DataF
             merged["mc_draws"] = draws
         result = compute_headline(validate(merged, scenario=name), families, events)
         combined = result.summary[result.summary["source"] == "combined"]
-        changed = ", ".join(f"{k} = {v}" for k, v in sorted(values.items())) or "none"
+        # Readers see the parameters' labels; the methods page maps them to code names.
+        changed = ", ".join(f"{param_label(k)} {_with_unit(v, SCHEMA[k].unit)}"
+                            for k, v in sorted(values.items())) or "none"
         for rec in combined.to_dict("records"):
             rows.append({"scenario": name, **{k: rec[k] for k in (
                 "reading", "reading_label", "median", "lower", "upper", "level_pct",

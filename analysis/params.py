@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ __all__ = [
     "Params",
     "ScenarioError",
     "from_namespace",
+    "label",
     "list_scenarios",
     "load_scenario",
     "parse_cli_assignments",
@@ -68,6 +69,7 @@ class ParamSpec:
         unset: For an optional parameter, what happens when it is not set (its default is
             ``None``; ``None``, an empty string, ``none`` or ``fitted`` leave it unset).
             Empty for a required parameter.
+        label: Short human name for charts and prose (filled from :data:`LABELS`).
     """
 
     name: str
@@ -83,6 +85,7 @@ class ParamSpec:
     mc_spread: tuple[float, float] | None = None
     mc_source: str = ""
     unset: str = ""
+    label: str = ""
 
     def allowed(self) -> str:
         """Describe the allowed values in words, for error messages and the listing."""
@@ -345,7 +348,62 @@ _SPECS: tuple[ParamSpec, ...] = (
               "Seed of the random number generator; same seed, same numbers.",
               "the date of the round under examination", "Monte Carlo", 0, 2**32 - 1),
 )
-SCHEMA: dict[str, ParamSpec] = {spec.name: spec for spec in _SPECS}
+#: Short human labels for charts and prose, one per parameter (a test checks that every
+#: parameter has one); code names stay on the methods page and in scenario files.
+LABELS: dict[str, str] = {
+    "as_of": "data cut-off",
+    "horizon_end": "projection end",
+    "include_unreliable": "include unverified figures",
+    "capex_path": "capex path",
+    "corporate_headcount_base": "corporate workforce",
+    "cost_per_employee_usd_k": "cost per employee",
+    "attrition_rate_pct": "attrition rate",
+    "rto_attrition_uplift_pct": "return-to-office attrition",
+    "backfill_rate_pct": "backfill rate",
+    "ai_specialist_hires_per_year": "AI specialist hires",
+    "ai_adoption_current_pct": "AI adoption today",
+    "ai_adoption_midpoint_year": "AI adoption midpoint",
+    "ai_adoption_steepness_per_year": "AI adoption speed",
+    "ai_adoption_ceiling_pct": "AI adoption ceiling",
+    "ai_substitution_share_pct": "AI work that removes roles",
+    "exposure_multiplier": "AI exposure multiplier",
+    "max_annual_cut_pct": "yearly cut cap",
+    "manager_ratio_change_pct": "manager-ratio mandate",
+    "manager_share_pct": "manager share",
+    "delayering_realised_pct": "de-layering done",
+    "eu_workforce_share_pct": "EU workforce share",
+    "eu_brake_start": "EU AI Act start",
+    "eu_brake_lead_months": "EU brake lead time",
+    "eu_brake_strength_pct": "EU brake strength",
+    "interval_level_pct": "interval level",
+    "rounds_history_start": "rounds history start",
+    "headline_weight_projection_pct": "projection core weight",
+    "backtest_first_origin": "first backtest origin",
+    "backtest_last_origin": "last backtest origin",
+    "mc_draws": "simulations",
+    "seed": "random seed",
+}
+SCHEMA: dict[str, ParamSpec] = {
+    spec.name: replace(spec, label=LABELS.get(spec.name, spec.label)) for spec in _SPECS}
+
+
+def label(name: str) -> str:
+    """Return the short human label of a parameter (or of a non-parameter input name).
+
+    >>> label("ai_adoption_midpoint_year")
+    'AI adoption midpoint'
+    >>> label("observed_further_cuts")
+    'sizes of announced rounds'
+    """
+    if name in SCHEMA and SCHEMA[name].label:
+        return SCHEMA[name].label
+    if name in EXTRA_LABELS:
+        return EXTRA_LABELS[name]
+    raise KeyError(f"no label for {name!r}; add one to analysis.params.LABELS")
+
+
+#: Labels of model inputs that are not parameters (the sensitivity tables include them).
+EXTRA_LABELS: dict[str, str] = {"observed_further_cuts": "sizes of announced rounds"}
 
 
 def defaults() -> dict[str, Any]:

@@ -7,15 +7,22 @@ Pages name and describe the result with :class:`analysis.charts.Figures`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
+from analysis.params import label as param_label
+
 __all__ = [
     "bars",
+    "HistogramBins",
     "claim_band_histogram",
+    "histogram_bins",
+    "overflow_note",
     "fan_chart",
     "history_forecast",
     "interval_dots",
@@ -23,6 +30,9 @@ __all__ = [
 ]
 
 CLAIM_COLOUR = "#E69F00"
+#: Axis for dates: month and year on each label, at most one label per quarter.
+TIME_AXIS = alt.Axis(format="%b %Y", labelAngle=0, labelOverlap=True,
+                     tickCount={"interval": "month", "step": 6})
 BAND_COLOUR = "#0072B2"
 
 
@@ -104,8 +114,9 @@ def fan_chart(paths: pd.DataFrame, *, x: str, y_title: str, x_title: str = "quar
         value_format: d3 format for tooltips.
     """
     _check_columns(paths, [x, "q10", "q25", "q50", "q75", "q90"])
-    base = alt.Chart(paths).encode(x=alt.X(f"{x}:T", title=x_title))
-    tips = [alt.Tooltip(f"{x}:T", title=x_title)] + [
+    # Month and year on every label: a fan over several years must say which year it is.
+    base = alt.Chart(paths).encode(x=alt.X(f"{x}:T", title=x_title, axis=TIME_AXIS))
+    tips = [alt.Tooltip(f"{x}:T", title=x_title, format="%d %b %Y")] + [
         alt.Tooltip(f"{q}:Q", title=title, format=value_format)
         for q, title in (("q10", "10th pct"), ("q50", "median"), ("q90", "90th pct"))]
     outer = base.mark_area(opacity=0.2, color=BAND_COLOUR).encode(
@@ -116,57 +127,190 @@ def fan_chart(paths: pd.DataFrame, *, x: str, y_title: str, x_title: str = "quar
     return alt.layer(outer, inner, median)
 
 
-def claim_band_histogram(draws: np.ndarray | pd.Series, *, low: float, high: float,
-                         x_title: str, bins: int = 40, clip_pct: float | None = None
-                         ) -> alt.LayerChart:
-    """Histogram of simulated outcomes with the claimed range shaded.
+def _nice_width(span: float, bins: int) -> float:
+    """Round ``span / bins`` up to 1, 2, 2.5 or 5 times a power of ten (round bin edges)."""
+    raw = max(span / max(bins, 1), 1e-9)
+    power = 10.0 ** math.floor(math.log10(raw))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if raw <= step * power:
+            return step * power
+    return 10.0 * power  # unreachable
+
+
+@dataclass(frozen=True)
+class HistogramBins:
+    """Binned simulations with round edges and an honest open-ended last bin.
+
+    Attributes:
+        bins: One row per bin: ``start``, ``end``, ``count``, ``share_pct`` and ``overflow``
+            (True only for the last bin when it collects every value from ``start`` up).
+        overflow_start: Lower edge of the open-ended last bin (``None``: no value was capped).
+        overflow_share_pct: Share of all values in that bin, %.
+        max_value: Largest value.
+        n: Number of values.
+    """
+
+    bins: pd.DataFrame
+    overflow_start: float | None
+    overflow_share_pct: float
+    max_value: float
+    n: int
+
+
+def histogram_bins(draws: np.ndarray | pd.Series, *, bins: int = 40,
+                   cap_pct: float | None = None) -> HistogramBins:
+    """Bin ``draws`` on round edges; values above the ``cap_pct`` percentile share a last bin.
+
+    The last bin then runs from a round edge at or above the percentile to the largest value,
+    and is flagged ``overflow`` so a chart and its caption can say so.
 
     Args:
-        draws: Simulated values.
-        low: Lower end of the claimed range.
-        high: Upper end of the claimed range.
-        x_title: Axis title with unit.
-        bins: Number of bins.
-        clip_pct: If given, values above this percentile are counted in the last bin, so a
-            long tail does not squash the chart (say so in the caption).
+        draws: Values (finite).
+        bins: Approximate number of regular bins.
+        cap_pct: Percentile from which values are collected in the open-ended last bin.
+
+    Returns:
+        A :class:`HistogramBins`.
+
+    >>> hb = histogram_bins(np.arange(1000.0), bins=10, cap_pct=90)
+    >>> hb.overflow_start, round(hb.overflow_share_pct, 1)
+    (900.0, 10.0)
     """
     values = np.asarray(draws, dtype=float)
     if values.size == 0 or not np.all(np.isfinite(values)):
         raise ValueError("draws must be a non-empty array of finite numbers")
-    if clip_pct is not None:
-        values = np.minimum(values, np.percentile(values, clip_pct))
-    counts, edges = np.histogram(values, bins=bins)
-    hist = pd.DataFrame({"start": edges[:-1], "end": edges[1:],
-                         "share_pct": counts / values.size * 100.0})
-    band = pd.DataFrame({"start": [low], "end": [high], "label": ["claimed range"]})
+    lo, hi = float(values.min()), float(values.max())
+    top = float(np.percentile(values, cap_pct)) if cap_pct is not None else hi
+    width = _nice_width(max(top - lo, 1.0), bins)
+    first = math.floor(lo / width) * width
+    cap = math.ceil(top / width) * width if cap_pct is not None else math.inf
+    if cap >= hi:  # nothing to collect: every value fits in the regular bins
+        cap = math.inf
+    last_edge = cap if math.isfinite(cap) else max(first + width,
+                                                   math.ceil(hi / width) * width)
+    if last_edge == hi and not math.isfinite(cap):
+        last_edge += width  # the largest value sits inside a bin, not on its right edge
+    edges = np.arange(first, last_edge + width / 2, width)
+    counts, _ = np.histogram(np.minimum(values, last_edge - width / 2), bins=edges)
+    frame = pd.DataFrame({"start": edges[:-1], "end": edges[1:], "count": counts})
+    frame["overflow"] = False
+    over_share = 0.0
+    if math.isfinite(cap):
+        n_over = int((values >= cap).sum())
+        frame.loc[len(frame)] = {"start": cap, "end": cap + width, "count": n_over,
+                                 "overflow": True}
+        # values at or above the cap were put in the bin below it by the clipping above
+        frame.loc[len(frame) - 2, "count"] -= n_over
+        over_share = n_over / values.size * 100.0
+    frame["count"] = frame["count"].astype(int)
+    frame["share_pct"] = frame["count"] / values.size * 100.0
+    return HistogramBins(bins=frame, overflow_start=cap if math.isfinite(cap) else None,
+                         overflow_share_pct=over_share, max_value=hi, n=int(values.size))
+
+
+def overflow_note(binned: HistogramBins, unit: str = "roles") -> str:
+    """One sentence for a caption that says what the last bar holds, from the bins themselves.
+
+    >>> overflow_note(histogram_bins(np.arange(1000.0), bins=10, cap_pct=90), "units")
+    'The last bar, paler, counts the 10% of simulations at 900 units or more (up to 999).'
+    >>> overflow_note(histogram_bins(np.arange(10.0), bins=5))
+    'The last bar counts simulations from 8 to 10 roles; no simulation lies beyond the chart.'
+    """
+    if binned.overflow_start is None:
+        last = binned.bins.iloc[-1]
+        return (f"The last bar counts simulations from {_count(last['start'])} to "
+                f"{_count(last['end'])} {unit}; no simulation lies beyond the chart.")
+    share = binned.overflow_share_pct
+    share_text = f"{share:.0f}%" if share >= 1 else f"{share:.1f}%"
+    return (f"The last bar, paler, counts the {share_text} of simulations at "
+            f"{_count(binned.overflow_start)} {unit} or more (up to {_count(binned.max_value)}).")
+
+
+def _count(x: float) -> str:
+    return f"{round(float(x)):,}"
+
+
+def claim_band_histogram(draws: np.ndarray | pd.Series | HistogramBins, *, low: float,
+                         high: float, x_title: str, bins: int = 40,
+                         clip_pct: float | None = None, floor: float | None = None,
+                         floor_label: str = "already announced") -> alt.LayerChart:
+    """Histogram of simulated outcomes with the claimed range shaded and marked.
+
+    Args:
+        draws: Simulated values, or bins from :func:`histogram_bins`.
+        low: Lower end of the claimed range.
+        high: Upper end of the claimed range.
+        x_title: Axis title with unit.
+        bins: Number of bins (when ``draws`` are values).
+        clip_pct: If given, values above this percentile are counted in an open-ended last
+            bar, drawn paler with a dashed outline and labelled "or more" (say so with
+            :func:`overflow_note`).
+        floor: A value every simulation includes (the cuts already announced): a labelled rule.
+        floor_label: Label of that rule.
+    """
+    binned = draws if isinstance(draws, HistogramBins) else histogram_bins(
+        draws, bins=bins, cap_pct=clip_pct)
+    hist = binned.bins.assign(
+        label=[f"{_count(s)} or more" if o else f"{_count(s)}\u2013{_count(e)}"
+               for s, e, o in zip(binned.bins["start"], binned.bins["end"],
+                                  binned.bins["overflow"], strict=True)])
+    y_top = float(hist["share_pct"].max()) * 1.18  # headroom: the top bar and labels fit
+    y_scale = alt.Scale(domain=[0, y_top], nice=False)
+    band = pd.DataFrame({"start": [low], "end": [high], "label": ["claimed range"],
+                         "mid": [(low + high) / 2], "y": [y_top]})
     shade = alt.Chart(band).mark_rect(opacity=0.2, color=CLAIM_COLOUR).encode(
         x="start:Q", x2="end:Q", tooltip=[alt.Tooltip("start:Q", format=","),
                                           alt.Tooltip("end:Q", format=","), "label:N"])
-    bars_ = alt.Chart(hist).mark_bar(color=BAND_COLOUR, opacity=0.8).encode(
-        x=alt.X("start:Q", title=x_title, axis=alt.Axis(format=",d")), x2="end:Q",
-        y=alt.Y("share_pct:Q", title="share of simulations (%)"), y2=alt.datum(0),
-        tooltip=[alt.Tooltip("start:Q", title="from", format=",.0f"),
-                 alt.Tooltip("end:Q", title="to", format=",.0f"),
-                 alt.Tooltip("share_pct:Q", title="share (%)", format=".1f")])
-    return alt.layer(shade, bars_)
+    shade_text = alt.Chart(band).mark_text(baseline="top", dy=3, color="#8a5a00",
+                                           fontSize=11).encode(
+        x="mid:Q", y=alt.Y("y:Q", scale=y_scale), text="label:N")
+    tips = [alt.Tooltip("label:N", title="simulated cuts"),
+            alt.Tooltip("share_pct:Q", title="share (%)", format=".1f")]
+    x_enc = alt.X("start:Q", title=x_title, axis=alt.Axis(format=",d"))
+    y_enc = alt.Y("share_pct:Q", title="share of simulations (%)", scale=y_scale)
+    regular = alt.Chart(hist[~hist["overflow"]]).mark_bar(
+        color=BAND_COLOUR, opacity=0.8).encode(x=x_enc, x2="end:Q", y=y_enc, y2=alt.datum(0),
+                                               tooltip=tips)
+    layers: list[alt.Chart] = [shade, shade_text, regular]
+    over = hist[hist["overflow"]]
+    if not over.empty:
+        layers.append(alt.Chart(over).mark_bar(
+            color=BAND_COLOUR, opacity=0.45, stroke=BAND_COLOUR, strokeDash=[3, 2]).encode(
+            x=x_enc, x2="end:Q", y=y_enc, y2=alt.datum(0), tooltip=tips))
+        layers.append(alt.Chart(over.assign(text="or more")).mark_text(
+            align="right", baseline="bottom", dy=-3, fontSize=11, color="#333").encode(
+            x="end:Q", y=y_enc, text="text:N"))
+    if floor is not None:
+        mark = pd.DataFrame({"x": [float(floor)], "label": [floor_label], "y": [y_top]})
+        layers.append(alt.Chart(mark).mark_rule(color="#333", strokeDash=[4, 3]).encode(
+            x="x:Q", tooltip=[alt.Tooltip("x:Q", title=floor_label, format=",.0f")]))
+        # Written along the rule, so it never runs into the claimed range or the axis.
+        layers.append(alt.Chart(mark).mark_text(
+            angle=270, align="right", baseline="bottom", dy=-4, fontSize=11,
+            color="#333").encode(x="x:Q", y=alt.Y("y:Q", scale=y_scale), text="label:N"))
+    return alt.layer(*layers)
 
 
 def tornado(sens: pd.DataFrame, *, x_title: str, base_value: float) -> alt.LayerChart:
-    """Tornado chart of one-at-a-time sensitivities.
+    """Tornado chart of one-at-a-time sensitivities, rows named by their human labels.
 
     Args:
-        sens: Columns ``parameter``, ``result_low``, ``result_high``, ``swing``.
+        sens: Columns ``parameter``, ``result_low``, ``result_high``, ``swing`` and, for the
+            row names, ``label`` (else the parameter's label from the schema).
         x_title: Axis title with unit.
         base_value: The headline at the central parameter values (a rule).
     """
     _check_columns(sens, ["parameter", "result_low", "result_high", "swing"])
-    order = list(sens.sort_values("swing", ascending=False)["parameter"])
+    if "label" not in sens.columns:
+        sens = sens.assign(label=[param_label(n) for n in sens["parameter"]])
+    order = list(sens.sort_values("swing", ascending=False)["label"])
     data = sens.assign(lo=sens[["result_low", "result_high"]].min(axis=1),
                        hi=sens[["result_low", "result_high"]].max(axis=1))
     bars_ = alt.Chart(data).mark_bar(color=BAND_COLOUR).encode(
-        y=alt.Y("parameter:N", sort=order, title=None),
-        x=alt.X("lo:Q", title=x_title, axis=alt.Axis(format=",d")), x2="hi:Q",
-        tooltip=["parameter:N",
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=0)),
+        x=alt.X("lo:Q", title=x_title, axis=alt.Axis(format=",d"),
+                scale=alt.Scale(zero=False, nice=True)), x2="hi:Q",
+        tooltip=[alt.Tooltip("label:N", title="assumption"),
                  alt.Tooltip("result_low:Q", title="at low end", format=",.0f"),
                  alt.Tooltip("result_high:Q", title="at high end", format=",.0f"),
                  alt.Tooltip("swing:Q", title="swing", format=",.0f")])

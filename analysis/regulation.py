@@ -445,7 +445,7 @@ def timeline_chart(timeline: pd.DataFrame, markers: pd.DataFrame) -> alt.LayerCh
     data = timeline.loc[:, ["milestone", "version", "date", "moved", "shift_months",
                             "applies_to"]].assign(
         date_text=[_date_text(d) for d in timeline["date"]])
-    y = alt.Y("milestone:N", sort=order, title=None, axis=alt.Axis(labelLimit=250))
+    y = alt.Y("milestone:N", sort=order, title=None, axis=alt.Axis())
     first = min(data["date"].min(), markers["date"].min())
     last = max(data["date"].max(), markers["date"].max())
     x_scale = alt.Scale(domain=[alt.DateTime(year=int(first.year), month=1, date=1),
@@ -461,7 +461,7 @@ def timeline_chart(timeline: pd.DataFrame, markers: pd.DataFrame) -> alt.LayerCh
         tooltip=[alt.Tooltip("milestone:N"),
                  alt.Tooltip("shift_months:Q", title="moved by (months)")])
     versions = [VERSION_UNCHANGED, VERSION_ORIGINAL, VERSION_OMNIBUS, VERSION_PROCESS]
-    legend = alt.Legend(columns=2, labelLimit=300)
+    legend = alt.Legend(columns=2)
     dots = alt.Chart(data).mark_point(size=90, filled=True, opacity=0.9).encode(
         y=y, x=alt.X("date:T", title="date", scale=x_scale,
                      axis=alt.Axis(format="%Y", tickCount="year")),
@@ -483,7 +483,8 @@ def timeline_chart(timeline: pd.DataFrame, markers: pd.DataFrame) -> alt.LayerCh
     labels = alt.Chart(marks).mark_text(align="left", dx=3, dy=-4, baseline="bottom",
                                         fontSize=11, color="#333").encode(
         x=alt.X("date:T"), y=alt.value(0), text="label:N")
-    return alt.layer(links, rules, labels, dots).properties(height=340, width=380)
+    # A row per milestone, tall enough for a label wrapped on up to three lines.
+    return alt.layer(links, rules, labels, dots).properties(height=alt.Step(42), width=380)
 
 
 def brake_chart(grid: pd.DataFrame, *, reading: str, current_strength_pct: float,
@@ -510,7 +511,7 @@ def brake_chart(grid: pd.DataFrame, *, reading: str, current_strength_pct: float
     labels = list(dict.fromkeys(data["start_label"]))
     colour = alt.Color("start_label:N", title="Annex III duties apply from",
                        scale=alt.Scale(domain=labels, range=["#0072B2", "#D55E00"][:len(labels)]),
-                       legend=alt.Legend(titleLimit=400, labelLimit=400, direction="vertical"))
+                       legend=alt.Legend(titleLimit=400, direction="vertical"))
     tips = [alt.Tooltip("start_label:N", title="duties apply from"),
             alt.Tooltip("eu_brake_strength_pct:Q", title="brake strength (%)", format=".0f"),
             alt.Tooltip("median:Q", title="median further cuts", format=",.0f"),

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from analysis.params import SCHEMA
+from analysis.params import SCHEMA, label
 from analysis.projection import (
     MODEL_PARAMETERS,
     ProjectionResult,
@@ -48,7 +48,8 @@ def sensitivity_oat(params: Mapping[str, Any], families: pd.DataFrame, events: p
         quantity: A column of :attr:`ProjectionResult.draws`, e.g. ``further_cuts_2026``.
 
     Returns:
-        One row per parameter, largest swing first: ``parameter``, ``base_value``,
+        One row per parameter, largest swing first: ``parameter``, ``label`` (its short
+        human name, :func:`analysis.params.label`), ``base_value``,
         ``low_value``, ``high_value``, ``result_base``, ``result_low``, ``result_high`` and
         ``swing`` (``|result_high − result_low|``, in the unit of ``quantity``).
 
@@ -82,6 +83,7 @@ def sensitivity_oat(params: Mapping[str, Any], families: pd.DataFrame, events: p
         low, high = result[1 + 2 * j], result[2 + 2 * j]
         out.append({
             "parameter": name,
+            "label": label(name),
             "base_value": float(setup.event_mid.sum()) if name == OBSERVED_EVENTS
             else float(p[name]),
             "low_value": ends[(name, "low")],
@@ -106,9 +108,9 @@ def sensitivity_global(result: ProjectionResult, quantity: str = "further_cuts_2
 
     Returns:
         One row per drawn input the projection uses (plus ``observed_further_cuts``), largest
-        absolute correlation first: ``parameter``, ``rank_correlation`` (Spearman, −1..1; 0 for
-        an input that did not vary) and ``share_of_variance`` (squared correlations normalised
-        to sum to 1).
+        absolute correlation first: ``parameter``, ``label``, ``rank_correlation``
+        (Spearman, −1..1; 0 for an input that did not vary) and ``share_of_variance``
+        (squared correlations normalised to sum to 1).
 
     Raises:
         ValueError: An unknown ``quantity``.
@@ -128,6 +130,7 @@ def sensitivity_global(result: ProjectionResult, quantity: str = "further_cuts_2
     total = float((rho_arr**2).sum())
     frame = pd.DataFrame({
         "parameter": names,
+        "label": [label(n) for n in names],
         "rank_correlation": rho_arr,
         "share_of_variance": rho_arr**2 / total if total > 0 else np.zeros(len(names)),
     })

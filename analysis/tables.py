@@ -37,7 +37,7 @@ from analysis.escape import md_inline, md_text
 from analysis.forecast import ANNUAL_CANDIDATES, QUARTERLY_CANDIDATES, Candidate
 from analysis.params import SCENARIO_DIR, SCHEMA, ParamSpec, load_scenario
 from analysis.schemas import CONFIDENCE_LEVELS
-from analysis.text import fmt_count, fmt_date, fmt_pct, fmt_prob, fmt_value
+from analysis.text import fmt_count, fmt_date, fmt_k_of_n, fmt_pct, fmt_prob, fmt_value
 
 __all__ = [
     "CONFIDENCE_MEANINGS",
@@ -614,7 +614,9 @@ def backtest_text_values(detail: pd.DataFrame, summary: pd.DataFrame,
     ``cov95_range`` (over the
     selected model's cells), ``n_worse`` and ``n_cells`` (cells where the model was less
     accurate than the benchmark), ``n_short`` and ``n_level_cells`` (cells and levels where
-    coverage fell short of nominal), ``interval_verdict``, ``overall_verdict`` (mean skill),
+    coverage fell short of nominal), ``worse_of_cells`` and ``short_of_cells`` (the same
+    counts as one phrase, "all 4" or "3 of the 4", from :func:`analysis.text.fmt_k_of_n`),
+    ``interval_verdict``, ``overall_verdict`` (mean skill),
     ``n_models`` (distinct models chosen), and the largest single miss of the model:
     ``worst_series``, ``worst_target``, ``worst_origin``, ``worst_error``. Every key is
     present even when no outcome is known yet (late origins): the numbers then read
@@ -661,6 +663,11 @@ def backtest_text_values(detail: pd.DataFrame, summary: pd.DataFrame,
     nom = [lv / 100.0 for lv in levels_pct for _ in range(len(rows))]
     out["bt_n_short"] = fmt_count(sum(c < n for c, n in zip(cov, nom, strict=True)))
     out["bt_n_level_cells"] = fmt_count(len(cov))
+    # "In all 4 ...", "In 3 of the 4 ...": one phrase, so no sentence reads "4 of the 4".
+    out["bt_worse_of_cells"] = (fmt_k_of_n(int((rows["skill_vs_naive"] < 0).sum()), len(rows))
+                                if len(rows) else "none of the")
+    out["bt_short_of_cells"] = (fmt_k_of_n(sum(c < n for c, n in zip(cov, nom, strict=True)),
+                                           len(cov)) if cov else "none of the")
     out["bt_interval_verdict"] = coverage_word(cov, nom) if cov else "not measurable yet"
     out["bt_overall_verdict"] = (NOT_COMPARABLE if rows.empty
                                  else compare_word(float(rows["skill_vs_naive"].mean())))

@@ -11,7 +11,12 @@ import math
 from typing import Any
 
 __all__ = [
+    "article",
     "fmt_count",
+    "fmt_k_of_n",
+    "fmt_usd_words",
+    "plural",
+    "with_article",
     "fmt_decimal",
     "fmt_usd",
     "fmt_date",
@@ -197,3 +202,152 @@ def fmt_value(value: Any, unit: str = "") -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
+
+
+# --- words around numbers: articles, plurals, "all N", money in words --------------------------
+
+# Acronym letters whose spoken name starts with a vowel sound ("an EU rule", "an HR team").
+_VOWEL_LETTERS = set("AEFHILMNORSX")
+# Words that start with a vowel letter but a consonant sound, and the reverse.
+_CONSONANT_SOUND = ("uni", "use", "usu", "one", "once", "eu", "ur")
+_VOWEL_SOUND = ("hour", "honest", "honour", "heir")
+
+
+def article(phrase: str) -> str:
+    """Return the indefinite article ("a" or "an") for ``phrase`` as it is read aloud.
+
+    Numbers are read as words: 8, 80%, 800, 8,000, 11 and 18,000 take "an".
+
+    >>> article("80% interval")
+    'an'
+    >>> article("8% chance")
+    'an'
+    >>> article("18,000-role round")
+    'an'
+    >>> article("110,000 total")
+    'a'
+    >>> article("12% chance")
+    'a'
+    >>> article("EU rule")
+    'an'
+    >>> article("unit")
+    'a'
+    >>> article("<1% chance")
+    'a'
+    """
+    word = phrase.strip().lstrip("$\u2212-~\u2248(\"'")
+    if not word:
+        raise ValueError("cannot choose an article for an empty phrase")
+    if word[0].isdigit():
+        digits = ""
+        for ch in word:
+            if ch.isdigit() or ch == ",":
+                digits += ch
+            else:
+                break
+        groups = digits.split(",")
+        lead = groups[0] if len(groups) > 1 else groups[0][:len(groups[0]) % 3 or 3]
+        if len(groups) == 1 and len(groups[0]) <= 3:
+            lead = groups[0]
+        # "eight...", "eleven", "eighteen" are the spoken numbers that start with a vowel.
+        return "an" if lead.startswith("8") or lead in ("11", "18") else "a"
+    if word.startswith("<"):
+        return "a"  # "<1%" reads "less than one per cent"
+    first = word.split()[0].strip(".,;:")
+    if len(first) > 1 and first.isupper() and first.isalpha():
+        return "an" if first[0] in _VOWEL_LETTERS else "a"
+    lower = first.lower()
+    if lower.startswith(_VOWEL_SOUND):
+        return "an"
+    if lower.startswith(_CONSONANT_SOUND):
+        return "a"
+    return "an" if lower[0] in "aeiou" else "a"
+
+
+def with_article(phrase: str) -> str:
+    """Return ``phrase`` preceded by its indefinite article.
+
+    >>> with_article("80% interval")
+    'an 80% interval'
+    >>> with_article("50% interval")
+    'a 50% interval'
+    """
+    return f"{article(phrase)} {phrase}"
+
+
+def plural(n: Any, singular: str, plural_form: str | None = None) -> str:
+    """Return a count with its noun in the right number.
+
+    >>> plural(1, "lag")
+    '1 lag'
+    >>> plural(2, "lag")
+    '2 lags'
+    >>> plural(12000, "role")
+    '12,000 roles'
+    >>> plural(3, "company", "companies")
+    '3 companies'
+    """
+    value = _finite(n)
+    noun = singular if value == 1 else (plural_form or singular + "s")
+    return f"{fmt_count(value)} {noun}"
+
+
+def fmt_k_of_n(k: Any, n: Any) -> str:
+    """Say "k of the n" the way a writer would: "all 4", "both", "none of the 4", "2 of the 4".
+
+    Read it after "In" or before a noun: "In all 4 combinations", "in 3 of the 8 rounds".
+
+    >>> fmt_k_of_n(4, 4)
+    'all 4'
+    >>> fmt_k_of_n(2, 2)
+    'both'
+    >>> fmt_k_of_n(0, 4)
+    'none of the 4'
+    >>> fmt_k_of_n(3, 4)
+    '3 of the 4'
+    >>> fmt_k_of_n(1, 1)
+    'the only'
+    """
+    kk, nn = int(_finite(k)), int(_finite(n))
+    if nn <= 0 or not 0 <= kk <= nn:
+        raise ValueError(f"need 0 <= k <= n and n > 0, got k={k!r}, n={n!r}")
+    if kk == nn:
+        return {1: "the only", 2: "both"}.get(nn, f"all {fmt_count(nn)}")
+    if kk == 0:
+        return f"none of the {fmt_count(nn)}"
+    return f"{fmt_count(kk)} of the {fmt_count(nn)}"
+
+
+def fmt_usd_words(x_usd_m: Any, decimals: int | None = None) -> str:
+    """Format an amount given in millions of US dollars in words: "$200 billion", "$850 million".
+
+    Tables and chart axes may keep "USD m"; prose says the amount the way a reader says it.
+    By default billions get no decimals from $10 billion up and one below.
+
+    >>> fmt_usd_words(200_000)
+    '$200 billion'
+    >>> fmt_usd_words(5_300)
+    '$5.3 billion'
+    >>> fmt_usd_words(850)
+    '$850 million'
+    >>> fmt_usd_words(-1_800)
+    '−$1.8 billion'
+    >>> fmt_usd_words(1_250_000)
+    '$1.25 trillion'
+    """
+    value = _finite(x_usd_m)
+    sign = "\u2212" if value < 0 else ""
+    size = abs(value)
+    if size >= 1_000_000:
+        amount, unit = size / 1_000_000, "trillion"
+        places = 2 if decimals is None else decimals
+    elif size >= 1_000:
+        amount, unit = size / 1_000, "billion"
+        places = (0 if amount >= 10 else 1) if decimals is None else decimals
+    else:
+        amount, unit = size, "million"
+        places = 0 if decimals is None else decimals
+    number = f"{amount:,.{places}f}"
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    return f"{sign}${number} {unit}"

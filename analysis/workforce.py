@@ -619,7 +619,7 @@ def exposure_chart(exposure: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("exposure_gpt4_pct:Q", title="GPT-4-rated score \u03b2", format=".1f"),
             alt.Tooltip("headcount_est:Q", title="estimated headcount", format=",.0f"),
             alt.Tooltip("headcount_share_pct:Q", title="estimated share (%)", format=".0f")]
-    y = alt.Y("family_label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y("family_label:N", sort=order, title=None, axis=alt.Axis())
     base = alt.Chart(data).encode(y=y, tooltip=tips)
     rule = base.mark_rule(strokeWidth=6, opacity=0.35, color="#0072B2").encode(
         x=alt.X("exposure_low_pct:Q", title=EXPOSURE_AXIS_TITLE,
@@ -668,7 +668,7 @@ def interval_chart(df: pd.DataFrame, *, category: str, x_title: str, sort: Seque
             alt.Tooltip("lower:Q", title="lower", format=value_format),
             alt.Tooltip("upper:Q", title="upper", format=value_format),
             alt.Tooltip("interval:N", title="interval"), *extra_tooltips]
-    y = alt.Y(f"{category}:N", sort=list(sort), title=None, axis=alt.Axis(labelLimit=260))
+    y = alt.Y(f"{category}:N", sort=list(sort), title=None, axis=alt.Axis())
     base = alt.Chart(data).encode(y=y, tooltip=tips)
     rule = base.mark_rule(strokeWidth=3, color="#0072B2").encode(
         x=alt.X("lower:Q", title=x_title, axis=alt.Axis(format=",d")), x2="upper:Q")
@@ -699,7 +699,7 @@ def decomposition_chart(quarters: pd.DataFrame) -> alt.LayerChart:
         color=alt.Color("component:N", title=None,
                         scale=alt.Scale(domain=list(COMPONENT_ORDER),
                                         range=list(_COMPONENT_COLOURS)),
-                        legend=alt.Legend(columns=3, labelLimit=260)),
+                        legend=alt.Legend(columns=3)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("step:O", title="quarter"), alt.Tooltip("phase:N", title="phase"),
                  alt.Tooltip("component:N", title="flow"),

@@ -9,6 +9,7 @@ not numbers in this sense.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html.parser import HTMLParser
 
 # Elements whose text is not prose written by hand.
@@ -97,3 +98,45 @@ def stray_numbers(html: str, allowlist: tuple[str, ...] = ()) -> list[str]:
             if NUMBER.search(cleaned):
                 strays.append(" ".join(sentence.split()))
     return strays
+
+
+# For code names: glued text, captions and headings are prose too; code, tables, charts and
+# the provenance footer (which lists the parameters by name, on purpose) are not.
+NAME_SKIP_CLASSES = {
+    "highlight", "provenance", "vega-chart", "bibliography", "toctree-wrapper",
+    "figure-downloads", "prev-next-area", "bd-sidebar-primary", "bd-sidebar-secondary",
+    "bd-header-article", "bd-footer", "bd-toc", "literal", "math",
+    "pst-scrollable-table-container", "cell_output",
+}
+NAME_SKIP_TAGS = ("script", "style", "code", "pre", "table", "noscript", "nav", "header",
+                  "footer", "kbd", "samp")
+
+
+class _NameProse(_Prose):
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("br", "img", "hr", "meta", "link", "input"):
+            return
+        attr = dict(attrs)
+        classes = set((attr.get("class") or "").split())
+        # glued text sits inside a cell_output container only for {glue} outputs; inline
+        # {glue:text} renders as span.pasted-text, which stays in
+        pasted = tag == "span" and bool({"pasted-text", "pasted-inline"} & classes)
+        skip = (tag in NAME_SKIP_TAGS or bool(NAME_SKIP_CLASSES & classes)
+                or (bool(self.stack) and self.stack[-1])) and not (
+            pasted and not (self.stack and self.stack[-1]))
+        if tag == "article" or attr.get("role") == "main":
+            self.in_main += 1
+        self.stack.append(bool(skip))
+
+
+def code_names_in_prose(html: str, names: Iterable[str]) -> list[str]:
+    """Return "name: sentence" for each code name (e.g. a parameter) found in the prose."""
+    parser = _NameProse()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    found = []
+    for name in names:
+        for match in re.finditer(rf"(?<![\w`]){re.escape(name)}(?![\w`])", text):
+            snippet = " ".join(text[max(0, match.start() - 60):match.end() + 40].split())
+            found.append(f"{name}: …{snippet.replace(PARAGRAPH, ' ')}…")
+    return found

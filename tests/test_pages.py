@@ -63,3 +63,17 @@ def test_missing_page_is_named(tmp_path):
     (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: book/nowhere\n")
     with pytest.raises(PageError, match="lists 'book/nowhere'"):
         read_pages(tmp_path)
+
+
+def test_tables_are_numbered_as_tables_and_figures_as_figures():
+    """A ``tbl-`` name sits on a ``{table}`` directive (Sphinx numbers it "Table N"), never on
+    a ``{glue:figure}`` (which would number it as a figure)."""
+    import re
+
+    for page in read_pages(REPO):
+        for directive, name in re.findall(r"[`]{3,}\{([\w:-]+)\}[^\n]*\n:name: ([\w-]+)",
+                                          page.source_text):
+            if name.startswith("tbl-"):
+                assert directive in ("table", "list-table"), f"{page.docname}: {name}"
+            elif name.startswith("fig-"):
+                assert directive in ("glue:figure", "figure"), f"{page.docname}: {name}"

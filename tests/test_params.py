@@ -169,3 +169,18 @@ def test_citation_file_version_matches_the_package():
 
     cff = (REPO / "CITATION.cff").read_text(encoding="utf-8")
     assert f"version: {analysis.__version__}\n" in cff
+
+
+def test_every_parameter_has_a_short_human_label():
+    labels = [spec.label for spec in params.SCHEMA.values()]
+    for spec in params.SCHEMA.values():
+        assert spec.label, f"{spec.name} has no label in analysis.params.LABELS"
+        assert "_" not in spec.label and len(spec.label) <= 28, (spec.name, spec.label)
+        assert params.label(spec.name) == spec.label
+    assert len(set(labels)) == len(labels), "two parameters share a label"
+    assert set(params.LABELS) <= set(params.SCHEMA), "a label names no parameter"
+
+
+def test_label_of_an_unknown_name_is_an_error():
+    with pytest.raises(KeyError, match="no label"):
+        params.label("not_a_parameter")

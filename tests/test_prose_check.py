@@ -34,3 +34,14 @@ def test_dates_years_and_figure_references_pass():
 
 def test_navigation_outside_the_article_is_ignored():
     assert stray_numbers(page("<p>No numbers here.</p>")) == []
+
+
+def test_code_names_are_found_in_glued_prose_but_not_in_code():
+    from tests.prose_check import code_names_in_prose
+
+    html = page('<p>The top input is <span class="pasted-text">ai_adoption_midpoint_year</span>.'
+                '</p><p>Set <code class="literal">mc_draws</code> to go faster.</p>'
+                '<figure><figcaption>By mc_draws.</figcaption></figure>')
+    hits = code_names_in_prose(html, ["ai_adoption_midpoint_year", "mc_draws"])
+    assert [h.split(":")[0] for h in hits] == ["ai_adoption_midpoint_year", "mc_draws"]
+    assert code_names_in_prose(page("<p>An AI adoption midpoint.</p>"), ["mc_draws"]) == []

@@ -13,7 +13,7 @@ from analysis import sensitivity as se
 from analysis.params import SCHEMA
 from tests.test_projection import EVENTS, FAMILIES
 
-OAT_COLUMNS = ["parameter", "base_value", "low_value", "high_value", "result_base",
+OAT_COLUMNS = ["parameter", "label", "base_value", "low_value", "high_value", "result_base",
                "result_low", "result_high", "swing"]
 
 
@@ -58,7 +58,8 @@ def test_oat_other_quantity_and_unknown_quantity():
 def test_global_rank_correlations_signs_and_shares():
     result = pr.run_monte_carlo({"mc_draws": 4_000}, FAMILIES, EVENTS)
     table = se.sensitivity_global(result)
-    assert list(table.columns) == ["parameter", "rank_correlation", "share_of_variance"]
+    assert list(table.columns) == ["parameter", "label", "rank_correlation", "share_of_variance"]
+    assert table["label"].str.contains("_").sum() == 0  # human labels, not code names
     assert table["share_of_variance"].sum() == pytest.approx(1.0)
     assert table["rank_correlation"].abs().is_monotonic_decreasing
     rho = table.set_index("parameter")["rank_correlation"]

@@ -341,3 +341,34 @@ def test_explorer_is_keyboard_operable(server, browser):
     tab.wait_for_function("!location.hash.includes('eu_brake_strength_pct=50')")
     assert "eu_brake_strength_pct=80" in tab.evaluate("location.hash")
     tab.close()
+
+
+CODE_NAME_PAGES = {"methods.html"}  # the methods page keeps the parameters' code names
+
+
+def test_prose_names_no_parameter_by_its_code_name(built_site):
+    """Readers see labels ("AI adoption midpoint"), not ``ai_adoption_midpoint_year``."""
+    from tests.prose_check import code_names_in_prose
+
+    names = [n for n in params.SCHEMA if "_" in n]  # "seed" is also an English word
+    found = {}
+    for html in sorted((built_site / "book").glob("*.html")):
+        if html.name in CODE_NAME_PAGES | GENERATED_PAGES:
+            continue
+        hits = code_names_in_prose(html.read_text(encoding="utf-8"), names)
+        if hits:
+            found[html.name] = hits
+    assert found == {}, f"parameter code names in prose: {found}"
+
+
+def pdf_page_count(pdf: bytes) -> int:
+    """Count page objects (``/Type /Page``, not ``/Pages``) in an uncompressed-xref PDF."""
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+def test_briefing_prints_on_exactly_one_a4_page(built_site):
+    pdf = (built_site / "_static" / "amzn-efficiency-briefing.pdf").read_bytes()
+    assert pdf_page_count(pdf) == 1
+    # A4 portrait, in points (595 x 842), as the print stylesheet sets it
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    assert box and abs(float(box.group(1)) - 595) < 2 and abs(float(box.group(2)) - 842) < 2

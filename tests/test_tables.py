@@ -245,6 +245,7 @@ def test_backtest_text_values_are_computed_strings():
     assert out["bt_capex_h1_verdict"] == "less accurate than"
     assert out["bt_n_worse"] == "1" and out["bt_n_cells"] == "1"
     assert out["bt_n_short"] == "1" and out["bt_n_level_cells"] == "2"
+    assert out["bt_worse_of_cells"] == "the only" and out["bt_short_of_cells"] == "1 of the 2"
     assert out["bt_cov80_range"] == "0%\u20130%"
     # the worst miss is the +30% forecast for 2021 made at the end of 2020
     assert (out["bt_worst_target"], out["bt_worst_origin"]) == ("2021", "2020")

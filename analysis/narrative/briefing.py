@@ -1,0 +1,225 @@
+"""The briefing's sentences, built from the headline, the data and the backtest.
+
+The briefing (``book/briefing.md``) states the bottom line, a few key numbers and the caveats
+on one printed page. Every sentence here is computed from results handed in, so it changes
+with the data and the parameters, and the likelihood words follow the study's one scale
+(:func:`analysis.study.likelihood_words`), always with the number next to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from analysis import study, text
+
+__all__ = [
+    "KeyNumber",
+    "backtest_caveat",
+    "bottom_line",
+    "capex_number",
+    "forecast_numbers",
+    "cutoff_caveat",
+    "key_numbers",
+    "key_numbers_markdown",
+    "odds",
+]
+
+
+@dataclass(frozen=True)
+class KeyNumber:
+    """One key number of the briefing: a short label, the value and a line of context."""
+
+    label: str
+    value: str
+    context: str
+
+
+def odds(probability: float) -> str:
+    """Likelihood words with the number next to them: "about as likely as not (45%)".
+
+    >>> odds(0.45)
+    'about as likely as not (45%)'
+    >>> odds(0.08)
+    'very unlikely (8%)'
+    """
+    return f"{study.likelihood_words(probability)} ({text.fmt_prob(probability)})"
+
+
+def _claim() -> str:
+    return text.fmt_interval(study.CLAIM_LOW, study.CLAIM_HIGH, fmt=text.fmt_count)
+
+
+def bottom_line(verdict: str, row_2026: Mapping[str, float], row_2027: Mapping[str, float]
+                ) -> str:
+    """The verdict on the claim and its odds under both readings of "by 2027", in two sentences.
+
+    Args:
+        verdict: The ledger's verdict on the forecast claim (its rule lives in the ledger,
+            a higher layer, so the page passes it in).
+        row_2026: Combined headline summary for the 31 Dec 2026 reading (``prob_inside``,
+            ``prob_below``, ``prob_above``, ``median``).
+        row_2027: The same for the 31 Dec 2027 reading (the one the verdict is judged on).
+
+    >>> r26 = {"prob_inside": 0.2, "prob_below": 0.7, "prob_above": 0.1, "median": 17000}
+    >>> r27 = {"prob_inside": 0.45, "prob_below": 0.05, "prob_above": 0.5, "median": 36000}
+    >>> print(bottom_line("partly supported", r26, r27))  # doctest: +NORMALIZE_WHITESPACE
+    Verdict on the claim of 20,000–35,000 further corporate cuts by 2027: partly supported.
+    Counting announcements by 31 Dec 2027, a total inside that range is about as likely as not
+    (45%), and more than 35,000 is about as likely as not (50%); counting only those before
+    1 Jan 2027, inside the range is unlikely (20%).
+    """
+    below, above = float(row_2027["prob_below"]), float(row_2027["prob_above"])
+    if above >= below:
+        side = f"more than {text.fmt_count(study.CLAIM_HIGH)} is {odds(above)}"
+    else:
+        side = f"fewer than {text.fmt_count(study.CLAIM_LOW)} is {odds(below)}"
+    return (f"Verdict on the claim of {_claim()} further corporate cuts by 2027: {verdict}. "
+            f"Counting announcements {study.READING_LABELS['2027']}, a total inside that range "
+            f"is {odds(float(row_2027['prob_inside']))}, and {side}; counting only those "
+            f"{study.READING_LABELS['2026']}, inside the range is "
+            f"{odds(float(row_2026['prob_inside']))}.")
+
+
+def forecast_numbers(observed: float, as_of: str, row_2027: Mapping[str, float],
+                     level_pct: float) -> list[KeyNumber]:
+    """Key numbers of the forecast: announced so far, the median and the chance inside.
+
+    Args:
+        observed: Further cuts already announced by ``as_of`` (roles, midpoints).
+        as_of: Data cut-off (ISO date).
+        row_2027: Combined headline summary, 31 Dec 2027 reading.
+        level_pct: Central interval level, %.
+    """
+    return [
+        KeyNumber("already announced", text.fmt_roles(observed),
+                  f"further corporate cuts announced after {text.fmt_date(study.FURTHER_AFTER)}"
+                  f" and by {text.fmt_date(as_of)}, the floor of every simulation"),
+        KeyNumber("forecast by 31 Dec 2027", text.fmt_roles(row_2027["median"]),
+                  f"median further cuts; {text.with_article(text.fmt_pct(level_pct))} "
+                  f"interval of {text.fmt_interval(row_2027['lower'], row_2027['upper'])}"),
+        KeyNumber("chance inside the range", text.fmt_prob(row_2027["prob_inside"]),
+                  f"of ending {study.READING_LABELS['2027']} between "
+                  f"{_claim()} further cuts"),
+    ]
+
+
+def capex_number(capex_year: int, capex_usd_m: float, capex_prev_usd_m: float) -> KeyNumber:
+    """Key number of capital spending: the last reported year's gross capex and its rise.
+
+    >>> capex_number(2025, 131_819, 83_004).context
+    'up $49 billion on 2024'
+    """
+    return KeyNumber(f"gross capex {capex_year}", text.fmt_usd_words(capex_usd_m),
+                     f"up {text.fmt_usd_words(capex_usd_m - capex_prev_usd_m)} on "
+                     f"{capex_year - 1}")
+
+
+def key_numbers(observed: float, as_of: str, row_2027: Mapping[str, float], level_pct: float,
+                capex_year: int, capex_usd_m: float, capex_prev_usd_m: float
+                ) -> list[KeyNumber]:
+    """The briefing's key numbers (:func:`forecast_numbers`, then :func:`capex_number`)."""
+    return [*forecast_numbers(observed, as_of, row_2027, level_pct),
+            capex_number(capex_year, capex_usd_m, capex_prev_usd_m)]
+
+
+def key_numbers_markdown(numbers: list[KeyNumber]) -> str:
+    """Render the key numbers as a Markdown definition-free list (one line each).
+
+    >>> print(key_numbers_markdown([KeyNumber("a", "1", "one")]))
+    - **1** a: one
+    """
+    return "\n".join(f"- **{n.value}** {n.label}: {n.context}" for n in numbers)
+
+
+def cutoff_caveat(as_of: str, quarterly: pd.DataFrame) -> str:
+    """The data cut-off and the latest reported quarter on or before it.
+
+    >>> q = pd.DataFrame({"period": ["2025Q4", "2026Q1"],
+    ...                   "quarter_end": pd.to_datetime(["2025-12-31", "2026-03-31"])})
+    >>> print(cutoff_caveat("2026-06-30", q))  # doctest: +NORMALIZE_WHITESPACE
+    Data to 30 Jun 2026: the latest reported quarter is Q1 2026, and announcements after the
+    cut-off are not counted.
+    """
+    known = quarterly[pd.to_datetime(quarterly["quarter_end"]) <= pd.Timestamp(as_of)]
+    if known.empty:
+        return (f"Data to {text.fmt_date(as_of)}: no quarter reported by then is in the data, "
+                "and announcements after the cut-off are not counted.")
+    period = str(known.sort_values("quarter_end")["period"].iloc[-1])
+    return (f"Data to {text.fmt_date(as_of)}: the latest reported quarter is "
+            f"{period[-2:]} {period[:4]}, and announcements after the cut-off are not counted.")
+
+
+def backtest_caveat(summary: pd.DataFrame, level_pct: int = 80) -> str:
+    """What the backtest says about the statistical forecasts, in one sentence.
+
+    Args:
+        summary: :attr:`analysis.backtest.BacktestResult.summary`.
+        level_pct: The interval level whose coverage is reported (a level the backtest scored).
+
+    >>> s = pd.DataFrame({"series": ["Capex", "Capex"], "horizon": [1, 2],
+    ...                   "method": ["model", "model"], "n": [5, 4],
+    ...                   "mape_pct": [20.0, 30.0], "coverage_80": [0.6, 0.5],
+    ...                   "skill_vs_naive": [-0.25, 0.1]})
+    >>> print(backtest_caveat(s))  # doctest: +NORMALIZE_WHITESPACE
+    In a backtest over 9 past forecasts, the statistical forecasts of capex and headcount were
+    less accurate than a naive trend in 1 of the 2 combinations of series and horizon (average
+    skill −8%), and their 80% intervals held 50%–60% of outcomes; the headline does not rest
+    on them.
+    """
+    rows = summary[summary["method"] == "model"]
+    if rows.empty or rows["skill_vs_naive"].isna().all():
+        return ("The statistical forecasts of capex and headcount could not yet be backtested, "
+                "so the report does not rely on them.")
+    cov = rows[f"coverage_{level_pct}"]
+    cover = text.fmt_interval(cov.min(), cov.max(), fmt=text.fmt_prob)
+    if cov.min() == cov.max():
+        cover = text.fmt_prob(cov.min())
+    if "naive_used" in rows and bool((rows["naive_used"] >= 1.0).all()):
+        return (f"In a backtest over {text.plural(int(rows['n'].sum()), 'past forecast')}, no "
+                "statistical model of capex or headcount beat a naive trend out of sample, so "
+                f"the report uses the naive trend; its {text.fmt_pct(level_pct)} intervals held "
+                f"{cover} of outcomes, and the headline does not rest on these series.")
+    worse = int((rows["skill_vs_naive"] < 0).sum())
+    skill = float(rows["skill_vs_naive"].mean()) * 100.0
+    return (f"In a backtest over {text.plural(int(rows['n'].sum()), 'past forecast')}, the "
+            "statistical forecasts of capex and headcount were less accurate than a naive trend "
+            f"in {text.fmt_k_of_n(worse, len(rows))} combinations of series and horizon "
+            f"(average skill {text.fmt_pct(skill, 0)}), and their {text.fmt_pct(level_pct)} "
+            f"intervals held {cover} of outcomes; the headline does not rest on them.")
+
+
+def headline_backtest_caveat(result: Any) -> str:
+    """What the headline models' own backtest can and cannot say, in one sentence.
+
+    Args:
+        result: :class:`analysis.headline.HeadlineResult` (its ``backtest`` is ``None`` when
+            the weight was set by the parameters).
+
+    >>> from types import SimpleNamespace as NS
+    >>> bt = NS(origins=("2022-12-31", "2023-06-30"), independent_windows=1, too_short=True,
+    ...         weight_interval_pct=(20.0, 67.0))
+    >>> print(headline_backtest_caveat(NS(backtest=bt, weight_pct=43.0)))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    The two headline models were run from 2 past cut-offs and scored on what was announced
+    next; that record is too short to tell them apart (the projection core's weight of 43%
+    has an 80% interval of 20%–67%), so the odds above are uncertain beyond their stated
+    intervals.
+    """
+    bt = result.backtest
+    if bt is None:
+        return (f"The weight of the two headline models ({text.fmt_pct(result.weight_pct)} on "
+                "the projection core) was set by this build's parameters, not fitted on their "
+                "record.")
+    interval = text.fmt_interval(*bt.weight_interval_pct, fmt=text.fmt_pct)
+    judged = ("that record is too short to tell them apart" if bt.too_short
+              else "that record sets their weights")
+    tail = (", so the odds above are uncertain beyond their stated intervals."
+            if bt.too_short else ".")
+    return (f"The two headline models were run from "
+            f"{text.plural(len(bt.origins), 'past cut-off')} and scored on what was announced "
+            f"next; {judged} (the projection core's weight of {text.fmt_pct(result.weight_pct)} "
+            f"has an 80% interval of {interval}){tail}")
