@@ -1,8 +1,11 @@
 """Altair setup for the report: one theme, an offline renderer, and figure metadata.
 
 Charts are drawn in the reader's browser by one shared JavaScript bundle
-(``_static/vega-bundle.js``, written by the build from ``vl_convert.javascript_bundle()``), so
-no page loads anything from a CDN (see stack_pitfalls B1.2-B1.3). The renderer emits a
+(``_static/vega-bundle.js``, written by the build from ``vl_convert.javascript_bundle()``) and
+a small loader (``_static/report-charts.js``), both deferred and added by
+:mod:`analysis.sphinx_offline` only to pages with a chart, so no page loads anything from a
+CDN (see stack_pitfalls B1.2-B1.3). On the page a chart fits its container's width; its
+downloads keep the fixed width of the theme. The renderer emits a
 ``text/html`` container plus a machine-readable figure record
 (:data:`FIGURE_MIMETYPE`) that the build uses to export PNG, SVG and CSV copies.
 
@@ -12,6 +15,7 @@ which gives the chart its stable name, its text description (alt text) and its p
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
 import json
@@ -30,6 +34,7 @@ __all__ = [
     "Figures",
     "figure_file_stem",
     "render_mimebundle",
+    "responsive_spec",
     "setup",
 ]
 
@@ -56,31 +61,73 @@ def _theme() -> dict[str, Any]:
             "font": font,
             "view": {"continuousWidth": 620, "continuousHeight": 320, "stroke": None},
             "range": {"category": PALETTE},
-            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
-                     "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom"},
-            "title": {"fontSize": 14, "anchor": "start", "fontWeight": "normal"},
             "line": {"strokeWidth": 2},
+            # Assistive technology reads the chart's description (on the view and its
+            # container), not one item per tick, label and mark.
+            "mark": {"aria": False},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
+                     "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888",
+                     "aria": False},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
+                       "aria": False},
+            "title": {"fontSize": 14, "anchor": "start", "fontWeight": "normal", "aria": False},
         }
     }
+
+
+COMPOUND_KEYS = ("vconcat", "hconcat", "concat", "facet", "repeat")
+
+
+def responsive_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``spec`` sized to its container's width, for the page.
+
+    A single or layered view gets ``width: "container"`` and ``autosize`` ``fit-x`` (with
+    its padding, so axis labels stay inside the container); the widths of its layers are
+    dropped. A concatenation is left as it is: Vega-Lite cannot fit one to its container,
+    so the chart loader (``_static/report-charts.js``) sizes its views after a first draw.
+    The downloads are exported from the unchanged spec, at its fixed width.
+
+    Args:
+        spec: A Vega-Lite specification.
+
+    Returns:
+        The page's specification (``spec`` itself is not modified).
+    """
+    out = copy.deepcopy(spec)
+    if any(key in out for key in COMPOUND_KEYS):
+        return out
+    out["width"] = "container"
+    out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    stack = list(out.get("layer", []))
+    while stack:
+        layer = stack.pop()
+        layer.pop("width", None)
+        stack.extend(layer.get("layer", []))
+    return out
 
 
 def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     """Render a Vega-Lite spec as an offline HTML container plus a figure record.
 
+    The page holds the container and the spec as JSON; ``_static/report-charts.js`` (loaded,
+    deferred, after the Vega bundle on pages with a chart) draws it.
+
     Args:
         spec: The Vega-Lite specification (as produced by ``chart.to_dict()``).
 
     Returns:
-        A MIME bundle with ``text/html`` (a container and a call to the shared
-        ``vegaEmbed``), ``text/plain`` (the alt text) and :data:`FIGURE_MIMETYPE`.
+        A MIME bundle with ``text/html`` (the container, the spec and a text fallback),
+        ``text/plain`` (the alt text) and :data:`FIGURE_MIMETYPE` (the fixed-width spec the
+        downloads are exported from).
     """
     meta = (spec.get("usermeta") or {}).get("figure") or {}
     alt_text = str(spec.get("description") or meta.get("alt") or "Chart")
     spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     # A deterministic id keeps rebuilds byte-identical.
     div_id = "vg-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
-    safe_json = spec_json.replace("</", "<\\/").replace("<!--", "<\\!--")
+    page_json = json.dumps(responsive_spec(spec), sort_keys=True, separators=(",", ":"))
+    # "<" only occurs inside JSON strings, where \u003c is the same character: no "</script>".
+    safe_json = page_json.replace("<", "\\u003c")
     downloads = ""
     if meta.get("page") and meta.get("name"):
         stem = figure_file_stem(meta["page"], meta["name"])
@@ -92,12 +139,8 @@ def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     body = (
         f'<div class="vega-chart" id="{div_id}" role="img" '
         f'aria-label="{html.escape(alt_text, quote=True)}"></div>\n'
-        '<script type="text/javascript">(function () {\n'
-        f'  var spec = {safe_json};\n'
-        '  function draw() { vegaEmbed("#' + div_id + '", spec, {"actions": false, '
-        '"renderer": "svg"}).catch(function (e) { console.error(e); }); }\n'
-        '  if (window.vegaEmbed) { draw(); } else { window.addEventListener("load", draw); }\n'
-        '})();</script>\n'
+        f'<script type="application/json" class="vega-spec" data-for="{div_id}">'
+        f"{safe_json}</script>\n"
         f'<noscript>{html.escape(alt_text)}</noscript>{downloads}'
     )
     bundle: dict[str, Any] = {"text/html": body, "text/plain": alt_text}
