@@ -92,7 +92,8 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict[str,
         text = _first_paragraph(doctree) if doctree is not None else ""
         if not text:
             title = re.sub(r"<[^>]+>", "", str(context.get("title") or pagename))
-            text = f"{html.unescape(title)}: {app.config.html_title or app.config.project}."
+            title = html.unescape(title)
+            text = f"{title[:1].upper()}{title[1:]}: {app.config.html_title or app.config.project}."
         desc = html.escape(meta_description(text), quote=True)
         context["metatags"] = metatags + f'\n<meta name="description" content="{desc}" />'
 
@@ -136,6 +137,9 @@ def _write_redirect(app: Any, exception: Exception | None) -> None:
                          f"{title}: a reproducible research report. This page opens its "
                          "introduction.", icon)
     (Path(app.outdir) / "index.html").write_text(text, encoding="utf-8")
+    # The theme copies FontAwesome's script although no page loads it any more.
+    for unused in (Path(app.outdir) / "_static" / "scripts").glob("fontawesome.js*"):
+        unused.unlink()
 
 
 def _visit_citation(self: Any, node: Any) -> None:
