@@ -4,7 +4,8 @@
   ``SyntaxError`` in the console: "Identifier 'THEBE_JS_URL' has already been declared") and
   points at a launcher on unpkg. The report has no live kernels, so its assets are dropped.
 - The Vega bundle (about 0.9 MiB) and the chart loader are added, deferred, only to pages that
-  hold a chart container, so no page waits for them before its first paint.
+  hold a chart container; every other script file in the head is deferred too, so no page
+  waits for a script before its first paint.
 - The theme's templates are overridden (``analysis/site/templates``) so no page loads
   FontAwesome's 1.45 MiB script: the header's icons are inline SVG, and the header buttons'
   accessible names contain their visible text.
@@ -38,6 +39,27 @@ def _is_thebe(asset: Any) -> bool:
     filename = str(getattr(asset, "filename", asset) or "")
     body = str(getattr(asset, "attributes", {}).get("body", ""))
     return "thebe" in filename.lower() or "THEBE_JS_URL" in body
+
+
+# Inline scripts in the head assign to DOCUMENTATION_OPTIONS, so this one file stays in order.
+KEEP_BLOCKING = ("documentation_options.js",)
+
+
+def _deferred(asset: Any) -> Any:
+    """The same script, deferred: no script file in the head blocks the first paint.
+
+    Deferred files still run in document order and before ``DOMContentLoaded``, which is
+    when the theme's and extensions' scripts start their work.
+    """
+    from sphinx.builders.html._assets import _JavaScript
+
+    filename = str(getattr(asset, "filename", asset) or "")
+    attributes = dict(getattr(asset, "attributes", {}) or {})
+    if (not filename or "body" in attributes or "async" in attributes or "defer" in attributes
+            or filename.split("?")[0].endswith(KEEP_BLOCKING) or "://" in filename):
+        return asset
+    return _JavaScript(filename, priority=getattr(asset, "priority", 500), defer="defer",
+                       **attributes)
 
 
 def meta_description(text: str, limit: int = DESCRIPTION_CHARS) -> str:
@@ -87,6 +109,8 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict[str,
     for key in ("script_files", "css_files"):
         if key in context:
             context[key] = [a for a in context[key] if not _is_thebe(a)]
+    if "script_files" in context:
+        context["script_files"] = [_deferred(a) for a in context["script_files"]]
     metatags = str(context.get("metatags", ""))
     if 'name="description"' not in metatags:
         text = _first_paragraph(doctree) if doctree is not None else ""
