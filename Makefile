@@ -6,17 +6,22 @@
 #   make book P="mc_draws=50000 seed=7"        ... with parameter overrides (win over SCENARIO)
 #   make book VERSION=2026.11                  ... and keep a citable copy in _build/archive/
 #   make test                                  every test (unit, property, notebook, site, browser)
+#   make bench-site                            Lighthouse (mobile) on the built site: performance
+#                                              and accessibility of three pages
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Browser tooling from npm (axe-core for the site tests, Lighthouse for bench-site), pinned in
+# package-lock.json and installed into node_modules/ (git-ignored).
+NPM_STAMP := node_modules/.installed
 SCENARIO ?= baseline
 P ?=
 VERSION ?=
 JOBS ?=
 
-.PHONY: book test test-fast lint bench bench-build serve clean params
+.PHONY: book test test-fast lint bench bench-build bench-site serve clean params
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,11 +31,15 @@ $(STAMP): requirements.txt pyproject.toml
 		--display-name "Python 3 (amzn-report)" >/dev/null
 	@touch $(STAMP)
 
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NPM_STAMP)
+
 book: $(STAMP)
 	$(BIN)/python -m analysis build --scenario "$(SCENARIO)" $(foreach p,$(P),-p "$(p)") \
 		$(if $(VERSION),--archive "$(VERSION)") $(if $(JOBS),--jobs $(JOBS))
 
-test: $(STAMP)
+test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest
 
@@ -51,6 +60,9 @@ bench: $(STAMP)
 
 bench-build: $(STAMP)
 	$(BIN)/python scripts/bench_build.py
+
+bench-site: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python scripts/bench_lighthouse.py
 
 serve: $(STAMP)
 	$(BIN)/python -m http.server --bind 127.0.0.1 --directory _build/html 8000

@@ -1,8 +1,11 @@
 """Altair setup for the report: one theme, an offline renderer, and figure metadata.
 
 Charts are drawn in the reader's browser by one shared JavaScript bundle
-(``_static/vega-bundle.js``, written by the build from ``vl_convert.javascript_bundle()``), so
-no page loads anything from a CDN (see stack_pitfalls B1.2-B1.3). The renderer emits a
+(``_static/vega-bundle.js``, written by the build from ``vl_convert.javascript_bundle()``) and
+a small loader (``_static/report-charts.js``), both deferred and added by
+:mod:`analysis.sphinx_offline` only to pages with a chart, so no page loads anything from a
+CDN (see stack_pitfalls B1.2-B1.3). On the page a chart fits its container's width; its
+downloads keep the fixed width of the theme. The renderer emits a
 ``text/html`` container plus a machine-readable figure record
 (:data:`FIGURE_MIMETYPE`) that the build uses to export PNG, SVG and CSV copies.
 
@@ -12,6 +15,7 @@ which gives the chart its stable name, its text description (alt text) and its p
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -36,6 +40,7 @@ __all__ = [
     "SpecFigure",
     "figure_file_stem",
     "render_mimebundle",
+    "responsive_spec",
     "setup",
 ]
 
@@ -104,28 +109,66 @@ def _theme() -> dict[str, Any]:
             "range": {"category": PALETTE},
             # labelLimit 0: Vega would otherwise cut labels at 180 px (axes) or 160 px
             # (legends) with an ellipsis; long labels are wrapped by the chart instead.
+            # aria False: assistive technology reads the chart's description (on the view and
+            # its container), not one item per tick, label and mark.
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "titleFontWeight": "normal",
                      "gridColor": "#e6e6e6", "domainColor": "#888", "tickColor": "#888",
-                     "labelLimit": 0},
+                     "labelLimit": 0, "aria": False},
             "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom",
-                       "labelLimit": 0, "labelExpr": WRAP_LABEL},
+                       "labelLimit": 0, "labelExpr": WRAP_LABEL, "aria": False},
             "axisBand": {"labelExpr": WRAP_LABEL},
             "axisPoint": {"labelExpr": WRAP_LABEL},
-            "title": {"fontSize": 14, "anchor": "start", "fontWeight": "normal"},
+            "title": {"fontSize": 14, "anchor": "start", "fontWeight": "normal", "aria": False},
             "line": {"strokeWidth": 2},
+            "mark": {"aria": False},
         }
     }
+
+
+COMPOUND_KEYS = ("vconcat", "hconcat", "concat", "facet", "repeat")
+
+
+def responsive_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """Return a copy of ``spec`` sized to its container's width, for the page.
+
+    A single or layered view gets ``width: "container"`` and ``autosize`` ``fit-x`` (with
+    its padding, so axis labels stay inside the container); the widths of its layers are
+    dropped. A concatenation is left as it is: Vega-Lite cannot fit one to its container,
+    so the chart loader (``_static/report-charts.js``) sizes its views after a first draw.
+    The downloads are exported from the unchanged spec, at its fixed width.
+
+    Args:
+        spec: A Vega-Lite specification.
+
+    Returns:
+        The page's specification (``spec`` itself is not modified).
+    """
+    out = copy.deepcopy(spec)
+    if any(key in out for key in COMPOUND_KEYS):
+        return out
+    out["width"] = "container"
+    out["autosize"] = {"type": "fit-x", "contains": "padding"}
+    stack = list(out.get("layer", []))
+    while stack:
+        layer = stack.pop()
+        layer.pop("width", None)
+        stack.extend(layer.get("layer", []))
+    return out
 
 
 def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     """Render a Vega-Lite spec as an offline HTML container plus a figure record.
 
+    The page holds the container and the spec as JSON; ``_static/report-charts.js`` (loaded,
+    deferred, after the Vega bundle on pages with a chart) draws it.
+
     Args:
         spec: The Vega-Lite specification (as produced by ``chart.to_dict()``).
 
     Returns:
-        A MIME bundle with ``text/html`` (a container and a call to the shared
-        ``vegaEmbed``), ``text/plain`` (the alt text) and :data:`FIGURE_MIMETYPE`.
+        A MIME bundle with ``text/html`` (the container, the spec and a text fallback),
+        ``text/plain`` (the alt text) and :data:`FIGURE_MIMETYPE` (the fixed-width spec the
+        downloads are exported from).
     """
     meta = (spec.get("usermeta") or {}).get("figure") or {}
     alt_text = str(spec.get("description") or meta.get("alt") or "Chart")
@@ -133,7 +176,7 @@ def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     # A deterministic id keeps rebuilds byte-identical.
     div_id = "vg-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
     # Data values (notes, organisation names) must not close the script element.
-    safe_json = json_for_html(spec, sort_keys=True, separators=(",", ":"))
+    safe_json = json_for_html(responsive_spec(spec), sort_keys=True, separators=(",", ":"))
     downloads = ""
     if meta.get("page") and meta.get("name"):
         stem = figure_file_stem(meta["page"], meta["name"])
@@ -148,15 +191,8 @@ def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     body = (
         f'<div class="vega-chart" id="{div_id}" role="img" '
         f'aria-label="{html_attr(alt_text)}"{params_attr}></div>\n'
-        '<script type="text/javascript">(function () {\n'
-        f'  var spec = {safe_json};\n'
-        '  function draw() { vegaEmbed("#' + div_id + '", spec, {"actions": false, '
-        '"renderer": "svg"}).then(function (r) {\n'
-        '    var el = document.getElementById("' + div_id + '"); el.vegaView = r.view;\n'
-        '    el.dispatchEvent(new CustomEvent("vega-ready", {bubbles: true, detail: r.view}));\n'
-        '  }).catch(function (e) { console.error(e); }); }\n'
-        '  if (window.vegaEmbed) { draw(); } else { window.addEventListener("load", draw); }\n'
-        '})();</script>\n'
+        f'<script type="application/json" class="vega-spec" data-for="{div_id}">'
+        f"{safe_json}</script>\n"
         f'<noscript>{html_text(alt_text)}</noscript>{downloads}'
     )
     bundle: dict[str, Any] = {"text/html": body, "text/plain": alt_text}

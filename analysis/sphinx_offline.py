@@ -1,16 +1,38 @@
-"""Sphinx extension: keep the site offline and free of console errors.
+"""Sphinx extension: an offline, light and accessible site.
 
-Jupyter Book v1 always loads sphinx-thebe, which adds an inline script twice per page (a
-``SyntaxError`` in the console: "Identifier 'THEBE_JS_URL' has already been declared") and
-points at a launcher on unpkg. The report has no live kernels, so the launcher's assets are
-dropped from every page.
+- Jupyter Book v1 always loads sphinx-thebe, which adds an inline script twice per page (a
+  ``SyntaxError`` in the console: "Identifier 'THEBE_JS_URL' has already been declared") and
+  points at a launcher on unpkg. The report has no live kernels, so its assets are dropped.
+- The Vega bundle (about 0.9 MiB) and the chart loader are added, deferred, only to pages that
+  hold a chart container; every other script file in the head is deferred too, so no page
+  waits for a script before its first paint.
+- The theme's templates are overridden (``analysis/site/templates``) so no page loads
+  FontAwesome's 1.45 MiB script: the header's icons are inline SVG, and the header buttons'
+  accessible names contain their visible text.
+- Every page gets a meta description (front matter ``html_meta`` wins, else the page's first
+  paragraph).
+- Bibliography entries are list items (docutils marks them with the deprecated
+  ``doc-biblioentry`` role inside a ``role="list"``, which axe-core reports as critical).
+- The root ``index.html`` that redirects to the first page is a full HTML document with a
+  language, a title, a description and an icon.
 """
 
 from __future__ import annotations
 
+import html
+import re
+from pathlib import Path
 from typing import Any
 
-__all__ = ["setup"]
+from docutils import nodes
+
+__all__ = ["CHART_SCRIPTS", "TEMPLATES", "meta_description", "redirect_page", "setup"]
+
+TEMPLATES = Path(__file__).resolve().parent / "site" / "templates"
+# In load order: the loader calls vegaEmbed, so it comes after the bundle (both deferred).
+CHART_SCRIPTS = ("vega-bundle.js", "report-charts.js")
+CHART_MARKER = 'class="vega-chart"'
+DESCRIPTION_CHARS = 160
 
 
 def _is_thebe(asset: Any) -> bool:
@@ -19,14 +41,155 @@ def _is_thebe(asset: Any) -> bool:
     return "thebe" in filename.lower() or "THEBE_JS_URL" in body
 
 
-def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict[str, Any],
-                doctree: Any) -> None:
+# Inline scripts in the head assign to DOCUMENTATION_OPTIONS, so this one file stays in order.
+KEEP_BLOCKING = ("documentation_options.js",)
+
+
+def _deferred(asset: Any) -> Any:
+    """The same script, deferred: no script file in the head blocks the first paint.
+
+    Deferred files still run in document order and before ``DOMContentLoaded``, which is
+    when the theme's and extensions' scripts start their work.
+    """
+    from sphinx.builders.html._assets import _JavaScript
+
+    filename = str(getattr(asset, "filename", asset) or "")
+    attributes = dict(getattr(asset, "attributes", {}) or {})
+    if (not filename or "body" in attributes or "async" in attributes or "defer" in attributes
+            or filename.split("?")[0].endswith(KEEP_BLOCKING) or "://" in filename):
+        return asset
+    return _JavaScript(filename, priority=getattr(asset, "priority", 500), defer="defer",
+                       **attributes)
+
+
+def meta_description(text: str, limit: int = DESCRIPTION_CHARS) -> str:
+    """Return ``text`` on one line, cut at a word boundary to at most ``limit`` characters.
+
+    Args:
+        text: A paragraph's plain text.
+        limit: Longest description; a cut one ends with an ellipsis.
+
+    Returns:
+        The description (empty if ``text`` is blank).
+    """
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def _first_paragraph(doctree: Any) -> str:
+    """The first paragraph of prose: not in an admonition, a table, a figure or code output."""
+    skip = (nodes.Admonition, nodes.table, nodes.figure, nodes.caption, nodes.footnote,
+            nodes.citation, nodes.container)
+    for para in doctree.findall(nodes.paragraph):
+        parent, inside = para.parent, False
+        while parent is not None:
+            if isinstance(parent, skip):
+                inside = True
+                break
+            parent = parent.parent
+        text = para.astext().strip()
+        if not inside and len(text) >= 40:
+            return text
+    return ""
+
+
+def _page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any],
+                  doctree: Any) -> None:
+    if CHART_MARKER in str(context.get("body", "")):
+        from sphinx.builders.html._assets import _JavaScript
+
+        files = context.setdefault("script_files", [])
+        for name in CHART_SCRIPTS:
+            asset = _JavaScript(f"_static/{name}", defer="defer", priority=800)
+            if asset not in files:
+                files.append(asset)
     for key in ("script_files", "css_files"):
         if key in context:
             context[key] = [a for a in context[key] if not _is_thebe(a)]
+    if "script_files" in context:
+        context["script_files"] = [_deferred(a) for a in context["script_files"]]
+    metatags = str(context.get("metatags", ""))
+    if 'name="description"' not in metatags:
+        text = _first_paragraph(doctree) if doctree is not None else ""
+        if not text:
+            title = re.sub(r"<[^>]+>", "", str(context.get("title") or pagename))
+            title = html.unescape(title)
+            text = f"{title[:1].upper()}{title[1:]}: {app.config.html_title or app.config.project}."
+        desc = html.escape(meta_description(text), quote=True)
+        context["metatags"] = metatags + f'\n<meta name="description" content="{desc}" />'
+
+
+def redirect_page(target: str, title: str, description: str, favicon: str | None) -> str:
+    """Return the root page that sends a reader to ``target`` (a relative URL).
+
+    Args:
+        target: Relative URL of the first page, e.g. ``book/intro.html``.
+        title: The site title.
+        description: One sentence on the site.
+        favicon: Relative URL of the site icon, if any.
+
+    Returns:
+        A complete HTML document with a language, a title and the refresh.
+    """
+    url = html.escape(target, quote=True)
+    icon = (f'<link rel="icon" href="{html.escape(favicon, quote=True)}">\n'
+            if favicon else "")
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f'<meta name="description" content="{html.escape(description, quote=True)}">\n'
+        f'{icon}<link rel="canonical" href="{url}">\n'
+        f'<meta http-equiv="refresh" content="0; url={url}">\n</head>\n<body>\n'
+        f'<p><a href="{url}">Continue to {html.escape(title)}</a>.</p>\n</body>\n</html>\n'
+    )
+
+
+def _write_redirect(app: Any, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    root = app.config.root_doc
+    if root == "index":
+        return
+    favicon = app.config.html_favicon
+    icon = f"_static/{Path(favicon).name}" if favicon and "://" not in favicon else None
+    title = app.config.html_title or app.config.project
+    text = redirect_page(f"{root}.html", title,
+                         f"{title}: a reproducible research report. This page opens its "
+                         "introduction.", icon)
+    (Path(app.outdir) / "index.html").write_text(text, encoding="utf-8")
+    # The theme copies FontAwesome's script although no page loads it any more.
+    for unused in (Path(app.outdir) / "_static" / "scripts").glob("fontawesome.js*"):
+        unused.unlink()
+
+
+def _visit_citation(self: Any, node: Any) -> None:
+    # A list of list items: axe-core's aria-required-children, and no deprecated DPUB role.
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+def _depart_citation(self: Any, node: Any) -> None:
+    self.body.append("</div>\n")
+    if not isinstance(node.next_node(descend=False, siblings=True), type(node)):
+        self.body.append("</div>\n")
+
+
+def _add_templates(app: Any, config: Any) -> None:
+    # First in the search path, ahead of the themes' component folders.
+    config.templates_path.insert(0, str(TEMPLATES))
 
 
 def setup(app: Any) -> dict[str, Any]:
-    """Register the page-context hook (run after sphinx-thebe's own)."""
-    app.connect("html-page-context", _drop_thebe, priority=900)
+    """Register the templates, the page-context hook, the citation writer and the redirect."""
+    app.connect("config-inited", _add_templates)
+    # After sphinx-thebe's own hook, which adds the assets this one removes.
+    app.connect("html-page-context", _page_context, priority=900)
+    # After sphinx-external-toc's redirect (priority 500), which it replaces.
+    app.connect("build-finished", _write_redirect, priority=900)
+    app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -65,9 +65,9 @@
   var done = [];
   function attach(el, view) {
     var spec = el.getAttribute("data-params");
-    if (!view || !spec || done.indexOf(el) >= 0) { return; }
+    if (!view || !spec || done.indexOf(view) >= 0) { return; }
     try { view.data(DATA); } catch (e) { return; }  // not the explorer chart
-    done.push(el);
+    done.push(view);  // a redraw (new width) brings a new view, set up from the address
     setUp(view, spec.split(",").filter(function (n) { return n; }));
   }
   // The chart may be drawn before or after this deferred script runs: handle both.

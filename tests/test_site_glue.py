@@ -1,0 +1,70 @@
+"""Unit tests of the site glue: chart sizing for the page, meta descriptions, the redirect."""
+
+from __future__ import annotations
+
+import json
+
+import altair as alt
+import pandas as pd
+
+from analysis.charts import render_mimebundle, responsive_spec, setup
+from analysis.sphinx_offline import meta_description, redirect_page
+
+
+def _chart() -> alt.LayerChart:
+    frame = pd.DataFrame({"x": [1, 2, 3], "y": [3.0, 1.0, 2.0]})
+    line = alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q")
+    return alt.layer(line, line.mark_point()).properties(width=540, height=200)
+
+
+def test_layered_chart_fits_its_container_on_the_page_only():
+    spec = _chart().to_dict()
+    page = responsive_spec(spec)
+    assert page["width"] == "container"
+    assert page["autosize"] == {"type": "fit-x", "contains": "padding"}
+    assert spec["width"] == 540 and "autosize" not in spec  # the export keeps its width
+
+
+def test_layers_lose_their_own_width():
+    spec = {"layer": [{"mark": "bar", "width": 300}, {"layer": [{"mark": "rule",
+                                                               "width": 200}]}]}
+    page = responsive_spec(spec)
+    assert "width" not in page["layer"][0] and "width" not in page["layer"][1]["layer"][0]
+
+
+def test_concatenation_is_left_to_the_loader():
+    spec = alt.vconcat(_chart(), _chart()).to_dict()
+    assert responsive_spec(spec) == spec
+
+
+def test_renderer_puts_the_page_spec_in_json_and_keeps_the_export_fixed():
+    fig = setup("unit")
+    chart = fig(_chart(), "demo", "A line about </script> and <b>tags</b>.")
+    bundle = render_mimebundle(chart.to_dict())
+    body = bundle["text/html"]
+    assert body.count("</script>") == 1  # the spec cannot close its own script element
+    spec_text = body.split('data-for="', 1)[1].split(">", 1)[1].rsplit("</script>", 1)[0]
+    page = json.loads(spec_text)
+    assert page["width"] == "container"
+    assert page["description"].startswith("A line about </script>")
+    record = bundle["application/vnd.amzn-report.figure+json"]
+    assert record["spec"]["width"] == 540
+    assert record["spec"]["config"]["mark"]["aria"] is False
+    assert 'aria-label="A line about &lt;/script&gt; and &lt;b&gt;tags&lt;/b&gt;."' in body
+
+
+def test_meta_description_is_one_line_cut_at_a_word():
+    assert meta_description("  Short\n text. ") == "Short text."
+    long = "word " * 60
+    cut = meta_description(long, limit=50)
+    assert len(cut) <= 50 and cut.endswith("…") and "  " not in cut
+    assert not cut[:-1].endswith(" wor")
+
+
+def test_redirect_page_is_a_complete_document_with_escaped_text():
+    text = redirect_page("book/intro.html", 'A "report" & <more>', "One line.",
+                         "_static/favicon.svg")
+    assert text.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
+    assert "<title>A &quot;report&quot; &amp; &lt;more&gt;</title>" in text
+    assert '<link rel="icon" href="_static/favicon.svg">' in text
+    assert 'content="0; url=book/intro.html"' in text
