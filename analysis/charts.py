@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,7 @@ import altair as alt
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from analysis.escape import csv_cell, html_attr, html_text, json_for_html
+from analysis.escape import csv_cell, html_attr, html_text, json_for_html, md_text
 
 __all__ = [
     "FIGURE_MIMETYPE",
@@ -49,12 +48,11 @@ TABLE_MIMETYPE = "application/vnd.amzn-report.table+json"
 RENDERER_NAME = "amzn-offline"
 THEME_NAME = "amzn-report"
 FIGURE_DIR = "_static/figures"  # relative to the site root
-_MD_SPECIAL = re.compile(r"([\\`*_|$<>\[\]{}~#&!])")
 
 
 def _md_cell(value: object) -> str:
     """One table cell as literal Markdown: on one line, markup characters escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    return md_text(value)
 
 
 def table_markdown(content: pd.DataFrame | Styler) -> str:

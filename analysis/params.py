@@ -381,6 +381,7 @@ LABELS: dict[str, str] = {
     "backtest_first_origin": "first backtest origin",
     "backtest_last_origin": "last backtest origin",
     "mc_draws": "simulations",
+    "sweep_draws_per_point": "simulations per sweep point",
     "seed": "random seed",
 }
 SCHEMA: dict[str, ParamSpec] = {

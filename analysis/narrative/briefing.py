@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import study, text
+from analysis.headline import fmt_observed
 
 __all__ = [
     "KeyNumber",
@@ -22,7 +23,6 @@ __all__ = [
     "bottom_line",
     "capex_number",
     "forecast_numbers",
-    "cutoff_caveat",
     "key_numbers",
     "key_numbers_markdown",
     "odds",
@@ -66,22 +66,20 @@ def bottom_line(verdict: str, row_2026: Mapping[str, float], row_2027: Mapping[s
 
     >>> r26 = {"prob_inside": 0.2, "prob_below": 0.7, "prob_above": 0.1, "median": 17000}
     >>> r27 = {"prob_inside": 0.45, "prob_below": 0.05, "prob_above": 0.5, "median": 36000}
-    >>> print(bottom_line("partly supported", r26, r27))  # doctest: +NORMALIZE_WHITESPACE
-    Verdict on the claim of 20,000–35,000 further corporate cuts by 2027: partly supported.
-    Counting announcements by 31 Dec 2027, a total inside that range is about as likely as not
-    (45%), and more than 35,000 is about as likely as not (50%); counting only those before
-    1 Jan 2027, inside the range is unlikely (20%).
+    >>> print(bottom_line("about as likely as not (45%) by 31 Dec 2027", r26, r27))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Verdict on the claim of 20,000–35,000 further corporate cuts by 2027: about as likely as
+    not (45%) by 31 Dec 2027. Counting announcements by 31 Dec 2027, more than 35,000 is about
+    as likely as not (50%).
     """
     below, above = float(row_2027["prob_below"]), float(row_2027["prob_above"])
     if above >= below:
         side = f"more than {text.fmt_count(study.CLAIM_HIGH)} is {odds(above)}"
     else:
         side = f"fewer than {text.fmt_count(study.CLAIM_LOW)} is {odds(below)}"
+    # The verdict already gives the odds of landing inside the range for both readings.
     return (f"Verdict on the claim of {_claim()} further corporate cuts by 2027: {verdict}. "
-            f"Counting announcements {study.READING_LABELS['2027']}, a total inside that range "
-            f"is {odds(float(row_2027['prob_inside']))}, and {side}; counting only those "
-            f"{study.READING_LABELS['2026']}, inside the range is "
-            f"{odds(float(row_2026['prob_inside']))}.")
+            f"Counting announcements {study.READING_LABELS['2027']}, {side}.")
 
 
 def forecast_numbers(observed: float, as_of: str, row_2027: Mapping[str, float],
@@ -95,7 +93,7 @@ def forecast_numbers(observed: float, as_of: str, row_2027: Mapping[str, float],
         level_pct: Central interval level, %.
     """
     return [
-        KeyNumber("already announced", text.fmt_roles(observed),
+        KeyNumber("already announced", fmt_observed(observed),
                   f"further corporate cuts announced after {text.fmt_date(study.FURTHER_AFTER)}"
                   f" and by {text.fmt_date(as_of)}, the floor of every simulation"),
         KeyNumber("forecast by 31 Dec 2027", text.fmt_roles(row_2027["median"]),
@@ -133,24 +131,6 @@ def key_numbers_markdown(numbers: list[KeyNumber]) -> str:
     - **1** a: one
     """
     return "\n".join(f"- **{n.value}** {n.label}: {n.context}" for n in numbers)
-
-
-def cutoff_caveat(as_of: str, quarterly: pd.DataFrame) -> str:
-    """The data cut-off and the latest reported quarter on or before it.
-
-    >>> q = pd.DataFrame({"period": ["2025Q4", "2026Q1"],
-    ...                   "quarter_end": pd.to_datetime(["2025-12-31", "2026-03-31"])})
-    >>> print(cutoff_caveat("2026-06-30", q))  # doctest: +NORMALIZE_WHITESPACE
-    Data to 30 Jun 2026: the latest reported quarter is Q1 2026, and announcements after the
-    cut-off are not counted.
-    """
-    known = quarterly[pd.to_datetime(quarterly["quarter_end"]) <= pd.Timestamp(as_of)]
-    if known.empty:
-        return (f"Data to {text.fmt_date(as_of)}: no quarter reported by then is in the data, "
-                "and announcements after the cut-off are not counted.")
-    period = str(known.sort_values("quarter_end")["period"].iloc[-1])
-    return (f"Data to {text.fmt_date(as_of)}: the latest reported quarter is "
-            f"{period[-2:]} {period[:4]}, and announcements after the cut-off are not counted.")
 
 
 def backtest_caveat(summary: pd.DataFrame, level_pct: int = 80) -> str:

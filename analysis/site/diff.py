@@ -309,8 +309,11 @@ def diff_markdown(diff: Mapping[str, Any], titles: Mapping[str, str] | None = No
 
 def no_previous_markdown(version: str) -> str:
     """The page body when no earlier archived version exists."""
+    # A version name is an identifier, not a number in prose: shown as code (archive names
+    # match a plain pattern, so they hold no backtick; anything else is escaped).
+    shown = f"`{version}`" if "`" not in version else escape_md(version)
     return (f"There is no previous archived version to compare with, so nothing is listed "
-            f"here (this build: version **{escape_md(version)}**). Build with "
+            f"here (this build: version {shown}). Build with "
             "`make book VERSION=<name>` to archive a citable copy; the next build lists every "
             "value that moved since it.\n")
 
