@@ -235,6 +235,9 @@ class Table:
     show: bool = True
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        # The Markdown first: the HTML escape below is composed onto the Styler itself, and
+        # the Markdown escapes its own cells (each format escaped once, for where it lands).
+        markdown = table_markdown(self.content)
         if isinstance(self.content, Styler):
             # A fixed uuid keeps the HTML identical from build to build.
             html_table = _escaped(self.content).set_uuid(f"{self.page}-{self.name}").to_html()
@@ -251,7 +254,7 @@ class Table:
             link = link.replace("Download this table", "Download the table above")
         return {
             "text/html": html_table + link,
-            "text/markdown": table_markdown(self.content),
+            "text/markdown": markdown,
             "text/plain": f"Table {stem}",
             TABLE_MIMETYPE: {"page": self.page, "name": self.name,
                              "csv": _safe_frame(frame).to_csv(index=False, lineterminator="\n")},
