@@ -235,8 +235,8 @@ class Table:
     show: bool = True
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        # The Markdown first: the HTML escape below is composed onto the Styler itself, and
-        # the Markdown escapes its own cells (each format escaped once, for where it lands).
+        # Each format escapes its own cells once: the HTML escape goes onto a copy of the
+        # Styler, the Markdown escapes the Styler's formatted values itself.
         markdown = table_markdown(self.content)
         if isinstance(self.content, Styler):
             # A fixed uuid keeps the HTML identical from build to build.
@@ -274,7 +274,9 @@ def _escaped(styler: Styler) -> Styler:
     A Styler's formatters are bound when the page calls ``.format``; pandas escapes only
     when asked there, so the HTML escape is composed onto every display function here (the
     cell texts may be data notes or organisation names). The site test checks the result.
+    The escape goes onto a copy, so the page's Styler keeps its plain values.
     """
+    styler = copy.copy(styler)
     for attr in ("_display_funcs", "_display_funcs_index", "_display_funcs_index_names",
                  "_display_funcs_columns", "_display_funcs_column_names"):
         funcs = getattr(styler, attr, None)
