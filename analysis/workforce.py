@@ -532,18 +532,6 @@ def decomposition_totals(draws: pd.DataFrame, inputs: pd.DataFrame,
 # --- the announced rounds ----------------------------------------------------------------------
 
 
-def _announced_label(day: pd.Timestamp, precision: str) -> str:
-    if precision == "day":
-        return f"{day.day} {day:%b %Y}"
-    if precision == "month":
-        return f"{day:%b %Y}"
-    if precision == "quarter":
-        return f"{day.year} Q{(day.month - 1) // 3 + 1}"
-    if precision == "half":
-        return f"{day.year} H{(day.month - 1) // 6 + 1}"
-    return str(day.year)
-
-
 def rounds_table(rounds: pd.DataFrame) -> pd.DataFrame:
     """Tabulate the announced corporate rounds for display, oldest first.
 
@@ -569,7 +557,7 @@ def rounds_table(rounds: pd.DataFrame) -> pd.DataFrame:
 
     nested = df["included_in_round_id"].fillna("").astype(str)
     return pd.DataFrame({
-        "announced": [_announced_label(pd.Timestamp(d), str(p)) for d, p in
+        "announced": [text.fmt_event_date(pd.Timestamp(d), str(p)) for d, p in
                       zip(df["announced"], df["announced_precision"], strict=True)],
         "organisation": df["organisation"].astype(str).to_numpy(),
         "roles": [roles(lo, hi) for lo, hi in zip(df["roles_low"], df["roles_high"],
