@@ -6,6 +6,7 @@ itself, so the same inputs give the same output (the manifest is compared byte f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,7 @@ __all__ = [
 
 REPORT_TITLE = "Amazon's Efficiency Mandate: a reproducible research report"
 REPORT_AUTHOR = "The Amazon Efficiency Mandate report team"
+_BIBTEX_KEY = re.compile(r"[A-Za-z0-9_:-]+")
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,16 @@ def citation_text(info: BuildInfo, page_title: str, page_path: str) -> str:
 
 
 def citation_bibtex(info: BuildInfo, page_title: str, page_path: str, key: str) -> str:
-    """Return a BibTeX ``@misc`` entry citing one page of this build (every value escaped)."""
+    """Return a BibTeX ``@misc`` entry citing one page of this build (every value escaped).
+
+    The key is not escaped (BibTeX keys take no escapes): it must be a plain identifier.
+    """
+    if not _BIBTEX_KEY.fullmatch(key):
+        raise ValueError(f"BibTeX key {key!r}: use letters, digits, '_', ':' and '-' only")
     b = bibtex_text
     year = info.build_date[:4]
     return (
-        f"@misc{{{b(key)},\n"
+        f"@misc{{{key},\n"
         f"  author = {{{{{b(REPORT_AUTHOR)}}}}},\n"
         f"  title = {{{{{b(page_title)}}}}},\n"
         f"  howpublished = {{{b(REPORT_TITLE)}, page {b(page_path)}}},\n"
