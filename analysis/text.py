@@ -152,6 +152,18 @@ def fmt_interval(low: Any, high: Any, fmt: Any = fmt_roles, **kwargs: Any) -> st
     return f"{fmt(low, **kwargs)}{_DASH}{fmt(high, **kwargs)}"
 
 
+def fmt_row_interval(row: Any, sign: float = 1.0, fmt: Any = fmt_roles, **kwargs: Any) -> str:
+    """Format a row's ``lower``–``upper`` as an interval, optionally negated (ends sorted).
+
+    A negated flow (cuts counted as a fall in headcount) keeps its low end first.
+
+    >>> fmt_row_interval({"lower": -2500, "upper": -1200}, sign=-1.0)
+    '1,200–2,500'
+    """
+    low, high = sorted((sign * float(row["lower"]), sign * float(row["upper"])))
+    return fmt_interval(low, high, fmt=fmt, **kwargs)
+
+
 def fmt_date(value: str | dt.date) -> str:
     """Format an ISO date as '2 Dec 2027'.
 
