@@ -2,10 +2,11 @@
 
 The record comes from :func:`analysis.forecast.forecast_series` itself: at every origin year
 end the whole procedure (candidate forecasts, nested selection against the naive drift,
-conformal calibration) is re-run with only what was known then, so the backtest scores exactly
-the procedure the pages publish. Each origin's forecasts 1..``max(horizons)`` years ahead are
-compared with what Amazon later reported, next to the naive drift benchmark with intervals
-calibrated the same way. Frames are tidy, with int years, so a page can chart them directly.
+split-conformal calibration of the intervals) is re-run with only what was known then, so
+the backtest scores exactly the procedure the pages publish. Each origin's forecasts
+1..``max(horizons)`` years ahead are compared with what Amazon later reported, next to the
+naive drift benchmark with intervals calibrated the same way. Frames are tidy, with int
+years, so a page can chart them directly.
 
 Scores (:mod:`analysis.models.scoring`): MAPE and the mean absolute log error (MAE of
 ``log(actual / forecast)``), skill against the naive drift ``1 - MAE / MAE_naive`` on the same
@@ -25,6 +26,8 @@ import pandas as pd
 from analysis.forecast import (
     ANNUAL_CANDIDATES,
     CAPEX_CANDIDATES,
+    DEFAULT_INTERVAL_METHOD,
+    INTERVAL_METHODS,
     Candidate,
     annual_guidance_lookup,
     annual_series,
@@ -33,7 +36,7 @@ from analysis.forecast import (
 from analysis.models import scoring
 
 __all__ = ["CALIBRATION_LEVELS_PCT", "DEFAULT_SERIES", "LEVELS_PCT", "BacktestResult",
-           "backtest_annual", "backtest_series", "calibration_curve"]
+           "backtest_annual", "backtest_series", "calibration_curve", "compare_interval_methods"]
 
 DEFAULT_SERIES = {"capex_gross_usd_m": "Gross capex", "employees_year_end": "Employees"}
 LEVELS_PCT: tuple[int, ...] = (50, 80)  # interval levels the backtest scores, %
@@ -71,7 +74,8 @@ def backtest_series(annual: pd.DataFrame, column: str, first_origin: int = 2019,
                     levels_pct: Sequence[int] = LEVELS_PCT,
                     candidates: Sequence[Candidate] | None = None,
                     label: str | None = None, as_of: str | None = None,
-                    guidance: pd.DataFrame | None = None) -> pd.DataFrame:
+                    guidance: pd.DataFrame | None = None,
+                    interval_method: str = DEFAULT_INTERVAL_METHOD) -> pd.DataFrame:
     """Return the detail rows of the backtest of one annual column.
 
     Args:
@@ -87,6 +91,8 @@ def backtest_series(annual: pd.DataFrame, column: str, first_origin: int = 2019,
         as_of: Data cut-off (default: 31 Dec of the last year in ``annual``); guidance counts
             at each origin as it stood at the same point of the following year.
         guidance: Capex guidance table (only used for ``capex_gross_usd_m``).
+        interval_method: How intervals are calibrated (see
+            :data:`analysis.forecast.INTERVAL_METHODS`).
 
     Returns:
         Detail frame as in :class:`BacktestResult`.
@@ -99,7 +105,8 @@ def backtest_series(annual: pd.DataFrame, column: str, first_origin: int = 2019,
     if candidates is None:
         candidates = CAPEX_CANDIDATES if capex else ANNUAL_CANDIDATES
     guide = annual_guidance_lookup(guidance, as_of, int(y.index[-1])) if capex else None
-    res = forecast_series(y, max(horizons), "Y", levels_pct, candidates, guide)
+    res = forecast_series(y, max(horizons), "Y", levels_pct, candidates, guide,
+                          interval_method)
     rec = res.record
     if rec.empty:
         return pd.DataFrame()
@@ -134,7 +141,8 @@ def backtest_annual(annual: pd.DataFrame, first_origin: int = 2019, last_origin:
                     series: dict[str, str] | None = None, horizons: Sequence[int] = (1, 2),
                     levels_pct: Sequence[int] = LEVELS_PCT,
                     candidates: Sequence[Candidate] | None = None, as_of: str | None = None,
-                    guidance: pd.DataFrame | None = None) -> BacktestResult:
+                    guidance: pd.DataFrame | None = None,
+                    interval_method: str = DEFAULT_INTERVAL_METHOD) -> BacktestResult:
     """Backtest the annual forecasts of capex and headcount (or other columns).
 
     Args:
@@ -147,6 +155,7 @@ def backtest_annual(annual: pd.DataFrame, first_origin: int = 2019, last_origin:
         candidates: Models to try (default: as in :func:`backtest_series`).
         as_of: Data cut-off (see :func:`backtest_series`).
         guidance: Capex guidance table.
+        interval_method: How intervals are calibrated (see :func:`backtest_series`).
 
     Returns:
         A :class:`BacktestResult`.
@@ -154,7 +163,8 @@ def backtest_annual(annual: pd.DataFrame, first_origin: int = 2019, last_origin:
     series = DEFAULT_SERIES if series is None else series
     levels = tuple(sorted(set(levels_pct) | set(CALIBRATION_LEVELS_PCT)))
     parts = [backtest_series(annual, col, first_origin, last_origin, horizons, levels,
-                             candidates, label, as_of, guidance) for col, label in series.items()]
+                             candidates, label, as_of, guidance, interval_method)
+             for col, label in series.items()]
     parts = [p for p in parts if not p.empty]
     detail = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     return BacktestResult(detail=detail, summary=_summarise(detail, levels_pct),
@@ -215,3 +225,44 @@ def _summarise(detail: pd.DataFrame, levels_pct: Sequence[int]) -> pd.DataFrame:
             rows.append(row)
     out = pd.DataFrame(rows, columns=columns)
     return out.sort_values(["series", "horizon", "method"], kind="stable").reset_index(drop=True)
+
+
+def compare_interval_methods(annual: pd.DataFrame, first_origin: int = 2019,
+                             last_origin: int = 2024, as_of: str | None = None,
+                             guidance: pd.DataFrame | None = None,
+                             levels_pct: Sequence[int] = LEVELS_PCT) -> pd.DataFrame:
+    """Pooled coverage and interval score of the published procedure under each calibration.
+
+    The point forecasts and model choices do not depend on the calibration, so the rows differ
+    only in the width of the intervals. Scores pool both series and all horizons of
+    :func:`backtest_annual` (the same outcomes as the calibration chart's thick line).
+
+    Args:
+        annual: Wide annual frame.
+        first_origin: First origin year.
+        last_origin: Last origin year.
+        as_of: Data cut-off.
+        guidance: Capex guidance table.
+        levels_pct: Interval levels, %.
+
+    Returns:
+        One row per method (:data:`analysis.forecast.INTERVAL_METHODS`, the report's first) and
+        level: ``interval_method, level_pct, coverage_pct, covered, n, interval_score``
+        (mean, log scale; lower is better).
+    """
+    order = [DEFAULT_INTERVAL_METHOD] + sorted(set(INTERVAL_METHODS) - {DEFAULT_INTERVAL_METHOD})
+    rows = []
+    for method in order:
+        d = backtest_annual(annual, first_origin, last_origin, levels_pct=levels_pct,
+                            as_of=as_of, guidance=guidance, interval_method=method).detail
+        known = d[(d["method"] == "model") & d["actual"].notna()] if not d.empty else d
+        for lv in levels_pct:
+            covered = known[f"covered_{lv}"].astype(bool) if len(known) else pd.Series([])
+            n = len(known)
+            rows.append({"interval_method": method, "level_pct": int(lv),
+                         "coverage_pct": 100.0 * int(covered.sum()) / n if n else math.nan,
+                         "covered": int(covered.sum()), "n": n,
+                         "interval_score": float(known[f"interval_score_{lv}"].mean())
+                         if n else math.nan})
+    return pd.DataFrame(rows, columns=["interval_method", "level_pct", "coverage_pct",
+                                       "covered", "n", "interval_score"])

@@ -21,13 +21,19 @@ Every forecast runs one procedure (DESIGN §3, issue 11):
    or the naive drift is used and the result says so: :data:`NAIVE_USED`.
 4. **Calibrated intervals.** ``log point ± q * sqrt(h)`` with ``q`` from the chosen model's
    own out-of-sample log errors, each divided by ``sqrt(h)`` (the random-walk growth of error
-   with the horizon), known at the origin: ``q = t_n((1 + level) / 2) * RMS`` of those ``n``
-   scaled errors (:func:`analysis.models.scoring.student_t_multiplier`, exact for normal
-   errors at any ``n``; the split-conformal quantile degenerates to the largest error with the
-   few errors an annual series has). Errors are pooled across the horizons of one series,
+   with the horizon), known at the origin: ``q`` is the split-conformal quantile of the ``n``
+   absolute scaled errors, the ``ceil((n + 1) * level)``-th smallest
+   (:func:`analysis.models.scoring.conformal_multiplier`; distribution-free, it covers a new
+   exchangeable error with probability at least ``level``). Where ``n`` is too small for that
+   rank the quantile is unbounded and the multiplier falls back to the larger of the largest
+   error and the Student-t interval. Errors are pooled across the horizons of one series,
    because the ``sqrt(h)`` scaling makes them comparable; never across series (capex and
    headcount err differently). The series' own volatility is deliberately not a further
    scale: a shock would then count twice, in the scaled error and in the later, larger scale.
+   (A Student-t multiplier, ``t_n((1 + level) / 2) * RMS``, is kept as
+   ``interval_method="student_t"`` so the backtest can show what it would have done: it
+   assumes normal errors, and the report's errors are flatter than normal, so its 50%
+   intervals were too narrow.)
 
 Conventions:
     * Annual periods are ``int`` years; quarterly periods are strings such as ``"2026Q3"``.
@@ -93,6 +99,13 @@ NO_CHANGE = "no change (random walk)"
 GUIDANCE = "guidance-anchored path"
 NAIVE_USED = "naive used: no candidate beat it out of sample"
 GuidanceLookup = Callable[[int], float | None]
+#: How the interval multiplier is calibrated from out-of-sample scaled errors (issue 11:
+#: split-conformal; the Student-t alternative is kept so the backtest can show the difference).
+INTERVAL_METHODS: dict[str, Callable[..., float]] = {
+    "conformal": scoring.conformal_multiplier,
+    "student_t": scoring.student_t_multiplier,
+}
+DEFAULT_INTERVAL_METHOD = "conformal"
 
 
 # --- results -------------------------------------------------------------------------------
@@ -497,19 +510,29 @@ def _run(t: np.ndarray, v: np.ndarray, candidates: Sequence[Candidate], steps: i
     return _Run(table, choice, why, stats_at, sel_record)
 
 
-def _multipliers(table: pd.DataFrame, model: str, at: int, levels: Sequence[float]
-                 ) -> dict[float, float] | None:
+def _multipliers(table: pd.DataFrame, model: str, at: int, levels: Sequence[float],
+                 method: str = DEFAULT_INTERVAL_METHOD) -> dict[float, float] | None:
     rows = table[(table["model"] == model) & (table["target"] <= at) & table["error"].notna()]
-    return _calibrate((rows["error"] / rows["scale"]).to_numpy(dtype=float), levels)
+    return _calibrate((rows["error"] / rows["scale"]).to_numpy(dtype=float), levels, method)
 
 
-def _calibrate(scaled: np.ndarray, levels: Sequence[float]) -> dict[float, float] | None:
+def _calibrate(scaled: np.ndarray, levels: Sequence[float],
+               method: str = DEFAULT_INTERVAL_METHOD) -> dict[float, float] | None:
     if scaled.size == 0:
         return None
-    return {lv: scoring.student_t_multiplier(scaled, lv) for lv in levels}
+    multiplier = INTERVAL_METHODS[method]
+    return {lv: multiplier(scaled, lv) for lv in levels}
 
 
-def _record(run: _Run, levels: Sequence[float]) -> pd.DataFrame:
+def _check_interval_method(method: str) -> str:
+    if method not in INTERVAL_METHODS:
+        raise ValueError(f"interval_method must be one of {sorted(INTERVAL_METHODS)}, "
+                         f"got {method!r}")
+    return method
+
+
+def _record(run: _Run, levels: Sequence[float],
+            interval_method: str = DEFAULT_INTERVAL_METHOD) -> pd.DataFrame:
     tab = run.table
     by_model = {m: {c: g[c].to_numpy() for c in ("origin", "horizon", "target", "point", "scale",
                                                  "actual", "error")}
@@ -519,7 +542,7 @@ def _record(run: _Run, levels: Sequence[float]) -> pd.DataFrame:
         for method, name in (("model", model), ("naive", NAIVE)):
             a = by_model[name]
             known = (a["target"] <= at) & np.isfinite(a["error"])
-            mult = _calibrate(a["error"][known] / a["scale"][known], levels)
+            mult = _calibrate(a["error"][known] / a["scale"][known], levels, interval_method)
             if mult is None:
                 continue
             for i in np.flatnonzero(a["origin"] == at):
@@ -627,7 +650,8 @@ def _path_frame(points: np.ndarray, scales: np.ndarray, mult: dict[float, float]
 def forecast_series(y: pd.Series, steps: int, freq: str,
                     interval_level_pct: float | Sequence[float] = 80,
                     candidates: Sequence[Candidate] | None = None,
-                    guide_at: GuidanceLookup | None = None) -> ForecastResult:
+                    guide_at: GuidanceLookup | None = None,
+                    interval_method: str = DEFAULT_INTERVAL_METHOD) -> ForecastResult:
     """Choose a model by nested rolling-origin error and forecast ``steps`` periods ahead.
 
     See the module docstring for the procedure. The naive drift is always among the
@@ -642,6 +666,8 @@ def forecast_series(y: pd.Series, steps: int, freq: str,
         candidates: Models to try; defaults to the annual or quarterly set.
         guide_at: For a guidance-anchored candidate: origin position -> guidance (same unit as
             ``y``) for the period after it, in force at that origin, or ``None``.
+        interval_method: ``"conformal"`` (the report's) or ``"student_t"``; see
+            :data:`INTERVAL_METHODS`.
 
     Returns:
         A :class:`ForecastResult` with its nested out-of-sample ``record``.
@@ -651,6 +677,7 @@ def forecast_series(y: pd.Series, steps: int, freq: str,
     if steps < 1:
         raise ValueError("steps must be at least 1")
     levels = _normalise_levels(interval_level_pct)
+    _check_interval_method(interval_method)
     if candidates is None:
         candidates = ANNUAL_CANDIDATES if freq == "Y" else QUARTERLY_CANDIDATES
     y = _trim(y.astype(float)).dropna()
@@ -663,14 +690,14 @@ def forecast_series(y: pd.Series, steps: int, freq: str,
     run = _run(t, v, candidates, steps, guide_at, log)
     at = int(t[-1])
     model = run.choice[at]
-    mult = _multipliers(run.table, model, at, levels)
+    mult = _multipliers(run.table, model, at, levels, interval_method)
     if mult is None:
         raise ValueError("no out-of-sample error to calibrate the interval from")
     now = run.table[(run.table["model"] == model) & (run.table["origin"] == at)]
     labels = [_label(p, freq) for p in now["target"]]
     frame = _path_frame(now["point"].to_numpy(), now["scale"].to_numpy(), mult, labels, model)
     history = pd.DataFrame({"period": [_label(p, freq) for p in t], "value": np.exp(v)})
-    record = _record(run, levels)
+    record = _record(run, levels, interval_method)
     if not record.empty:
         for col in ("origin", "target"):
             record[col] = [_label(p, freq) for p in record[col]]

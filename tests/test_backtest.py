@@ -100,13 +100,32 @@ def test_report_80pct_intervals_cover_70_to_90pct(report_backtest):
     assert 70.0 <= cal.loc[("all", 80.0), "observed_pct"] <= 90.0
 
 
-@pytest.mark.xfail(strict=True, reason="known shortfall: on the report's data the 50% "
-                   "intervals hold 36% of outcomes (8 of 22), below the 40-60% band; the "
-                   "naive drift over-forecast employees after 2021 and the intervals are "
-                   "centred on it. Strict: this test fails loudly once the band is met.")
 def test_report_50pct_intervals_cover_40_to_60pct(report_backtest):
     cal = report_backtest.calibration.set_index(["series", "nominal_pct"])
     assert 40.0 <= cal.loc[("all", 50.0), "observed_pct"] <= 60.0
+
+
+def test_interval_methods_differ_only_in_width():
+    annual = tables.annual_known_by(data.load_annual(), AS_OF)
+    guidance = data.load_capex_guidance()
+    conf = B.backtest_annual(annual, 2019, 2024, as_of=AS_OF, guidance=guidance).detail
+    stud = B.backtest_annual(annual, 2019, 2024, as_of=AS_OF, guidance=guidance,
+                             interval_method="student_t").detail
+    pd.testing.assert_frame_equal(conf[["series", "origin", "horizon", "model", "mean"]],
+                                  stud[["series", "origin", "horizon", "model", "mean"]])
+    assert not np.allclose(conf["upper_50"], stud["upper_50"])
+    cmp = B.compare_interval_methods(annual, 2019, 2024, as_of=AS_OF, guidance=guidance)
+    assert cmp["interval_method"].iloc[0] == "conformal"  # the report's method first
+    row = cmp.set_index(["interval_method", "level_pct"]).loc[("conformal", 80)]
+    sel = conf[(conf["method"] == "model") & conf["actual"].notna()]
+    assert row["n"] == len(sel)
+    assert row["covered"] == int(sel["covered_80"].astype(bool).sum())
+    assert row["interval_score"] == pytest.approx(sel["interval_score_80"].mean())
+
+
+def test_unknown_interval_method_is_an_error():
+    with pytest.raises(ValueError, match="interval_method"):
+        B.backtest_annual(annual_frame(), 2019, 2020, as_of=AS_OF, interval_method="normal")
 
 
 def test_published_skill_is_never_negative_where_naive_won(report_backtest):

@@ -179,8 +179,8 @@ def test_choice_at_an_origin_uses_only_errors_known_then():
 def test_calibrated_coverage_near_nominal_over_replications():
     """150 random walks with drift (log scale), 16 points each: one-step 50% and 80% coverage.
 
-    The calibrated interval comes from the procedure's own out-of-sample errors (Student-t on
-    11-12 scaled errors). Binomial sd at 150 replications is 0.041 (50%) and 0.033 (80%);
+    The calibrated interval comes from the procedure's own out-of-sample errors (split-conformal
+    on 11-12 scaled errors). Binomial sd at 150 replications is 0.041 (50%) and 0.033 (80%);
     accept about 3 sd around nominal.
     """
     rng = np.random.default_rng(4)

@@ -175,10 +175,9 @@ def student_t_multiplier(scaled_errors: Sequence[float] | np.ndarray, level: flo
 
     If the out-of-sample scaled errors are independent ``N(0, s^2)``, a new one divided by the
     root mean square of ``n`` past ones follows Student's t with ``n`` degrees of freedom, so
-    the interval has exactly the nominal coverage for any ``n >= 1``. This is the forecasts'
-    calibration: with the 3-15 errors an annual series offers, the split-conformal quantile
-    (:func:`conformal_multiplier`) is the largest past error for every ``n < 9`` at 80% and so
-    over-covers by construction (about ``n / (n + 1)`` whatever the level).
+    the interval has exactly the nominal coverage for any ``n >= 1``. The forecasts use
+    :func:`conformal_multiplier` instead, which needs no normality; this one is the
+    ``student_t`` alternative the backtest reports beside it.
 
     Args:
         scaled_errors: Out-of-sample errors, each divided by its forecast's scale.
