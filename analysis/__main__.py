@@ -56,9 +56,9 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from analysis.build import BuildError, build
     from analysis.data import DataValidationError
-    from analysis.pages import PageError
+    from analysis.site.build import BuildError, build
+    from analysis.site.pages import PageError
     from analysis.site.steps import BuildInterrupted
 
     overrides = parse_cli_assignments(args.param or [])

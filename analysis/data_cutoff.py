@@ -4,7 +4,7 @@ This is the one ``as_of`` calendar rule of the data layer (DESIGN §3, §5). It 
 files with the standard library only, so that :mod:`analysis.params` can take its default
 ``as_of`` from here at import time without importing pandas, pandera or the loaders: the
 parameter schema stays the light, bottom layer that readers import first. The columns it reads
-are declared here once; :mod:`analysis.schemas` uses the same mapping for the data vintage.
+are declared here once; :mod:`analysis.data.schemas` uses the same mapping for the data vintage.
 
 "Dated source" means a row that records when something was said or announced (a layoff round,
 a guidance statement, a memo, a WARN filing, a benchmark's publication), not a future

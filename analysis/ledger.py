@@ -24,8 +24,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import automation, capital, regulation, study, text, workforce
-from analysis.headline import HeadlineResult, compute_headline, fmt_observed, further_rounds
+from analysis import study, text
+from analysis.chapters import automation, capital, regulation, workforce
+from analysis.models.headline import HeadlineResult, compute_headline, fmt_observed, further_rounds
 from analysis.narrative.likelihood import likelihood_phrase
 
 __all__ = [

@@ -21,7 +21,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis import params  # noqa: E402
-from analysis.build import build  # noqa: E402
+from analysis.site.build import build  # noqa: E402
 from tests.conftest import copy_repo  # noqa: E402
 
 

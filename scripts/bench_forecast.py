@@ -16,10 +16,11 @@ import warnings
 
 import pandas as pd
 
-from analysis import data, tables
-from analysis import forecast as F
-from analysis import rounds as R
-from analysis.backtest import backtest_annual
+from analysis import data
+from analysis.charts import tables
+from analysis.models import forecast as F
+from analysis.models import rounds as R
+from analysis.models.backtest import backtest_annual
 
 TARGET_S = 20.0
 AS_OF = "2026-06-30"

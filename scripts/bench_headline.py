@@ -12,7 +12,8 @@ from __future__ import annotations
 import resource
 import time
 
-from analysis import data, headline, params
+from analysis import data, params
+from analysis.models import headline
 from analysis.models import headline_backtest as hb
 
 TARGET_S = 10.0

@@ -18,7 +18,7 @@ import time
 import tracemalloc
 
 from analysis import data
-from analysis.headline import sized_rounds
+from analysis.models.headline import sized_rounds
 
 SIZES = (10_000, 100_000, 1_000_000)
 TARGET_S = {100_000: 1.0, 1_000_000: 10.0}
@@ -31,7 +31,7 @@ EVENTS = sized_rounds(data.load_layoff_rounds())
 
 def measure(n: int) -> dict[str, float]:
     """Time one run of ``n`` draws, then repeat it under tracemalloc for the allocation peak."""
-    from analysis.projection import run_monte_carlo
+    from analysis.models.projection import run_monte_carlo
 
     run_monte_carlo({"mc_draws": 1_000}, FAMILIES, EVENTS)  # imports and first-call costs
     start = time.perf_counter()

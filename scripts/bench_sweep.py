@@ -18,7 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import pandas as pd
 
-from analysis import data, explorer, params
+from analysis import data, params
+from analysis.charts import explorer
 from analysis.models import sweep
 
 TARGET_2_WORKERS_S = 60.0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import headline, params, study
+from analysis import params, study
+from analysis.models import headline
 from analysis.narrative import arithmetic as ar
 
 

@@ -1,4 +1,4 @@
-"""Tests of analysis.automation: curve recovery, bootstrap determinism, no leaked warnings,
+"""Tests of analysis.chapters.automation: curve recovery, bootstrap determinism, no leaked warnings,
 the leaked-plan arithmetic, milestones, AWS ratios and the charts."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import automation as A
 from analysis import ledger
+from analysis.chapters import automation as A
 
 TRUE_LOGISTIC = {"ceiling_robots": 2_000_000.0, "rate_per_year": 0.6, "midpoint_year": 2022.0}
 TRUE_GOMPERTZ = {"ceiling_robots": 3_000_000.0, "rate_per_year": 0.25, "inflection_year": 2024.0}

@@ -1,4 +1,4 @@
-"""Tests of analysis.backtest: tidy frames, honest origins, summary arithmetic, coverage."""
+"""Tests of analysis.models.backtest: tidy frames, honest origins, summary arithmetic, coverage."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import backtest as B
-from analysis import data, tables
+from analysis import data
+from analysis.charts import tables
+from analysis.models import backtest as B
 
 YEARS = list(range(2015, 2026))
 CAPEX = [4589, 6737, 11955, 13427, 16861, 40140, 61053, 63645, 52729, 82999, 131819]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from analysis import params
-from analysis.build import BuildError, build
+from analysis.site.build import BuildError, build
 
 pytestmark = pytest.mark.book
 

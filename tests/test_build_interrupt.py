@@ -19,14 +19,14 @@ import psutil
 import pytest
 
 from analysis import params
-from analysis.build import build
+from analysis.site.build import build
 from tests.conftest import copy_repo
 from tests.test_build import tree_digest
 
 pytestmark = pytest.mark.book
 
 GRACE_S = 5.0
-_DRIVER = ("import sys; from pathlib import Path; import analysis.build as b; "
+_DRIVER = ("import sys; from pathlib import Path; import analysis.site.build as b; "
            "b.repo_root = lambda: Path(sys.argv[1]); from analysis.__main__ import main; "
            "sys.exit(main(sys.argv[2:]))")
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from analysis import params
-from analysis.build import build
+from analysis.site.build import build
 from analysis.site.steps import STEPS, StepError
 from tests.conftest import copy_repo
 from tests.test_build import tree_digest
@@ -112,7 +112,7 @@ def test_failing_or_hung_step_is_named_and_the_site_is_kept(built, tmp_path, mon
 
 
 def _driver(root: Path, *argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    code = ("import sys; from pathlib import Path; import analysis.build as b; "
+    code = ("import sys; from pathlib import Path; import analysis.site.build as b; "
             "b.repo_root = lambda: Path(sys.argv[1]); from analysis.__main__ import main; "
             "sys.exit(main(sys.argv[2:]))")
     return subprocess.run([sys.executable, "-c", code, str(root), *argv], cwd=root, env=env,

@@ -1,4 +1,4 @@
-"""Tests of analysis.capital: chapter 1's arithmetic, evidence sentences and charts."""
+"""Tests of analysis.chapters.capital: chapter 1's arithmetic, evidence sentences and charts."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import capital as C
-from analysis.forecast import ForecastResult, capex_headcount_relation
+from analysis.chapters import capital as C
+from analysis.models.forecast import ForecastResult, capex_headcount_relation
 
 AS_OF = "2026-06-30"
 YEARS = list(range(2015, 2026))

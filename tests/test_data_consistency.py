@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from analysis import data, params
-from analysis.schemas import CONFIDENCE_LEVELS, split_sources
+from analysis.data.schemas import CONFIDENCE_LEVELS, split_sources
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -117,7 +117,7 @@ def test_capex_2026_guidance_timeline_ends_with_the_220bn_cash_capex_call_statem
 
 
 def test_net_capex_guidance_is_put_on_the_gross_basis_before_the_capex_path():
-    from analysis import capital
+    from analysis.chapters import capital
 
     annual = data.load_annual()
     guidance = data.load_capex_guidance()

@@ -1,4 +1,4 @@
-"""Tests of analysis.forecast: contracts, known parameters, coverage, as_of, warnings."""
+"""Tests of analysis.models.forecast: contracts, known parameters, coverage, as_of, warnings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import forecast as F
+from analysis.models import forecast as F
 
 YEARS = list(range(2015, 2026))
 CAPEX = [4589, 6737, 11955, 13427, 16861, 40140, 61053, 63645, 52729, 82999, 131819]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from analysis import study
 from analysis.narrative import briefing, glossary
-from analysis.pages import toc_entries
+from analysis.site.pages import toc_entries
 
 REPO = Path(__file__).resolve().parent.parent
 REQUIRED = {"further cuts", "capex", "cash capex", "free cash flow", "corporate workforce",

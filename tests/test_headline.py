@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import data, headline, params
+from analysis import data, params
+from analysis.models import headline
 
 FAMILIES = pd.DataFrame({
     "family": ["middle", "engineering", "ai_ml"],

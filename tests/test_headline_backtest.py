@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import headline, params
+from analysis import params
+from analysis.models import headline
 from analysis.models import headline_backtest as hb
 
 FAMILIES = pd.DataFrame({
@@ -212,7 +213,7 @@ def test_forecast_at_an_origin_ignores_every_later_row(origin):
 
 
 def _core(calendar, **overrides):
-    from analysis import projection
+    from analysis.models import projection
 
     p = small(as_of="2023-06-30", **overrides)
     return projection.run_monte_carlo(p, FAMILIES, headline.sized_rounds(
@@ -220,7 +221,7 @@ def _core(calendar, **overrides):
 
 
 def _calendar(shift_days):
-    from analysis import projection
+    from analysis.models import projection
 
     return projection.Calendar(further_after="2023-06-30",
                                readings=(("12m", "2024-06-30"), ("24m", "2025-06-30")),
@@ -248,7 +249,7 @@ def test_the_shift_moves_the_eu_brake_with_the_origin():
 
 
 def test_a_cut_off_before_the_calendar_start_is_refused():
-    from analysis import projection
+    from analysis.models import projection
 
     with pytest.raises(ValueError, match="as_of"):
         projection.run_monte_carlo(small(as_of="2023-06-30"), FAMILIES, EVENTS)

@@ -19,7 +19,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from analysis import params
-from analysis.build import build
+from analysis.site.build import build
 from tests.conftest import copy_repo
 from tests.test_escape import HOSTILE
 

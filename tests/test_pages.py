@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.pages import PageError, read_pages, toc_entries
 from analysis.params import SCHEMA
+from analysis.site.pages import PageError, read_pages, toc_entries
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import plots
+from analysis.charts import plots
 
 
 def _numbers(sentence: str) -> list[float]:

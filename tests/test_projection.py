@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import projection as pr
+from analysis.models import projection as pr
 from analysis.params import SCHEMA, validate
 
 # Realistic job families (shares sum to 100).

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from analysis import projection as pr
+from analysis.models import projection as pr
 
 SETTINGS = settings(max_examples=50, deadline=None)
 READING_DATES = ("2026-12-31", "2027-12-31")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import ledger
-from analysis import regulation as rg
+from analysis.chapters import regulation as rg
 
 ANNUAL = pd.DataFrame({
     "year": [2022, 2023, 2024],

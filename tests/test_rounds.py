@@ -1,4 +1,4 @@
-"""Tests of analysis.rounds: counts, rates, the further-cuts simulator, as_of and seeds."""
+"""Tests of analysis.models.rounds: counts, rates, the further-cuts simulator, as_of and seeds."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import rounds as R
+from analysis.models import rounds as R
 
 AS_OF = "2026-06-30"
 START = "2022-11-01"

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import projection as pr
-from analysis import sensitivity as se
+from analysis.models import projection as pr
+from analysis.models import sensitivity as se
 from analysis.params import SCHEMA
 from tests.test_projection import EVENTS, FAMILIES
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 
 from analysis import params
-from analysis.build import build
-from analysis.pages import toc_entries
+from analysis.site.build import build
+from analysis.site.pages import toc_entries
 from tests.conftest import copy_repo
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
@@ -178,7 +178,8 @@ def _page_text(site: Path, docname: str) -> str:
 
 def test_every_page_shows_the_same_number_of_further_cuts_already_announced(built_site):
     """One definition, one number (issue 10): the same figure wherever it is printed."""
-    from analysis import data, headline
+    from analysis import data
+    from analysis.models import headline
 
     number = headline.observed_further_cuts_text(data.load_layoff_rounds(),
                                                  params.SCHEMA["as_of"].default)
@@ -247,7 +248,8 @@ def test_intro_cites_the_call_for_the_calls_statement_and_claims_no_ai_share(bui
 
 
 def test_severance_period_is_the_booking_quarters(built_site):
-    from analysis import capital, data
+    from analysis import data
+    from analysis.chapters import capital
 
     sentence = capital.severance_sentence(data.load_benchmarks(), params.validate({}).as_of)
     assert "Q3 2025" in sentence
@@ -258,7 +260,8 @@ def test_severance_period_is_the_booking_quarters(built_site):
 
 
 def test_latest_quarter_wording_follows_the_data(built_site):
-    from analysis import capital, data
+    from analysis import data
+    from analysis.chapters import capital
 
     as_of = params.validate({}).as_of
     quarter = capital.quarter_label(capital.latest_quarter(data.load_quarterly(), as_of))

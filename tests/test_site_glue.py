@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts import render_mimebundle, responsive_spec, setup
-from analysis.sphinx_offline import meta_description, redirect_page
+from analysis.site.sphinx_offline import meta_description, redirect_page
 
 
 def _chart() -> alt.LayerChart:

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from analysis import __main__ as cli
-from analysis import data, headline, params
-from analysis.models import sweep
+from analysis import data, params
+from analysis.models import headline, sweep
 from analysis.params import ParameterError, ScenarioError
 from analysis.site import results
 

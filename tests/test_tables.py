@@ -1,4 +1,4 @@
-"""Tests of analysis.tables: assumption table, data dictionary, scenario table, backtest helpers."""
+"""Tests of analysis.charts.tables: assumption table, data dictionary, scenarios, backtest."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analysis import data, params
-from analysis import tables as T
-from analysis.schemas import CONFIDENCE_LEVELS
+from analysis.charts import tables as T
+from analysis.data.schemas import CONFIDENCE_LEVELS
 
 KEYS = {"a", "b", "amazon_q1_2026"}
 
@@ -103,7 +103,7 @@ def test_mc_range_is_clipped_to_bounds():
 
 
 def test_forecast_candidates_table_lists_every_candidate():
-    from analysis.forecast import ANNUAL_CANDIDATES, QUARTERLY_CANDIDATES
+    from analysis.models.forecast import ANNUAL_CANDIDATES, QUARTERLY_CANDIDATES
 
     text = T.forecast_candidates_md()
     rows = [ln for ln in text.splitlines() if ln.startswith("| annual") or

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from pybtex.database import parse_file
 
-from analysis import capital as C
 from analysis import study
+from analysis.chapters import capital as C
 from analysis.narrative import sources
 from analysis.site import citations
 from tests.test_capital import annual_frame, benchmarks_frame
@@ -275,7 +275,7 @@ def test_savings_chart_holds_the_aligned_capex_rise_the_text_uses():
 
 
 def test_every_confidence_flag_has_a_strength_and_plain_words():
-    from analysis import schemas
+    from analysis.data import schemas
     from analysis.narrative import sources
 
     assert set(schemas.CONFIDENCE_WEAKNESS) == set(schemas.CONFIDENCE_LEVELS)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from analysis import data, params
-from analysis.build import build
 from analysis.site import diff
+from analysis.site.build import build
 from tests.conftest import copy_repo
 
 pytestmark = pytest.mark.book
@@ -40,7 +40,8 @@ import altair as alt
 import pandas as pd
 from myst_nb import glue
 
-from analysis import charts, data, headline, params
+from analysis import charts, data, params
+from analysis.models import headline
 
 P = params.validate({"as_of": as_of})
 fig = charts.setup("probe")

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from analysis import ledger
-from analysis import projection as pr
-from analysis import workforce as wf
+from analysis.chapters import workforce as wf
+from analysis.models import projection as pr
 from analysis.params import validate
 
 FAMILIES = pd.DataFrame({

@@ -3,19 +3,19 @@
 **Origins.** Every half-year end from 31 Dec 2022 to 31 Dec 2025 whose 12-month window has
 closed by the data cut-off ``as_of``. At each origin ``o`` both headline models are run with
 only the rows of the layoff-rounds table announced on or before ``o``
-(:func:`analysis.headline.rounds_known_at`: later rows are invisible, and a row's "counted
+(:func:`analysis.models.headline.rounds_known_at`: later rows are invisible, and a row's "counted
 inside round X" link is ignored while X is not yet announced).
 
 **Target.** Corporate roles announced in the 12 and 24 months after ``o`` (a window is scored
 only once it has closed by ``as_of``): the disclosed total known at the window's end minus the
-disclosed total known at ``o``, each counted by :func:`analysis.headline.sized_rounds`
+disclosed total known at ``o``, each counted by :func:`analysis.models.headline.sized_rounds`
 (midpoints; a row nested in a later round is not counted twice, and where a later round
 absorbs an earlier one, as the Jan 2023 round of 18,000 absorbed the ~10,000 of Nov 2022, only
 the difference is new). A round of undisclosed size adds nothing; the number of such rounds
 in each window is reported next to the target, which is therefore a lower bound.
 
 **The layoff-rounds model from a past origin** is the model itself
-(:func:`analysis.rounds.simulate_further_cuts`) with ``as_of`` = ``further_after`` = ``o``:
+(:func:`analysis.models.rounds.simulate_further_cuts`) with ``as_of`` = ``further_after`` = ``o``:
 its rates and sizes come from the rounds between ``rounds_history_start`` and ``o``.
 
 **The projection core from a past origin.** Its parameters describe 2025-27 (AI adoption at
@@ -24,11 +24,11 @@ is no record of what they would have been in 2023. The backtest therefore moves 
 in time instead of re-estimating it: the run starts at ``o`` (further cuts counted after ``o``,
 no rounds observed after it), the start stock is ``corporate_headcount_base`` (the estimate of
 about 350,000 was quoted in 2023 and in 2025 alike), and the dated assumptions keep their
-distance from the cut-off (:class:`analysis.projection.Calendar` with ``shift_days`` = ``as_of``
-minus ``o``), so adoption at ``o`` is ``ai_adoption_current_pct`` and the midpoint lies as far
-ahead as it does today. What this tests is the *intensity* of cuts the core implies over the
-12 and 24 months after a cut-off, against Amazon's record; it cannot test whether 2026-27 AI
-adoption will follow the assumed curve. The core's forecast is nearly the same at every origin.
+distance from the cut-off (:class:`analysis.models.projection.Calendar` with ``shift_days`` =
+``as_of`` minus ``o``), so adoption at ``o`` is ``ai_adoption_current_pct`` and the midpoint
+lies as far ahead as it does today. What this tests is the *intensity* of cuts the core implies
+over the 12 and 24 months after a cut-off, against Amazon's record; it cannot test whether 2026-27
+AI adoption will follow the assumed curve. The core's forecast is nearly the same at every origin.
 
 **Scores** for each model, origin and horizon:
 
@@ -74,7 +74,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import headline, projection, rounds, study
+from analysis import study
+from analysis.models import headline, projection, rounds
 from analysis.params import Params, validate
 
 __all__ = [

@@ -1,6 +1,7 @@
 """Scoring and calibration of forecasts: interval score, skill, coverage, conformal widths.
 
-Pure functions on arrays, shared by :mod:`analysis.forecast` and :mod:`analysis.backtest`.
+Pure functions on arrays, shared by :mod:`analysis.models.forecast` and
+:mod:`analysis.models.backtest`.
 
 Conventions:
     * ``level`` is a fraction in (0, 1) (0.8 for an 80% interval); ``alpha = 1 - level``.

@@ -1,7 +1,7 @@
 """Scenario sweep: the headline over a grid of the most influential assumptions.
 
 Each grid point is the headline that a build with those values as ``-p`` overrides would
-publish (:func:`analysis.headline.compute_headline`), computed at the sweep's own number of
+publish (:func:`analysis.models.headline.compute_headline`), computed at the sweep's own number of
 draws. Every point uses the same seed, so the random numbers are common to all points
 (common random numbers): the projection draws each uncertain input by inverse transform from
 the same uniforms, so two neighbouring points differ only by the assumption that changed, not
@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis import headline
+from analysis.models import headline
 from analysis.params import SCHEMA, ParameterError, Params, ScenarioError, validate
 from analysis.study import READINGS
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis import study, text
-from analysis.headline import HeadlineResult, fmt_observed, sized_rounds
+from analysis.models.headline import HeadlineResult, fmt_observed, sized_rounds
 from analysis.narrative.likelihood import likelihood_phrase
 
 __all__ = ["Arithmetic", "ReadingNeed", "arithmetic", "position", "sentences"]
@@ -93,7 +93,7 @@ def arithmetic(result: HeadlineResult, rounds: pd.DataFrame, benchmarks: pd.Data
     """Compute the arithmetic context from the headline, the rounds and the benchmarks.
 
     Args:
-        result: The headline (:func:`analysis.headline.compute_headline`) at ``as_of``.
+        result: The headline (:func:`analysis.models.headline.compute_headline`) at ``as_of``.
         rounds: Layoff rounds (``analysis.data.load_layoff_rounds``).
         benchmarks: Benchmarks (``analysis.data.load_benchmarks``), for the Reuters report.
         as_of: Data cut-off (ISO date); rounds after it are not counted.

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import study, text
-from analysis.headline import fmt_observed
+from analysis.models.headline import fmt_observed
 
 __all__ = [
     "KeyNumber",
@@ -137,7 +137,7 @@ def backtest_caveat(summary: pd.DataFrame, level_pct: int = 80) -> str:
     """What the backtest says about the statistical forecasts, in one sentence.
 
     Args:
-        summary: :attr:`analysis.backtest.BacktestResult.summary`.
+        summary: :attr:`analysis.models.backtest.BacktestResult.summary`.
         level_pct: The interval level whose coverage is reported (a level the backtest scored).
 
     >>> s = pd.DataFrame({"series": ["Capex", "Capex"], "horizon": [1, 2],
@@ -176,7 +176,7 @@ def headline_backtest_caveat(result: Any) -> str:
     """What the headline models' own backtest can and cannot say, in one sentence.
 
     Args:
-        result: :class:`analysis.headline.HeadlineResult` (its ``backtest`` is ``None`` when
+        result: :class:`analysis.models.headline.HeadlineResult` (its ``backtest`` is ``None`` when
             the weight was set by the parameters).
 
     >>> from types import SimpleNamespace as NS

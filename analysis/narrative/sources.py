@@ -1,6 +1,6 @@
 """How strong a figure's source is, in plain words, generated from its confidence flag.
 
-Every data row carries a ``confidence`` flag (:data:`analysis.schemas.CONFIDENCE_LEVELS`). A
+Every data row carries a ``confidence`` flag (:data:`analysis.data.schemas.CONFIDENCE_LEVELS`). A
 reader who cites a number needs to know when it rests only on a secondary copy, an estimate or
 an unverified figure; this module is the one place that turns the flag into those words, for a
 sentence (:func:`source_clause`) or a figure's note (:func:`figure_note`).
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from analysis.schemas import CONFIDENCE_LEVELS, CONFIDENCE_WEAKNESS
+from analysis.data.schemas import CONFIDENCE_LEVELS, CONFIDENCE_WEAKNESS
 
 __all__ = ["WEAK_LEVELS", "figure_note", "is_weak", "source_clause", "strength_label", "weakest"]
 

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from analysis.tables import escape_md, md_table
+from analysis.charts.tables import escape_md, md_table
 
 __all__ = [
     "DiffError",

@@ -3,7 +3,7 @@
 Charts are drawn in the reader's browser by one shared JavaScript bundle
 (``_static/vega-bundle.js``, written by the build from ``vl_convert.javascript_bundle()``) and
 a small loader (``_static/report-charts.js``), both deferred and added by
-:mod:`analysis.sphinx_offline` only to pages with a chart, so no page loads anything from a
+:mod:`analysis.site.sphinx_offline` only to pages with a chart, so no page loads anything from a
 CDN (see stack_pitfalls B1.2-B1.3). On the page a chart fits its container's width; its
 downloads keep the fixed width of the theme. The renderer emits a
 ``text/html`` container plus a machine-readable figure record
@@ -206,7 +206,7 @@ class SpecFigure:
     """A finished Vega-Lite specification shown with the report's renderer.
 
     For a chart whose data is attached after Altair built it (see
-    :func:`analysis.explorer.explorer_figure`); it displays exactly like an Altair chart.
+    :func:`analysis.charts.explorer.explorer_figure`); it displays exactly like an Altair chart.
 
     Attributes:
         spec: The Vega-Lite specification, with ``description`` and ``usermeta`` set.

@@ -1,6 +1,6 @@
 """Nested rolling-origin backtest of the annual forecasts (capex and headcount).
 
-The record comes from :func:`analysis.forecast.forecast_series` itself: at every origin year
+The record comes from :func:`analysis.models.forecast.forecast_series` itself: at every origin year
 end the whole procedure (candidate forecasts, nested selection against the naive drift,
 split-conformal calibration of the intervals) is re-run with only what was known then, so
 the backtest scores exactly the procedure the pages publish. Each origin's forecasts
@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.forecast import (
+from analysis.models import scoring
+from analysis.models.forecast import (
     ANNUAL_CANDIDATES,
     CAPEX_CANDIDATES,
     DEFAULT_INTERVAL_METHOD,
@@ -33,7 +34,6 @@ from analysis.forecast import (
     annual_series,
     forecast_series,
 )
-from analysis.models import scoring
 
 __all__ = ["CALIBRATION_LEVELS_PCT", "DEFAULT_SERIES", "LEVELS_PCT", "BacktestResult",
            "backtest_annual", "backtest_series", "calibration_curve", "compare_interval_methods"]
@@ -92,7 +92,7 @@ def backtest_series(annual: pd.DataFrame, column: str, first_origin: int = 2019,
             at each origin as it stood at the same point of the following year.
         guidance: Capex guidance table (only used for ``capex_gross_usd_m``).
         interval_method: How intervals are calibrated (see
-            :data:`analysis.forecast.INTERVAL_METHODS`).
+            :data:`analysis.models.forecast.INTERVAL_METHODS`).
 
     Returns:
         Detail frame as in :class:`BacktestResult`.
@@ -246,8 +246,8 @@ def compare_interval_methods(annual: pd.DataFrame, first_origin: int = 2019,
         levels_pct: Interval levels, %.
 
     Returns:
-        One row per method (:data:`analysis.forecast.INTERVAL_METHODS`, the report's first) and
-        level: ``interval_method, level_pct, coverage_pct, covered, n, interval_score``
+        One row per method (:data:`analysis.models.forecast.INTERVAL_METHODS`, the report's
+        first) and level: ``interval_method, level_pct, coverage_pct, covered, n, interval_score``
         (mean, log scale; lower is better).
     """
     order = [DEFAULT_INTERVAL_METHOD] + sorted(set(INTERVAL_METHODS) - {DEFAULT_INTERVAL_METHOD})

@@ -1,8 +1,8 @@
 """The corporate middle: job families, AI exposure, de-layering and "quiet attrition".
 
 Pure functions behind chapter 2 (and the claim ledger). They take the loaded tables
-(:mod:`analysis.data`), the projection core's output (:mod:`analysis.projection`) and parameter
-values, and return frames, dicts or charts; nothing here reads files or globals.
+(:mod:`analysis.data`), the projection core's output (:mod:`analysis.models.projection`) and
+parameter values, and return frames, dicts or charts; nothing here reads files or globals.
 
 The corporate workforce (about 350,000) and its split into job families are ESTIMATES: Amazon
 files neither. Every count per family below inherits that.
@@ -22,9 +22,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analysis import projection, text
+from analysis import text
 from analysis.data import lookup_value
-from analysis.headline import sized_rounds
+from analysis.models import projection
+from analysis.models.headline import sized_rounds
 from analysis.params import Params, validate
 from analysis.study import EXPOSURE_AXIS_TITLE
 

@@ -28,7 +28,7 @@ from docutils import nodes
 
 __all__ = ["CHART_SCRIPTS", "TEMPLATES", "meta_description", "redirect_page", "setup"]
 
-TEMPLATES = Path(__file__).resolve().parent / "site" / "templates"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 # In load order: the loader calls vegaEmbed, so it comes after the bundle (both deferred).
 CHART_SCRIPTS = ("vega-bundle.js", "report-charts.js")
 CHART_MARKER = 'class="vega-chart"'

@@ -2,8 +2,8 @@
 
 Pure functions: operating margins from the annual figures, the corporate cuts per year, the EU
 AI Act timeline before and after the Digital Omnibus, and the "regulatory brake" grid that
-re-runs the projection core (:func:`analysis.projection.run_monte_carlo`) over brake strengths
-and application dates. Nothing here reads files or globals.
+re-runs the projection core (:func:`analysis.models.projection.run_monte_carlo`) over brake
+strengths and application dates. Nothing here reads files or globals.
 
 Conventions: money in USD millions (``*_usd_m``), nominal; margins and shares in percent;
 roles in persons (floats, unrounded); intervals are central intervals of ``level_pct`` percent of
@@ -20,10 +20,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analysis import projection, text
+from analysis import text
+from analysis.chapters.workforce import ClaimEvidence, projection_events
 from analysis.data import lookup_value
+from analysis.models import projection
 from analysis.params import Params, validate
-from analysis.workforce import ClaimEvidence, projection_events
 
 __all__ = [
     "ANNEX_III_ID",
@@ -276,7 +277,7 @@ def brake_grid(params: Mapping[str, Any], families: pd.DataFrame, events: pd.Dat
             ``eu_brake_strength_pct`` and ``mc_draws``).
         families: Job families for the projection.
         events: Layoff rounds the projection can count
-            (:func:`analysis.workforce.projection_events`).
+            (:func:`analysis.chapters.workforce.projection_events`).
         starts: Label → application date (ISO) of the brake, e.g. the original and the
             post-Omnibus Annex III dates.
         strengths_pct: Central brake strengths, percent.

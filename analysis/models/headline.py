@@ -3,9 +3,9 @@
 Two independent routes give a distribution of further corporate cuts (announced after
 28 Oct 2025), both conditioned on the cuts already announced by ``as_of``:
 
-* the projection core (:mod:`analysis.projection`): what the stated assumptions about AI
+* the projection core (:mod:`analysis.models.projection`): what the stated assumptions about AI
   adoption, de-layering and the EU brake imply;
-* the layoff-rounds model (:mod:`analysis.rounds`): what Amazon's own record of rounds since
+* the layoff-rounds model (:mod:`analysis.models.rounds`): what Amazon's own record of rounds since
   ``rounds_history_start`` implies if it continues.
 
 The combined distribution is a mixture of the two with weight ``w`` on the projection core.
@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import projection, rounds, study, text
+from analysis import study, text
+from analysis.models import projection, rounds
 from analysis.params import SCHEMA, Params, list_scenarios, load_scenario, validate
 from analysis.params import label as param_label
 from analysis.text import fmt_value

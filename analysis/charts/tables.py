@@ -7,7 +7,7 @@
   retrieval date, licence note, checksum, rows by confidence, columns, sources, CSV download)
   and the scenario files.
 * **Backtest** (``book/backtest.md``): a display table of
-  :class:`analysis.backtest.BacktestResult` and three chart builders.
+  :class:`analysis.models.backtest.BacktestResult` and three chart builders.
 
 Tables that carry citations are MyST Markdown text: pipe tables whose cells hold ``{cite}``
 roles and, for downloads, raw HTML anchors. A page glues the text with
@@ -33,10 +33,10 @@ import yaml
 from scipy import stats
 
 from analysis import data as data_mod
+from analysis.data.schemas import CONFIDENCE_LEVELS
 from analysis.escape import md_inline, md_text
-from analysis.forecast import ANNUAL_CANDIDATES, QUARTERLY_CANDIDATES, Candidate
+from analysis.models.forecast import ANNUAL_CANDIDATES, QUARTERLY_CANDIDATES, Candidate
 from analysis.params import SCENARIO_DIR, SCHEMA, ParamSpec, load_scenario
-from analysis.schemas import CONFIDENCE_LEVELS
 from analysis.text import fmt_count, fmt_date, fmt_k_of_n, fmt_pct, fmt_prob, fmt_value
 
 __all__ = [
@@ -623,8 +623,8 @@ def backtest_text_values(detail: pd.DataFrame, summary: pd.DataFrame,
     ``"not available"`` and the counts ``"0"``.
 
     Args:
-        detail: :attr:`analysis.backtest.BacktestResult.detail`.
-        summary: :attr:`analysis.backtest.BacktestResult.summary`.
+        detail: :attr:`analysis.models.backtest.BacktestResult.detail`.
+        summary: :attr:`analysis.models.backtest.BacktestResult.summary`.
         series_keys: Series label -> key stem (default :data:`SERIES_KEYS`).
         horizons: Horizons the page refers to, years.
         levels_pct: Interval levels in the summary.
@@ -695,7 +695,7 @@ def backtest_summary_display(summary: pd.DataFrame, levels_pct: Sequence[int] = 
     """Return the backtest summary as a display frame of formatted strings.
 
     Args:
-        summary: :attr:`analysis.backtest.BacktestResult.summary`.
+        summary: :attr:`analysis.models.backtest.BacktestResult.summary`.
         levels_pct: Interval levels present in the summary.
 
     Returns:
@@ -727,7 +727,7 @@ def backtest_forecast_frame(detail: pd.DataFrame, series: str, divisor: float = 
     """Return the forecasts and outcomes of one series, ready to chart.
 
     Args:
-        detail: :attr:`analysis.backtest.BacktestResult.detail`.
+        detail: :attr:`analysis.models.backtest.BacktestResult.detail`.
         series: Series label (e.g. ``"Gross capex"``).
         divisor: Divide values by this (1,000 turns USD m into USD bn).
 
@@ -769,7 +769,7 @@ def backtest_coverage_frame(detail: pd.DataFrame, levels_pct: Sequence[int] = (8
     coverage by about 17-20 points; the interval shows how little the sample can tell.
 
     Args:
-        detail: :attr:`analysis.backtest.BacktestResult.detail`.
+        detail: :attr:`analysis.models.backtest.BacktestResult.detail`.
         levels_pct: Interval levels, %.
         ci_level: Level of the interval around the coverage (fraction).
 
@@ -799,7 +799,7 @@ def backtest_error_frame(detail: pd.DataFrame) -> pd.DataFrame:
     """Return the absolute percentage error of every forecast with a known outcome.
 
     Args:
-        detail: :attr:`analysis.backtest.BacktestResult.detail`.
+        detail: :attr:`analysis.models.backtest.BacktestResult.detail`.
 
     Returns:
         Columns ``series, horizon, method, origin, target_year, abs_error_pct, error_pct,
@@ -913,7 +913,7 @@ def chart_backtest_mape(summary: pd.DataFrame, errors: pd.DataFrame) -> alt.Laye
     """MAPE of the selected model and the naive benchmark (bars) with each forecast's error.
 
     Args:
-        summary: :attr:`analysis.backtest.BacktestResult.summary`.
+        summary: :attr:`analysis.models.backtest.BacktestResult.summary`.
         errors: Output of :func:`backtest_error_frame`.
 
     Returns:
@@ -950,7 +950,7 @@ def chart_backtest_calibration(calibration: pd.DataFrame, width: int = 360) -> a
     """Observed against nominal coverage of the published intervals, with the diagonal.
 
     Args:
-        calibration: :attr:`analysis.backtest.BacktestResult.calibration`.
+        calibration: :attr:`analysis.models.backtest.BacktestResult.calibration`.
         width: Width in pixels (the chart is square).
 
     Returns:
@@ -984,7 +984,7 @@ def chart_backtest_skill(summary: pd.DataFrame) -> alt.LayerChart:
     """Skill of the published forecast against the naive drift, by series and horizon.
 
     Args:
-        summary: :attr:`analysis.backtest.BacktestResult.summary`.
+        summary: :attr:`analysis.models.backtest.BacktestResult.summary`.
 
     Returns:
         Horizontal bars of ``1 - MAE / MAE_naive`` (0: the naive drift itself).

@@ -1,7 +1,7 @@
 """Chapter 1, the great capital reallocation: capex, headcount, cash flow and the cuts.
 
 Pure functions on the loaded tables (:mod:`analysis.data`) and the forecasts
-(:mod:`analysis.forecast`): they return frames, numbers or evidence sentences, and the chart
+(:mod:`analysis.models.forecast`): they return frames, numbers or evidence sentences, and the chart
 builders return Altair charts. Nothing here reads files or globals.
 
 Definitions (DESIGN §5):
@@ -14,10 +14,10 @@ Definitions (DESIGN §5):
     * **Cuts since Oct 2025** are corporate roles in rounds announced on or after 28 Oct 2025
       and on or before ``as_of``; rounds counted inside a later round are skipped.
     * A fiscal year counts as reported once its year end is on or before ``as_of`` (the
-      convention of :mod:`analysis.forecast`); guidance and market events count from their
+      convention of :mod:`analysis.models.forecast`); guidance and market events count from their
       statement date.
 
-Labour savings are gross yearly run-rate savings (:mod:`analysis.economics`): severance and
+Labour savings are gross yearly run-rate savings (:mod:`analysis.models.economics`): severance and
 backfills are not subtracted.
 """
 
@@ -35,15 +35,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analysis import economics, text
+from analysis import text
 from analysis.charts import PALETTE
-from analysis.forecast import (
+from analysis.data.schemas import CONFIDENCE_WEAKNESS
+from analysis.models import economics
+from analysis.models.forecast import (
     ForecastResult,
     RelationResult,
     forecast_capex_annual,
     forecast_capex_guidance,
 )
-from analysis.schemas import CONFIDENCE_WEAKNESS
 
 __all__ = [
     "CUTS_FROM",
@@ -417,7 +418,7 @@ def guidance_for_year(guidance: pd.DataFrame, as_of: str, year: int) -> Guidance
 
 def guidance_kwargs(guidance: pd.DataFrame, annual: pd.DataFrame, as_of: str
                     ) -> dict[str, Any]:
-    """Arguments for :func:`analysis.forecast.forecast_capex_guidance` from the table.
+    """Arguments for :func:`analysis.models.forecast.forecast_capex_guidance` from the table.
 
     Takes the first fiscal year after the last reported one that has guidance stated by
     ``as_of``, and its latest guided amount (mid-point). The path is gross capex (DESIGN §5):
@@ -702,7 +703,7 @@ def central_path_name(capex_path: str, guided: ForecastResult) -> str:
 
     Args:
         capex_path: The parameter's value, ``"guidance"`` or ``"forecast"``.
-        guided: Result of :func:`analysis.forecast.forecast_capex_guidance`.
+        guided: Result of :func:`analysis.models.forecast.forecast_capex_guidance`.
 
     Returns:
         ``"guidance"`` or ``"forecast"``.
@@ -718,8 +719,8 @@ def capex_paths(statistical: ForecastResult, guided: ForecastResult,
     """Both capex paths in one long frame, in USD bn, with the central one flagged.
 
     Args:
-        statistical: Result of :func:`analysis.forecast.forecast_capex_annual`.
-        guided: Result of :func:`analysis.forecast.forecast_capex_guidance`; left out when
+        statistical: Result of :func:`analysis.models.forecast.forecast_capex_annual`.
+        guided: Result of :func:`analysis.models.forecast.forecast_capex_guidance`; left out when
             it fell back to the statistical forecast.
         capex_path: The ``capex_path`` parameter.
         guidance_year: The guided fiscal year (labels the ``source`` of the guidance path).
@@ -1054,7 +1055,7 @@ def relation_fit_band(relation: RelationResult, points: int = 41) -> pd.DataFram
     """Fitted line of the capex-headcount relation with its confidence band.
 
     Refits the same OLS with the same Newey-West (HAC) covariance as
-    :func:`analysis.forecast.capex_headcount_relation` and returns the fitted mean and its
+    :func:`analysis.models.forecast.capex_headcount_relation` and returns the fitted mean and its
     confidence interval (at ``relation.level``) over the observed range of capex intensity.
 
     Args:

@@ -38,7 +38,7 @@ import pandera.pandas as pa
 import yaml
 
 from analysis import data_cutoff
-from analysis.schemas import (
+from analysis.data.schemas import (
     ANNUAL_METRICS,
     TABLES,
     ColumnSpec,
@@ -50,8 +50,10 @@ from analysis.schemas import (
 __all__ = [
     "ANNUAL_COLUMNS",
     "QUARTERLY_COLUMNS",
+    "REQUIRED_META_KEYS",
     "TABLES",
     "DataValidationError",
+    "bib_keys",
     "check_all",
     "check_table",
     "cli",
@@ -73,6 +75,7 @@ __all__ = [
     "load_warehouse_robots",
     "load_warn_notices",
     "load_workplace_memos",
+    "lookup_value",
     "main",
     "stamp",
     "table_metadata",
@@ -1038,10 +1041,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"ok    data/{TABLES[name].file}: {rows} rows")
     return status
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
 
 
 def lookup_value(frame: pd.DataFrame, key: str, row_id: str, column: str) -> Any:

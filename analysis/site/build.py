@@ -35,22 +35,22 @@ import nbformat
 from analysis import __version__
 from analysis.data_cutoff import ROOT_ENV
 from analysis.escape import csv_cell
-from analysis.execute import (
+from analysis.params import ParameterError, Params, validate
+from analysis.site import diff
+from analysis.site.execute import (
     PageRun,
     execute_page,
     export_figures,
     glued_values,
     strip_figure_records,
 )
-from analysis.pages import KERNEL_NAME, Page, cache_key, page_parameters, read_pages
-from analysis.params import ParameterError, Params, validate
-from analysis.provenance import (
+from analysis.site.pages import KERNEL_NAME, Page, cache_key, page_parameters, read_pages
+from analysis.site.provenance import (
     BuildInfo,
     execution_record_markdown,
     footer_markdown,
     manifest,
 )
-from analysis.site import diff
 from analysis.site.steps import (
     BuildError,
     StepError,
@@ -96,7 +96,7 @@ class BuildSummary:
 
 def repo_root() -> Path:
     """Return the repository root (the folder holding ``_config.yml``)."""
-    return Path(__file__).resolve().parent.parent
+    return Path(__file__).resolve().parents[2]
 
 
 def _sha256(path: Path) -> str:

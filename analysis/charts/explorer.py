@@ -15,7 +15,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from analysis import charts, tables, text
+from analysis import charts, text
+from analysis.charts import tables
 from analysis.models.sweep import QUANTILE_LEVELS, SweepGrid
 from analysis.params import SCHEMA, Params
 from analysis.study import CLAIM_HIGH, CLAIM_LOW, READING_LABELS

@@ -1,8 +1,8 @@
 """Sensitivity of the projection: one-at-a-time swings (tornado) and global rank correlations.
 
 *One at a time.* Each uncertain parameter the projection reads (a schema ``mc_spread`` and a
-name in :data:`analysis.projection.MODEL_PARAMETERS`) is set to the low and the high end of its
-Monte Carlo range (value − below, value + above, clipped to the bounds) with every other
+name in :data:`analysis.models.projection.MODEL_PARAMETERS`) is set to the low and the high
+end of its Monte Carlo range (value − below, value + above, clipped to the bounds) with every other
 parameter at its value and observed events at ``roles_mid``; the observed events get their own
 row (all at ``roles_low`` / all at ``roles_high``).
 
@@ -21,8 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from analysis.params import SCHEMA, label
-from analysis.projection import (
+from analysis.models.projection import (
     MODEL_PARAMETERS,
     ProjectionResult,
     _draws_frame,
@@ -30,6 +29,7 @@ from analysis.projection import (
     _prepare,
     _simulate,
 )
+from analysis.params import SCHEMA, label
 
 __all__ = ["OBSERVED_EVENTS", "sensitivity_global", "sensitivity_oat"]
 
@@ -43,8 +43,8 @@ def sensitivity_oat(params: Mapping[str, Any], families: pd.DataFrame, events: p
 
     Args:
         params: Parameter values (any mapping; validated, defaults filled).
-        families: Job families (see :func:`analysis.projection.project_point`).
-        events: Layoff rounds (see :func:`analysis.projection.project_point`).
+        families: Job families (see :func:`analysis.models.projection.project_point`).
+        events: Layoff rounds (see :func:`analysis.models.projection.project_point`).
         quantity: A column of :attr:`ProjectionResult.draws`, e.g. ``further_cuts_2026``.
 
     Returns:
@@ -103,7 +103,7 @@ def sensitivity_global(result: ProjectionResult, quantity: str = "further_cuts_2
     """Rank-correlate each drawn input with the headline across the Monte Carlo draws.
 
     Args:
-        result: Output of :func:`analysis.projection.run_monte_carlo`.
+        result: Output of :func:`analysis.models.projection.run_monte_carlo`.
         quantity: A column of ``result.draws``.
 
     Returns:

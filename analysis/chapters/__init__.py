@@ -1,0 +1,1 @@
+"""Chapter calculations: one module per chapter, each returning frozen results objects."""
