@@ -1,4 +1,10 @@
-"""Results computed once per set of inputs and reused by later builds (the sweep, for now).
+"""Results computed once per set of inputs and reused by pages and later builds.
+
+Two kinds: the explore page's sweep (:func:`sweep_results`), and the registered model and
+chapter results (:func:`get`): each a frozen results object from a ``compute(params,
+data_dir)`` function of a chapter or model module, registered in :data:`COMPUTATIONS`. The
+build computes every registered result once before any page runs (its results stage); pages,
+the ledger and the briefing then read them with :func:`get` instead of recomputing.
 
 A result is stored under ``_build/cache/results/<name>-<key>/`` where the key hashes
 everything the result depends on: the parameters, the grid, the data files, the package's
@@ -10,9 +16,12 @@ so an interrupted computation never leaves a half-written result behind.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
+import pickle
 import shutil
 import subprocess
+from collections.abc import Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +34,8 @@ from analysis.data_cutoff import REPO_ROOT
 from analysis.models import sweep
 from analysis.params import Params
 
-__all__ = ["SweepRun", "source_environment", "sweep_key", "sweep_provenance", "sweep_results"]
+__all__ = ["COMPUTATIONS", "SweepRun", "get", "result_key", "source_environment", "sweep_key",
+           "sweep_provenance", "sweep_results"]
 
 ROOT = REPO_ROOT  # the tree being built (AMZN_REPORT_ROOT) or this checkout
 RESULTS_DIR = ROOT / "_build" / "cache" / "results"
@@ -50,6 +60,84 @@ def source_environment(root: Path = ROOT) -> dict[str, dict[str, str]]:
                         for p in sorted(package.rglob("*.py"))
                         if "__pycache__" not in p.parts},
             "requirements": {"requirements.txt": _sha256(req)} if req.exists() else {}}
+
+
+#: Result name -> module with ``compute(params, data_dir) -> results`` and, optionally,
+#: ``PARAMETERS`` (the parameter names the result depends on; default: all of them).
+COMPUTATIONS: dict[str, str] = {
+    "capital": "analysis.chapters.capital",
+    "workforce": "analysis.chapters.workforce",
+    "automation": "analysis.chapters.automation",
+    "regulation": "analysis.chapters.regulation",
+    "forecast": "analysis.chapters.forecast",
+}
+RESULT_FILE = "result.pickle"
+#: Folders and modules that no computation may import (the import-linter contract enforces it),
+#: so editing them never invalidates a stored result.
+_NOT_AN_INPUT = ("narrative", "charts", "site", "ledger.py", "forecast.py", "__main__.py")
+
+
+def computation_source(package: Path | None = None) -> dict[str, str]:
+    """Checksums of the package modules a computation can import (not narrative, charts, site).
+
+    ``analysis/forecast.py`` at the top is only the readers' alias of
+    :mod:`analysis.models.forecast`, which is hashed.
+    """
+    package = package or Path(__file__).resolve().parent.parent
+    out = {}
+    for p in sorted(package.rglob("*.py")):
+        rel = p.relative_to(package)
+        if "__pycache__" in rel.parts or rel.parts[0] in _NOT_AN_INPUT:
+            continue
+        out[str(rel)] = _sha256(p)
+    return out
+
+
+def _module(name: str) -> Any:
+    if name not in COMPUTATIONS:
+        raise KeyError(f"no registered result {name!r}; known: {sorted(COMPUTATIONS)}")
+    return importlib.import_module(COMPUTATIONS[name])
+
+
+def result_key(name: str, params: Params, env: Mapping[str, Any]) -> str:
+    """Hash of what result ``name`` depends on: its parameters, the data and its code."""
+    module = _module(name)
+    wanted = getattr(module, "PARAMETERS", None)
+    values = params.to_dict()
+    chosen = values if wanted is None else {k: values[k] for k in wanted}
+    blob = json.dumps({"name": name, "params": chosen, "env": env}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def get(name: str, params: Params, results_dir: Path | None = None, root: Path = ROOT) -> Any:
+    """Return result ``name`` for ``params``, computing and storing it only if none matches.
+
+    Args:
+        name: A key of :data:`COMPUTATIONS`.
+        params: Validated parameters (only the result's ``PARAMETERS`` enter the key).
+        results_dir: Where results are stored (default: ``<root>/_build/cache/results``).
+        root: The tree being built: its data are read and checksummed.
+
+    Returns:
+        The frozen results object of the computation.
+    """
+    results_dir = results_dir or root / "_build" / "cache" / "results"
+    env = {"data": source_environment(root)["data"], "code": computation_source()}
+    folder = results_dir / f"{name}-{result_key(name, params, env)}"
+    if (folder / RESULT_FILE).exists():
+        with (folder / RESULT_FILE).open("rb") as fh:
+            return pickle.load(fh)  # noqa: S301 (our own file, keyed on our own code)
+    result = _module(name).compute(params, root / "data")
+    tmp = results_dir / f".{folder.name}.{id(result)}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    with (tmp / RESULT_FILE).open("wb") as fh:
+        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        tmp.rename(folder)
+    except OSError:  # another process stored the same result first: keep that one
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result
 
 
 def _commit(root: Path) -> str:
