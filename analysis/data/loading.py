@@ -280,40 +280,57 @@ def _check_header(spec: TableSpec, header: list[str]) -> None:
                                 f"{', '.join(expected)})")
 
 
+def _parse_str(cell: str) -> str:
+    if cell != cell.strip():
+        raise ValueError(f"{cell!r} has leading or trailing spaces")
+    return cell
+
+
+def _parse_int(cell: str) -> int:
+    if not _INT_RE.match(cell):
+        raise ValueError(f"{cell!r} is not a whole number")
+    return int(cell)
+
+
+def _parse_float(cell: str) -> float:
+    try:
+        out = float(cell)
+    except ValueError:
+        raise ValueError(f"{cell!r} is not a number") from None
+    if not math.isfinite(out):
+        raise ValueError(f"{cell!r} is not a finite number")
+    return out
+
+
+def _parse_bool(cell: str) -> bool:
+    if cell.lower() not in ("true", "false"):
+        raise ValueError(f"{cell!r} is not true or false")
+    return cell.lower() == "true"
+
+
+def _parse_date(cell: str) -> dt.date:
+    if not _DATE_RE.match(cell):
+        raise ValueError(f"{cell!r} is not an ISO date YYYY-MM-DD")
+    try:
+        return dt.date.fromisoformat(cell)
+    except ValueError as exc:
+        raise ValueError(f"{cell!r} is not a valid date ({exc})") from None
+
+
+#: Column kind -> parser of one non-empty cell (raises ValueError with the reason).
+_PARSERS: dict[str, Any] = {"str": _parse_str, "int": _parse_int, "float": _parse_float,
+                            "bool": _parse_bool, "date": _parse_date}
+
+
 def _parse_cell(col: ColumnSpec, cell: str) -> Any:
     """Convert one cell; raise ValueError with a reason. Empty cells return None."""
     if cell == "":
         if not col.nullable:
             raise ValueError("empty, but a value is required")
         return None
-    if col.kind == "str":
-        if cell != cell.strip():
-            raise ValueError(f"{cell!r} has leading or trailing spaces")
-        return cell
-    if col.kind == "int":
-        if not _INT_RE.match(cell):
-            raise ValueError(f"{cell!r} is not a whole number")
-        return int(cell)
-    if col.kind == "float":
-        try:
-            out = float(cell)
-        except ValueError:
-            raise ValueError(f"{cell!r} is not a number") from None
-        if not math.isfinite(out):
-            raise ValueError(f"{cell!r} is not a finite number")
-        return out
-    if col.kind == "bool":
-        if cell.lower() not in ("true", "false"):
-            raise ValueError(f"{cell!r} is not true or false")
-        return cell.lower() == "true"
-    if col.kind == "date":
-        if not _DATE_RE.match(cell):
-            raise ValueError(f"{cell!r} is not an ISO date YYYY-MM-DD")
-        try:
-            return dt.date.fromisoformat(cell)
-        except ValueError as exc:
-            raise ValueError(f"{cell!r} is not a valid date ({exc})") from None
-    raise AssertionError(f"unknown column kind {col.kind!r}")
+    if col.kind not in _PARSERS:
+        raise AssertionError(f"unknown column kind {col.kind!r}")
+    return _PARSERS[col.kind](cell)
 
 
 def _typed_column(col: ColumnSpec, values: list[Any]) -> pd.Series:
@@ -477,6 +494,29 @@ def _pandera_errors(spec: TableSpec, header: list[str], lines: list[int], df: pd
                                                        if k[1] in header else 0))]
 
 
+def _record_problems(spec: TableSpec, header: list[str], record: list[str], line: int,
+                     sources: frozenset[str]) -> list[DataValidationError]:
+    """Every cell-level problem of one CSV record (wrong field count, type, unknown source)."""
+    if len(record) != len(header):
+        try:
+            _parse(spec, header, [record], [line], sources)
+        except DataValidationError as exc:
+            return [exc]
+        return []
+    problems = []
+    for col in spec.columns:
+        try:
+            value = _parse_cell(col, record[header.index(col.name)])
+            keys = split_sources(value) if col.is_source and value is not None else []
+            unknown = [k for k in keys if k not in sources]
+            if col.is_source and value is not None and (unknown or not keys):
+                raise ValueError(f"unknown source {(unknown or [value])[0]!r}: not a "
+                                 "key of book/references.bib")
+        except ValueError as exc:
+            problems.append(_cell_error(spec, header, line, col.name, str(exc)))
+    return problems
+
+
 def check_table(name: str, data_dir: str | Path | None = None,
                 checksum: bool = True) -> list[DataValidationError]:
     """Validate one table and return every problem found, checksum last.
@@ -513,24 +553,9 @@ def check_table(name: str, data_dir: str | Path | None = None,
     problems: list[DataValidationError] = []
     good_records, good_lines = [], []
     for record, line in zip(records, lines, strict=True):
-        before = len(problems)
-        if len(record) != len(header):
-            try:
-                _parse(spec, header, [record], [line], sources)
-            except DataValidationError as exc:
-                problems.append(exc)
-        else:
-            for col in spec.columns:
-                try:
-                    value = _parse_cell(col, record[header.index(col.name)])
-                    keys = split_sources(value) if col.is_source and value is not None else []
-                    unknown = [k for k in keys if k not in sources]
-                    if col.is_source and value is not None and (unknown or not keys):
-                        raise ValueError(f"unknown source {(unknown or [value])[0]!r}: not a "
-                                         "key of book/references.bib")
-                except ValueError as exc:
-                    problems.append(_cell_error(spec, header, line, col.name, str(exc)))
-        if len(problems) == before:
+        found = _record_problems(spec, header, record, line, sources)
+        problems += found
+        if not found:
             good_records.append(record)
             good_lines.append(line)
     # The rows that parse are still checked against the schema and the rules.

@@ -423,6 +423,52 @@ def _adoption_pct(years: np.ndarray, v: Mapping[str, np.ndarray]) -> np.ndarray:
     return current + (ceiling - current) * progress
 
 
+def _history(setup: _Setup, v: Mapping[str, np.ndarray], observed: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Headcount (n, S+1) filled up to ``as_of`` and cumulative observed cuts (n, S+1)."""
+    n = observed.shape[0]
+    n_steps, h = len(setup.frac), setup.n_hist
+    observed_step = observed @ setup.event_onehot  # (n, S)
+    cum_observed = np.zeros((n, n_steps + 1))
+    np.cumsum(observed_step, axis=1, out=cum_observed[:, 1:])
+    headcount = np.empty((n, n_steps + 1))
+    headcount[:, : h + 1] = (v["corporate_headcount_base"] - setup.base_round_roles)[:, None] \
+        - cum_observed[:, : h + 1]
+    if np.any(headcount[:, h] <= 0):
+        raise ValueError("parameter 'corporate_headcount_base': no workforce left at as_of "
+                         "after the observed rounds")
+    return headcount, cum_observed
+
+
+def _flow_rates(setup: _Setup, v: Mapping[str, np.ndarray], stock0: np.ndarray
+                ) -> dict[str, np.ndarray]:
+    """Per-draw rates of the projected flows (shapes as used by :func:`_simulate`)."""
+    h = setup.n_hist
+    adoption_step = np.diff(_adoption_pct(setup.years[h:], v), axis=1) / 100.0  # (n, S−h)
+    eu_hold = (v["eu_workforce_share_pct"] * v["eu_brake_strength_pct"] / 1e4)[:, None] \
+        * setup.brake_active[None, h:]
+    return {
+        "exposed": np.minimum(setup.exposure[None, :] * v["exposure_multiplier"][:, None], 1.0),
+        "ai_rate": adoption_step * (1.0 - eu_hold)
+        * (v["ai_substitution_share_pct"] / 100.0)[:, None],
+        "delayer_total": (v["manager_share_pct"] / 100.0
+                          * (1.0 - 1.0 / (1.0 + v["manager_ratio_change_pct"] / 100.0))
+                          * (1.0 - v["delayering_realised_pct"] / 100.0))[:, None] * stock0,
+        "leave_rate": (v["attrition_rate_pct"] + v["rto_attrition_uplift_pct"]) / 400.0,
+        "backfill": v["backfill_rate_pct"] / 100.0,
+        "specialist_hires": v["ai_specialist_hires_per_year"] / 4.0,
+        "cap_rate": v["max_annual_cut_pct"] / 400.0,
+    }
+
+
+def _read_totals(out: dict[str, np.ndarray], totals: Mapping[str, np.ndarray], r: str) -> None:
+    """Store the cumulative flows at reading ``r`` (summed over families)."""
+    out[f"layoffs_ai_{r}"] = totals["ai"].sum(axis=1)
+    out[f"layoffs_delayering_{r}"] = totals["dl"].sum(axis=1)
+    out[f"attrition_{r}"] = totals["attr"].sum(axis=1)
+    out[f"hires_{r}"] = totals["hires"].sum(axis=1)
+
+
 def _simulate(setup: _Setup, v: Mapping[str, np.ndarray], observed: np.ndarray,
               detail: bool = False) -> dict[str, np.ndarray]:
     """Run the stock-flow model for n draws at once (vectorised; loops over steps only).
@@ -441,30 +487,13 @@ def _simulate(setup: _Setup, v: Mapping[str, np.ndarray], observed: np.ndarray,
     """
     n = observed.shape[0]
     n_steps, n_fam, h = len(setup.frac), len(setup.share), setup.n_hist
-    observed_step = observed @ setup.event_onehot  # (n, S)
-    cum_observed = np.zeros((n, n_steps + 1))
-    np.cumsum(observed_step, axis=1, out=cum_observed[:, 1:])
-    headcount = np.empty((n, n_steps + 1))
-    headcount[:, : h + 1] = (v["corporate_headcount_base"] - setup.base_round_roles)[:, None] \
-        - cum_observed[:, : h + 1]
-    if np.any(headcount[:, h] <= 0):
-        raise ValueError("parameter 'corporate_headcount_base': no workforce left at as_of "
-                         "after the observed rounds")
-
+    headcount, cum_observed = _history(setup, v, observed)
     stock0 = headcount[:, h, None] * setup.share[None, :]  # H0 by family
     stock = stock0.copy()
-    exposed = np.minimum(setup.exposure[None, :] * v["exposure_multiplier"][:, None], 1.0)
-    adoption_step = np.diff(_adoption_pct(setup.years[h:], v), axis=1) / 100.0  # (n, S−h)
-    eu_hold = (v["eu_workforce_share_pct"] * v["eu_brake_strength_pct"] / 1e4)[:, None] \
-        * setup.brake_active[None, h:]
-    ai_rate = adoption_step * (1.0 - eu_hold) * (v["ai_substitution_share_pct"] / 100.0)[:, None]
-    delayer_total = (v["manager_share_pct"] / 100.0
-                     * (1.0 - 1.0 / (1.0 + v["manager_ratio_change_pct"] / 100.0))
-                     * (1.0 - v["delayering_realised_pct"] / 100.0))[:, None] * stock0
-    leave_rate = (v["attrition_rate_pct"] + v["rto_attrition_uplift_pct"]) / 400.0
-    backfill = v["backfill_rate_pct"] / 100.0
-    specialist_hires = v["ai_specialist_hires_per_year"] / 4.0
-    cap_rate = v["max_annual_cut_pct"] / 400.0
+    rate = _flow_rates(setup, v, stock0)
+    exposed, ai_rate, delayer_total = rate["exposed"], rate["ai_rate"], rate["delayer_total"]
+    leave_rate, backfill, cap_rate = rate["leave_rate"], rate["backfill"], rate["cap_rate"]
+    specialist_hires = rate["specialist_hires"]
 
     backlog_ai = np.zeros((n, n_fam))
     backlog_dl = np.zeros((n, n_fam))
@@ -502,14 +531,10 @@ def _simulate(setup: _Setup, v: Mapping[str, np.ndarray], observed: np.ndarray,
             flows["end"][:, step, :] = stock
         headcount[:, step + 1] = stock.sum(axis=1)
         cum_projected[:, step + 1] = cum_projected[:, step] + (cut_ai + cut_dl).sum(axis=1)
-        for r, index in setup.reading_index.items():
-            if index == step + 1:
-                out[f"layoffs_ai_{r}"] = totals["ai"].sum(axis=1)
-                out[f"layoffs_delayering_{r}"] = totals["dl"].sum(axis=1)
-                out[f"attrition_{r}"] = totals["attr"].sum(axis=1)
-                out[f"hires_{r}"] = totals["hires"].sum(axis=1)
-                if r == "2027":
-                    family_cuts_2027 = totals["ai"] + totals["dl"]
+        for r in (r for r, index in setup.reading_index.items() if index == step + 1):
+            _read_totals(out, totals, r)
+            if r == "2027":
+                family_cuts_2027 = totals["ai"] + totals["dl"]
 
     for r, index in setup.reading_index.items():
         out[f"observed_{r}"] = cum_observed[:, index]
@@ -520,7 +545,7 @@ def _simulate(setup: _Setup, v: Mapping[str, np.ndarray], observed: np.ndarray,
     out["family_cuts_2027"] = family_cuts_2027
     if detail:
         out.update({f"flow_{k}": a for k, a in flows.items()})
-        out["observed_step"] = observed_step
+        out["observed_step"] = observed @ setup.event_onehot  # as in _history
     return out
 
 

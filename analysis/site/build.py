@@ -219,6 +219,30 @@ def _started_task(args: tuple[str, Any, tuple[Any, ...]]) -> Any:
 WORKER_START_ALLOWANCE_S = 300.0
 
 
+_Running = dict[Future[Any], tuple[str, Page, Path, float, Path]]
+
+
+def _overdue(running: _Running, limits: dict[str, float]) -> tuple[str, Page] | None:
+    """The first running task past its step's timeout (counted from its start), if any."""
+    now = time.time()
+    for step, page, _, submitted, marker in running.values():
+        try:
+            late = now - marker.stat().st_mtime > limits[step]
+        except FileNotFoundError:  # not started yet
+            late = now - submitted > limits[step] + WORKER_START_ALLOWANCE_S
+        if late:
+            return step, page
+    return None
+
+
+def _worker_result(future: Future[Any], step: str, page: Page) -> Any:
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - a worker died (BrokenProcessPool)
+        raise StepError(step, f"failed on page {page.docname}: the worker "
+                              f"process died ({type(exc).__name__}: {exc})") from exc
+
+
 def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Path,
              limits: dict[str, float], stream: TextIO | None
              ) -> tuple[dict[str, dict[str, Any]], list[str]]:
@@ -237,7 +261,7 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Pat
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
         "spawn"), initializer=worker_init, initargs=(os.getpid(),))
     queue = list(todo)
-    running: dict[Future[Any], tuple[str, Page, Path, float, Path]] = {}
+    running: _Running = {}
     runs: dict[str, dict[str, Any]] = {}
     failures: list[str] = []
     done_pages = 0
@@ -249,17 +273,6 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Pat
         running[pool.submit(_started_task, (str(marker), fn, args))] = (
             step, page, d, time.time(), marker)
 
-    def overdue() -> tuple[str, Page] | None:
-        now = time.time()
-        for step, page, _, submitted, marker in running.values():
-            try:
-                late = now - marker.stat().st_mtime > limits[step]
-            except FileNotFoundError:  # not started yet
-                late = now - submitted > limits[step] + WORKER_START_ALLOWANCE_S
-            if late:
-                return step, page
-        return None
-
     try:
         while queue or running:
             while queue and len(running) < workers:
@@ -267,7 +280,7 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Pat
                 submit("papermill", page, d, _run_page_worker,
                        (nbformat.writes(page.notebook()), page.docname, pp, str(d), str(root)))
             finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
-            late = overdue() if not finished else None
+            late = _overdue(running, limits) if not finished else None
             if late is not None:
                 step, page = late
                 raise StepError(step, f"timed out after {limits[step]:g} s on page "
@@ -275,12 +288,7 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Pat
             for future in finished:
                 step, page, d, _, marker = running.pop(future)
                 marker.unlink(missing_ok=True)
-                try:
-                    result = future.result()
-                except Exception as exc:  # noqa: BLE001 - a worker died (BrokenProcessPool)
-                    raise StepError(step, f"failed on page {page.docname}: the worker "
-                                          f"process died ({type(exc).__name__}: {exc})"
-                                    ) from exc
+                result = _worker_result(future, step, page)
                 if step == "vl-convert":
                     if result is not None:
                         raise StepError(step, f"failed on page {page.docname}: {result}")
@@ -382,16 +390,45 @@ def build(
 def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, build_dir: Path,
                   use_cache: bool, stream: TextIO | None, t_start: float,
                   limits: dict[str, float]) -> BuildSummary:
+    """The build's steps in order; each step is a function below."""
     _ensure_kernel()
     pages = read_pages(root)
     _validate_data(root / "data")
     data_sums, env = _environment(root)
     cache_dir = build_dir / "cache"
     values = params.to_dict()
-
     _sweep_stage(pages, values, jobs, root, stream)
+    _results_stage(params, jobs, root, stream)
+    plan, runs = _execute_pages(pages, values, env, cache_dir, use_cache, jobs, root, limits,
+                                stream)
+    info = _build_info(params, root, archive)
+    stage = build_dir / "stage"
+    static = _stage_files(root, stage, cache_dir, limits)
+    staged = _stage_pages(pages, plan, runs, info, stage, static)
+    _write_execution_record(pages, info, staged.runs, stage)
+    manifest_text = manifest(info, [p.docname for p in pages], data_sums, staged.glued,
+                             staged.figures, data_rows=_data_rows(root / "data"),
+                             **staged.published)
+    _write_what_changed(pages, stage, build_dir, archive, manifest_text, info)
+    out = build_dir / "stage-out"
+    new_site, jb_seconds = _render(stage, out, root, limits, stream)
+    (new_site / "manifest.json").write_text(manifest_text, encoding="utf-8")
+    (new_site / ".nojekyll").touch()
+    archived = _archive(new_site, build_dir, archive)
+    site = build_dir / "html"
+    swap_in(new_site, site)
+    shutil.rmtree(out, ignore_errors=True)
+    summary = BuildSummary(site=site, runs=staged.runs,
+                           seconds=time.perf_counter() - t_start, archive=archived)
+    _log_summary(summary, jb_seconds, stream)
+    return summary
 
-    # --- execute (or reuse) every page with code -----------------------------------------
+
+def _execute_pages(pages: list[Page], values: dict[str, Any], env: dict[str, str],
+                   cache_dir: Path, use_cache: bool, jobs: int, root: Path,
+                   limits: dict[str, float], stream: TextIO | None
+                   ) -> tuple[list[tuple[Page, dict[str, Any], Path]], dict[str, dict[str, Any]]]:
+    """Execute (or reuse) every page with code; return the plan and a run record per page."""
     plan: list[tuple[Page, dict[str, Any], Path]] = []
     for page in pages:
         if page.docname in (EXECUTION_RECORD, WHAT_CHANGED):
@@ -409,26 +446,28 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     for page, page_params, d in plan:
         if page.docname in runs:
             runs[page.docname]["parameters"] = page_params
-        if page.docname not in runs:
+        else:
             rec = json.loads((d / "record.json").read_text(encoding="utf-8"))
             runs[page.docname] = {"docname": page.docname, "how": "cached",
                                   "seconds": rec["seconds"], "started": rec["started"],
                                   "parameters": page_params}
+    return plan, runs
 
-    # --- stage the book --------------------------------------------------------------------
-    info = _build_info(params, root, archive)
-    stage = build_dir / "stage"
+
+def _stage_files(root: Path, stage: Path, cache_dir: Path, limits: dict[str, float]) -> Path:
+    """Copy the book's configuration, static files, Vega bundle and data into ``stage``."""
     shutil.rmtree(stage, ignore_errors=True)
     (stage / "book").mkdir(parents=True)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(root / name, stage / name)
     for path in (root / "book").iterdir():
-        if path.suffix not in (".md", ".ipynb") and path.name != "_static" \
-                and not path.name.startswith("."):
-            if path.is_dir():
-                shutil.copytree(path, stage / "book" / path.name)
-            else:
-                shutil.copy2(path, stage / "book" / path.name)
+        if path.suffix in (".md", ".ipynb") or path.name == "_static" \
+                or path.name.startswith("."):
+            continue
+        if path.is_dir():
+            shutil.copytree(path, stage / "book" / path.name)
+        else:
+            shutil.copy2(path, stage / "book" / path.name)
     static = stage / "book" / "_static"
     if (root / "book" / "_static").is_dir():
         shutil.copytree(root / "book" / "_static", static, dirs_exist_ok=True)
@@ -437,51 +476,68 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     (static / "data").mkdir(exist_ok=True)
     for csv_path in sorted((root / "data").glob("*.csv")):
         _copy_csv_for_download(csv_path, static / "data" / csv_path.name)
+    return static
 
+
+@dataclass
+class _Staged:
+    """What staging the executed pages collected for the manifest and the summary."""
+
+    glued: dict[str, dict[str, str]] = field(default_factory=dict)
+    figures: list[str] = field(default_factory=list)
+    published: dict[str, dict[str, Any]] = field(default_factory=lambda: {
+        "glued_markdown": {}, "tables": {}, "figure_data": {}})
+    runs: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _stage_pages(pages: list[Page], plan: list[tuple[Page, dict[str, Any], Path]],
+                 runs: dict[str, dict[str, Any]], info: BuildInfo, stage: Path,
+                 static: Path) -> _Staged:
+    """Write each executed notebook, with its footer, into ``stage`` and collect its glue."""
     chromium = _find_chromium()
-    glued: dict[str, dict[str, str]] = {}
-    figures: list[str] = []
-    published: dict[str, dict[str, Any]] = {"glued_markdown": {}, "tables": {},
-                                            "figure_data": {}}
-    ordered_runs = []
+    staged = _Staged()
+    folders = {p.docname: d for p, _, d in plan}
     for page in pages:
-        title = _page_title(page.source_text, page.page_id)
-        cited = page.docname.startswith(CITED_PAGES_PREFIX)
-        footer = footer_markdown(info, title, f"{page.docname}.html", page.page_id, cited)
         if page.docname in (EXECUTION_RECORD, WHAT_CHANGED):
             continue
-        d = next(d for p, _, d in plan if p.docname == page.docname)
+        title = _page_title(page.source_text, page.page_id)
+        cited = page.docname.startswith(CITED_PAGES_PREFIX)
+        d = folders[page.docname]
         nb = nbformat.read(d / "page.ipynb", as_version=4)
-        nb.cells.append(nbformat.v4.new_markdown_cell(footer))
+        nb.cells.append(nbformat.v4.new_markdown_cell(
+            footer_markdown(info, title, f"{page.docname}.html", page.page_id, cited)))
         if page.docname == BRIEFING and chromium:
             nb.cells.insert(1, nbformat.v4.new_markdown_cell(
                 f'<p class="pdf-link"><a href="../{BRIEFING_PDF}" download>Download this '
                 "briefing as a PDF</a> (charts included).</p>"))
         strip_figure_records(nb)
         nbformat.write(nb, stage / f"{page.docname}.ipynb")
-        glued[page.docname] = glued_values(nb)
-        published["glued_markdown"][page.docname] = diff.glued_markdown(nb)
-        published["tables"][page.docname] = diff.table_cells(d / "figures")
-        published["figure_data"][page.docname] = diff.figure_hashes(d / "figures")
+        staged.glued[page.docname] = glued_values(nb)
+        staged.published["glued_markdown"][page.docname] = diff.glued_markdown(nb)
+        staged.published["tables"][page.docname] = diff.table_cells(d / "figures")
+        staged.published["figure_data"][page.docname] = diff.figure_hashes(d / "figures")
         for fig in sorted((d / "figures").glob("*")) if (d / "figures").is_dir() else []:
             shutil.copy2(fig, static / "figures" / fig.name)
-            figures.append(fig.name)
-        ordered_runs.append(runs[page.docname])
+            staged.figures.append(fig.name)
+        staged.runs.append(runs[page.docname])
+    return staged
+
+
+def _write_execution_record(pages: list[Page], info: BuildInfo, runs: list[dict[str, Any]],
+                            stage: Path) -> None:
     record_page = next((p for p in pages if p.docname == EXECUTION_RECORD), None)
-    if record_page is not None:
-        text = record_page.source_text.replace(
-            RECORD_MARKER, execution_record_markdown(info, ordered_runs))
-        title = _page_title(record_page.source_text, record_page.page_id)
-        text += "\n" + footer_markdown(info, title, f"{EXECUTION_RECORD}.html",
-                                       record_page.page_id, False)
-        (stage / f"{EXECUTION_RECORD}.md").write_text(text, encoding="utf-8")
+    if record_page is None:
+        return
+    text = record_page.source_text.replace(RECORD_MARKER, execution_record_markdown(info, runs))
+    title = _page_title(record_page.source_text, record_page.page_id)
+    text += "\n" + footer_markdown(info, title, f"{EXECUTION_RECORD}.html",
+                                   record_page.page_id, False)
+    (stage / f"{EXECUTION_RECORD}.md").write_text(text, encoding="utf-8")
 
-    manifest_text = manifest(info, [p.docname for p in pages], data_sums, glued, figures,
-                             data_rows=_data_rows(root / "data"), **published)
-    _write_what_changed(pages, stage, build_dir, archive, manifest_text, info)
 
-    # --- render with Jupyter Book (execution off, warnings are errors) -----------------------
-    out = build_dir / "stage-out"
+def _render(stage: Path, out: Path, root: Path, limits: dict[str, float],
+            stream: TextIO | None) -> tuple[Path, float]:
+    """Render with Jupyter Book (execution off, warnings are errors), then print the PDF."""
     shutil.rmtree(out, ignore_errors=True)
     _log(stream, "Rendering the site with jupyter-book (execution off, warnings as errors)")
     t_jb = time.perf_counter()
@@ -500,43 +556,42 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
                                   f"{proc.returncode}: {' | '.join(first) or last}"[:700], log)
     jb_seconds = time.perf_counter() - t_jb
     new_site = out / "_build" / "html"
+    chromium = _find_chromium()
     if chromium and (new_site / f"{BRIEFING}.html").exists():
-        _print_pdf(chromium, new_site / f"{BRIEFING}.html", new_site / BRIEFING_PDF, build_dir,
-                   limits["pdf"])
+        _print_pdf(chromium, new_site / f"{BRIEFING}.html", new_site / BRIEFING_PDF,
+                   out.parent, limits["pdf"])
     elif not chromium:
         _log(stream, "Note: chromium not found, so the briefing PDF was not made "
                      "(apt-get install chromium)")
-    (new_site / "manifest.json").write_text(manifest_text, encoding="utf-8")
-    (new_site / ".nojekyll").touch()
+    return new_site, jb_seconds
 
-    # --- archive, then publish atomically ----------------------------------------------------
-    archived = None
-    if archive is not None:
-        archived = build_dir / "archive" / archive
-        if archived.exists():
-            old = (archived / "manifest.json").read_text(encoding="utf-8")
-            if old != (new_site / "manifest.json").read_text(encoding="utf-8"):
-                raise BuildError(f"archive {archive!r} exists with different content; choose a "
-                                 "new version name (cited versions are never overwritten)")
-        else:
-            archived.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copytree(new_site, archived.with_name(archive + ".tmp"))
-            archived.with_name(archive + ".tmp").replace(archived)
-    site = build_dir / "html"
-    swap_in(new_site, site)
-    shutil.rmtree(out, ignore_errors=True)
 
-    summary = BuildSummary(site=site, runs=ordered_runs,
-                           seconds=time.perf_counter() - t_start, archive=archived)
+def _archive(new_site: Path, build_dir: Path, archive: str | None) -> Path | None:
+    """Keep a citable copy under ``_build/archive/<version>``; never overwrite a different one."""
+    if archive is None:
+        return None
+    archived = build_dir / "archive" / archive
+    if archived.exists():
+        old = (archived / "manifest.json").read_text(encoding="utf-8")
+        if old != (new_site / "manifest.json").read_text(encoding="utf-8"):
+            raise BuildError(f"archive {archive!r} exists with different content; choose a "
+                             "new version name (cited versions are never overwritten)")
+    else:
+        archived.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(new_site, archived.with_name(archive + ".tmp"))
+        archived.with_name(archive + ".tmp").replace(archived)
+    return archived
+
+
+def _log_summary(summary: BuildSummary, jb_seconds: float, stream: TextIO | None) -> None:
     _log(stream, "Summary:")
-    for run in ordered_runs:
+    for run in summary.runs:
         _log(stream, f"  {run['docname']:<32} {run['how']:<9} {run['seconds']:6.1f} s")
-    n_cached = sum(r["how"] == "cached" for r in ordered_runs)
-    _log(stream, f"  {len(ordered_runs)} pages ({n_cached} cached), jupyter-book "
+    n_cached = sum(r["how"] == "cached" for r in summary.runs)
+    _log(stream, f"  {len(summary.runs)} pages ({n_cached} cached), jupyter-book "
                  f"{jb_seconds:.1f} s, total {summary.seconds:.1f} s")
-    _log(stream, f"Site: {site / 'index.html'}"
-                 + (f"\nArchived copy: {archived}" if archived else ""))
-    return summary
+    _log(stream, f"Site: {summary.site / 'index.html'}"
+                 + (f"\nArchived copy: {summary.archive}" if summary.archive else ""))
 
 
 def _sweep_stage(pages: list[Page], values: dict[str, Any], jobs: int, root: Path,
@@ -566,6 +621,33 @@ def _sweep_stage(pages: list[Page], values: dict[str, Any], jobs: int, root: Pat
     pool.shutdown(wait=True)
     how = "reused" if run.reused else f"computed in {time.perf_counter() - started:.1f} s"
     _log(stream, f"Sweep for {EXPLORE}: {len(run.table) // 2} points, {how}")
+
+
+def _results_stage(params: Params, jobs: int, root: Path, stream: TextIO | None) -> None:
+    """Compute every registered model and chapter result once, in parallel, before the pages.
+
+    Pages, the ledger and the briefing then read them (:func:`analysis.site.results.get`)
+    with the same parameters, so no page recomputes a chapter.
+    """
+    from analysis.site import results
+
+    names = results.registered()
+    if not names:
+        return
+    started = time.perf_counter()
+    ctx = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(names)), mp_context=ctx,
+                               initializer=worker_init, initargs=(os.getpid(),))
+    try:
+        futures = {name: pool.submit(results.ensure, name, params, root) for name in names}
+        reused = {name: f.result() for name, f in futures.items()}
+    except BaseException:
+        kill_processes(list(getattr(pool, "_processes", None) or {}))
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    how = ", ".join(f"{n} {'reused' if r else 'computed'}" for n, r in reused.items())
+    _log(stream, f"Results: {how} in {time.perf_counter() - started:.1f} s")
 
 
 def _validate_data(data_dir: Path) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import os
 import pickle
 import shutil
 import subprocess
@@ -34,8 +35,8 @@ from analysis.data_cutoff import REPO_ROOT
 from analysis.models import sweep
 from analysis.params import Params
 
-__all__ = ["COMPUTATIONS", "SweepRun", "get", "result_key", "source_environment", "sweep_key",
-           "sweep_provenance", "sweep_results"]
+__all__ = ["COMPUTATIONS", "SweepRun", "ensure", "get", "registered", "result_key",
+           "source_environment", "sweep_key", "sweep_provenance", "sweep_results"]
 
 ROOT = REPO_ROOT  # the tree being built (AMZN_REPORT_ROOT) or this checkout
 RESULTS_DIR = ROOT / "_build" / "cache" / "results"
@@ -69,7 +70,6 @@ COMPUTATIONS: dict[str, str] = {
     "workforce": "analysis.chapters.workforce",
     "automation": "analysis.chapters.automation",
     "regulation": "analysis.chapters.regulation",
-    "forecast": "analysis.chapters.forecast",
 }
 RESULT_FILE = "result.pickle"
 #: Folders and modules that no computation may import (the import-linter contract enforces it),
@@ -109,6 +109,40 @@ def result_key(name: str, params: Params, env: Mapping[str, Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
+def registered() -> list[str]:
+    """Names of the registered results whose module defines ``compute``."""
+    return [name for name in COMPUTATIONS if hasattr(_module(name), "compute")]
+
+
+def ensure(name: str, params: Params, root: Path = ROOT) -> bool:
+    """Compute and store result ``name`` unless stored; return True if it was reused.
+
+    For the build's results stage: runs in a worker process and returns only a flag.
+    """
+    return _stored(name, params, None, root)[1]
+
+
+def _stored(name: str, params: Params, results_dir: Path | None, root: Path
+            ) -> tuple[Any, bool]:
+    results_dir = results_dir or root / "_build" / "cache" / "results"
+    env = {"data": source_environment(root)["data"], "code": computation_source()}
+    folder = results_dir / f"{name}-{result_key(name, params, env)}"
+    if (folder / RESULT_FILE).exists():
+        with (folder / RESULT_FILE).open("rb") as fh:
+            return pickle.load(fh), True  # noqa: S301 (our own file, keyed on our own code)
+    result = _module(name).compute(params, root / "data")
+    tmp = results_dir / f".{folder.name}.{os.getpid()}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    with (tmp / RESULT_FILE).open("wb") as fh:
+        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        tmp.rename(folder)
+    except OSError:  # another process stored the same result first: keep that one
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result, False
+
+
 def get(name: str, params: Params, results_dir: Path | None = None, root: Path = ROOT) -> Any:
     """Return result ``name`` for ``params``, computing and storing it only if none matches.
 
@@ -121,23 +155,7 @@ def get(name: str, params: Params, results_dir: Path | None = None, root: Path =
     Returns:
         The frozen results object of the computation.
     """
-    results_dir = results_dir or root / "_build" / "cache" / "results"
-    env = {"data": source_environment(root)["data"], "code": computation_source()}
-    folder = results_dir / f"{name}-{result_key(name, params, env)}"
-    if (folder / RESULT_FILE).exists():
-        with (folder / RESULT_FILE).open("rb") as fh:
-            return pickle.load(fh)  # noqa: S301 (our own file, keyed on our own code)
-    result = _module(name).compute(params, root / "data")
-    tmp = results_dir / f".{folder.name}.{id(result)}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    with (tmp / RESULT_FILE).open("wb") as fh:
-        pickle.dump(result, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    try:
-        tmp.rename(folder)
-    except OSError:  # another process stored the same result first: keep that one
-        shutil.rmtree(tmp, ignore_errors=True)
-    return result
+    return _stored(name, params, results_dir, root)[0]
 
 
 def _commit(root: Path) -> str:
