@@ -44,7 +44,14 @@ from analysis.site.execute import (
     glued_values,
     strip_figure_records,
 )
-from analysis.site.pages import KERNEL_NAME, Page, cache_key, page_parameters, read_pages
+from analysis.site.pages import (
+    KERNEL_NAME,
+    Page,
+    cache_key,
+    page_parameters,
+    read_pages,
+    results_read,
+)
 from analysis.site.provenance import (
     BuildInfo,
     execution_record_markdown,
@@ -429,11 +436,13 @@ def _execute_pages(pages: list[Page], values: dict[str, Any], env: dict[str, str
                    limits: dict[str, float], stream: TextIO | None
                    ) -> tuple[list[tuple[Page, dict[str, Any], Path]], dict[str, dict[str, Any]]]:
     """Execute (or reuse) every page with code; return the plan and a run record per page."""
+    from analysis.site import results
+
     plan: list[tuple[Page, dict[str, Any], Path]] = []
     for page in pages:
         if page.docname in (EXECUTION_RECORD, WHAT_CHANGED):
             continue
-        page_params = page_parameters(page, values)
+        page_params = page_parameters(page, values, results.parameters_of(results_read(page)))
         key = cache_key(page, page_params, env)
         plan.append((page, page_params, cache_dir / "pages" / page.page_id / key))
     todo = [(p, pp, d) for p, pp, d in plan

@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,12 +126,28 @@ def read_pages(root: Path) -> list[Page]:
     return pages
 
 
-def page_parameters(page: Page, values: dict[str, Any]) -> dict[str, Any]:
-    """Return the resolved values of the parameters ``page`` declares."""
-    missing = sorted(set(page.declared) - set(values))
+#: How a page reads a stored result: ``results.get("name", P)`` (see analysis.site.results).
+_RESULT_READ = re.compile(r"""results\.get\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']""")
+
+
+def results_read(page: Page) -> tuple[str, ...]:
+    """Names of the stored results ``page`` reads, in order of first use."""
+    return tuple(dict.fromkeys(_RESULT_READ.findall(page.source_text)))
+
+
+def page_parameters(page: Page, values: dict[str, Any],
+                    extra: Iterable[str] = ()) -> dict[str, Any]:
+    """Return the resolved values of the parameters ``page`` declares, plus ``extra`` ones.
+
+    ``extra`` names the parameters of the results the page reads: they are injected too, so a
+    page need not repeat every model parameter in its ``parameters`` cell, and its cache key
+    still changes when one of them does.
+    """
+    names = set(page.declared) | set(extra)
+    missing = sorted(names - set(values))
     if missing:
         raise ParameterError(f"page {page.docname}: no value for {missing[0]!r}")
-    return {name: values[name] for name in sorted(page.declared)}
+    return {name: values[name] for name in sorted(names)}
 
 
 def cache_key(page: Page, page_params: dict[str, Any], environment: dict[str, str]) -> str:

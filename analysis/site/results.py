@@ -22,7 +22,7 @@ import os
 import pickle
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +35,8 @@ from analysis.data_cutoff import REPO_ROOT
 from analysis.models import sweep
 from analysis.params import Params
 
-__all__ = ["COMPUTATIONS", "SweepRun", "ensure", "get", "registered", "result_key",
+__all__ = ["COMPUTATIONS", "SweepRun", "ensure", "get", "parameters_of", "registered",
+           "result_key",
            "source_environment", "sweep_key", "sweep_provenance", "sweep_results"]
 
 ROOT = REPO_ROOT  # the tree being built (AMZN_REPORT_ROOT) or this checkout
@@ -107,6 +108,16 @@ def result_key(name: str, params: Params, env: Mapping[str, Any]) -> str:
     chosen = values if wanted is None else {k: values[k] for k in wanted}
     blob = json.dumps({"name": name, "params": chosen, "env": env}, sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def parameters_of(names: Iterable[str]) -> tuple[str, ...]:
+    """The parameters the named results depend on (a result without ``PARAMETERS``: all)."""
+    from analysis.params import SCHEMA
+
+    out: dict[str, None] = {}
+    for name in names:
+        out.update(dict.fromkeys(getattr(_module(name), "PARAMETERS", None) or SCHEMA))
+    return tuple(out)
 
 
 def registered() -> list[str]:
