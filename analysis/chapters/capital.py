@@ -874,7 +874,7 @@ def funding_table(savings: tuple[float, float, float], increases: pd.DataFrame) 
 def savings_items(funding: pd.DataFrame, items: Sequence[tuple[str, tuple[float, float,
                                                                          float]]],
                   denominators: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rows for :func:`savings_chart`: labour savings first, then the capex increases.
+    """Rows of the savings chart: labour savings first, then the capex increases.
 
     Args:
         funding: Output of :func:`funding_table` (or :func:`capex_increases`).

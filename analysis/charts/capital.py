@@ -4,6 +4,8 @@ Each builder takes the frames it draws and returns an Altair chart with tooltips
 layer; :func:`figures` builds every chart of the page from the chapter's results, by figure
 name. The page attaches each chart's name and text description
 (:func:`analysis.narrative.capital.alt_texts`) with :func:`analysis.charts.setup`'s namer.
+The frames named by function (``cash_flow``, ``capex_paths``...) are those of
+:mod:`analysis.chapters.capital`.
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ the frames and values it holds), with numbers formatted through :mod:`analysis.t
 * the four evidence strings of the claim ledger (:func:`evidence`, keys :data:`EVIDENCE_KEYS`);
 * :func:`glue_values` (every pre-formatted number and sentence the page glues),
   :func:`alt_texts` (the charts' text descriptions) and :func:`tables` (the page's two tables).
+
+Functions and constants named here without a module (``funding_table``, ``SMALL_SHARE_PCT``...)
+are those of :mod:`analysis.chapters.capital`.
 """
 
 from __future__ import annotations
