@@ -944,9 +944,7 @@ def capex_headcount_relation(annual: pd.DataFrame, as_of: str, lag_years: int = 
     """
     import statsmodels.api as sm
 
-    cut = _as_date(as_of)
-    last_year = cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1
-    data = annual.loc[annual["year"] <= last_year].sort_values("year")
+    data = annual.loc[annual["year"] <= last_reported_year(as_of)].sort_values("year")
     years = data["year"].astype(int).to_numpy()
     intensity = 100.0 * data["capex_gross_usd_m"].to_numpy(dtype=float) / data[
         "net_sales_usd_m"].to_numpy(dtype=float)
