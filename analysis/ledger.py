@@ -26,7 +26,9 @@ import pandas as pd
 
 from analysis import study, text
 from analysis.chapters import automation, capital, regulation, workforce
+from analysis.chapters.capital import CapitalResults
 from analysis.models.headline import HeadlineResult, compute_headline, fmt_observed, further_rounds
+from analysis.narrative import capital as capital_text
 from analysis.narrative.likelihood import likelihood_phrase
 
 __all__ = [
@@ -492,38 +494,31 @@ def cuts_row(rounds: pd.DataFrame, as_of: str) -> LedgerRow:
     return _row("cuts-14000", j)
 
 
-def capital_rows(annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFrame,
-                 rounds: pd.DataFrame, benchmarks: pd.DataFrame, params: Mapping[str, Any],
-                 cost_spread_usd_k: tuple[float, float] | None) -> list[LedgerRow]:
-    """The four capital-reallocation claims: chapter 1's numbers, this module's rules."""
-    as_of = params["as_of"]
-    paths = capital.build_capex_paths(annual, guidance, as_of, params["capex_path"],
-                                      params["interval_level_pct"]).paths
-    ev = capital.evidence(annual, guidance, peer, rounds, benchmarks, paths, params,
-                          cost_spread_usd_k)
-    cuts = capital.cuts_since(rounds, as_of)
-    saved = capital.savings_usd_bn(cuts.roles_mid, float(params["cost_per_employee_usd_k"]),
-                                   cost_spread_usd_k, cuts.roles_low, cuts.roles_high)
-    funding = capital.funding_table(saved, capital.capex_increases(annual, as_of, paths))
+def capital_rows(res: CapitalResults) -> list[LedgerRow]:
+    """The four capital-reallocation claims: chapter 1's results, this module's rules.
+
+    Args:
+        res: Chapter 1's results (``results.get("capital", params)``).
+    """
+    ev = capital_text.evidence(res)
     # Every capex rise the chapter sets the savings against: the reported and central-path
     # fiscal-year rises and the trailing-twelve-month rise aligned with the cuts.
-    denominators = capital.savings_denominators(saved[0], annual, benchmarks, funding, as_of)
-    rises = denominators[denominators["measure"].str.startswith("rise")]
+    rises = res.denominators[res.denominators["measure"].str.startswith("rise")]
     shares = [float(v) for v in rises["share_pct"] if math.isfinite(v)]
-    reaction = capital.benchmark_range(benchmarks, "amazon-stock-reaction-2026-02", as_of)
-    peers = capital.peer_capex_comparison(peer, annual, guidance, as_of)
+    peers = res.peers
     actual = peers[(peers["kind"] == "actual") & peers["growth_pct"].notna()]
     latest = actual.sort_values("fiscal_year").groupby("company").tail(1)
     return [
-        _row("capex-100bn", rule_capex(capital.first_year_above(annual, as_of, 100.0),
-                                       ai_share_disclosed=False), ev["ch1_evidence_capex100"]),
+        _row("capex-100bn", rule_capex(res.first_year_above_claim, ai_share_disclosed=False),
+             ev["ch1_evidence_capex100"]),
         _row("arms-race", rule_arms_race(dict(zip(latest["company"], latest["growth_pct"],
                                                   strict=True))),
              ev["ch1_evidence_arms_race"]),
         _row("funding-war", rule_funding(max(shares) if shares else None,
                                          "each rise in capex the chapter sets them against"),
              ev["ch1_evidence_funding"]),
-        _row("capex-shield", rule_shield(reaction[1] if reaction is not None else None),
+        _row("capex-shield", rule_shield(res.reaction_pct[1] if res.reaction_pct is not None
+                                         else None),
              ev["ch1_evidence_shield"]),
     ]
 
@@ -559,9 +554,8 @@ def forecast_row(result: HeadlineResult) -> LedgerRow:
 
 def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
              families: pd.DataFrame, memos: pd.DataFrame, benchmarks: pd.DataFrame,
-             guidance: pd.DataFrame, peer: pd.DataFrame, robots: pd.DataFrame,
-             milestones: pd.DataFrame, eu: pd.DataFrame, cost_spread_usd_k: tuple[float, float]
-             | None) -> list[LedgerRow]:
+             robots: pd.DataFrame, milestones: pd.DataFrame, eu: pd.DataFrame,
+             capital_results: CapitalResults) -> list[LedgerRow]:
     """Every row of the ledger: run each chapter's calculations, then apply the rules.
 
     Args:
@@ -571,15 +565,13 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
         families: Job families.
         memos: Workplace memos.
         benchmarks: Benchmarks.
-        guidance: Capex guidance.
-        peer: Peer capex.
         robots: Warehouse robot counts.
         milestones: Automation milestones.
         eu: EU AI Act timeline.
-        cost_spread_usd_k: The cost-per-employee band of the parameter schema.
+        capital_results: Chapter 1's results (``results.get("capital", params)``).
     """
     rows = [cuts_row(rounds, params.as_of)]
-    rows += capital_rows(annual, guidance, peer, rounds, benchmarks, params, cost_spread_usd_k)
+    rows += capital_rows(capital_results)
     wf = workforce.analyse_workforce(params, families, rounds, memos, benchmarks)
     rows += chapter_rows("ch2", workforce.claim_evidence(wf))
     ch3 = automation.analyse_chapter(robots, milestones, annual, benchmarks, as_of=params.as_of,

@@ -1,4 +1,5 @@
-"""Tests of analysis.chapters.capital: chapter 1's arithmetic, evidence sentences and charts."""
+"""Tests of chapter 1: its arithmetic (analysis.chapters.capital), its sentences and evidence
+(analysis.narrative.capital) and its charts (analysis.charts.capital)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis import params
 from analysis.chapters import capital as C
+from analysis.charts import capital as G
+from analysis.data import calendar
 from analysis.models.forecast import ForecastResult, capex_headcount_relation
+from analysis.narrative import capital as N
 
 AS_OF = "2026-06-30"
 YEARS = list(range(2015, 2026))
@@ -123,6 +128,25 @@ def result(years: list[int], mean: list[float], half: float, model: str) -> Fore
                           model=model, reason="test", candidates=pd.DataFrame(), warnings=())
 
 
+def quarterly_frame() -> pd.DataFrame:
+    periods = ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2026Q1"]
+    gross = [25019.0, 32183.0, 35095.0, 39522.0, 44203.0]
+    return pd.DataFrame({"period": periods,
+                         "quarter_end": [C.quarter_end(p) for p in periods],
+                         "capex_gross_usd_m": gross,
+                         "capex_net_usd_m": [g - 1000.0 for g in gross]})
+
+
+def results(as_of: str = AS_OF) -> C.CapitalResults:
+    """The chapter's results on the inline frames (labels and flags added where needed)."""
+    rounds = rounds_frame().assign(organisation=lambda d: d["round_id"],
+                                   announced_precision="day", confidence="secondary")
+    return C.analyse(annual=annual_frame(), guidance=guidance_frame(),
+                     peer=peer_frame().assign(confidence="secondary"), rounds=rounds,
+                     benchmarks=benchmarks_frame(), quarterly=quarterly_frame(), as_of=as_of,
+                     cost_spread_usd_k=(35.0, 75.0))
+
+
 STAT = result([2026, 2027], [144_542.0, 157_265.0], 20_000.0, "rw")
 GUIDED = result([2026, 2027], [200_000.0, 217_600.0], 10_000.0, "guidance + rw growth")
 
@@ -130,15 +154,10 @@ GUIDED = result([2026, 2027], [200_000.0, 217_600.0], 10_000.0, "guidance + rw g
 # --- dates and history ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("as_of", "year"), [("2026-06-30", 2025), ("2025-12-31", 2025),
-                                             ("2025-12-30", 2024)])
-def test_last_reported_year_counts_a_year_from_its_year_end(as_of, year):
-    assert C.last_reported_year(as_of) == year
-
-
 def test_reported_annual_and_last_data_year_cut_at_as_of():
     annual = annual_frame()
-    assert C.reported_annual(annual, "2025-10-28")["year"].max() == 2024
+    assert calendar.reported_annual(annual, "2025-10-28")["year"].max() == 2024
+    assert C.last_data_year(annual, "2025-10-28") == 2024
     assert C.last_data_year(annual, "2027-06-30") == 2025  # data lag the cut-off
 
 
@@ -303,14 +322,14 @@ def test_funding_table_range_pairs_low_savings_with_high_increase():
 
 def test_path_table_and_summary_read_both_paths():
     paths = C.capex_paths(STAT, GUIDED, "guidance", guidance_year=2026)
-    table = C.path_table(paths)
+    table = N.path_table(paths)
     assert list(table.columns) == ["path", "year", "gross capex", "80% interval",
                                    "central path"]
     assert table.loc[2, "gross capex"] == "$200B"
-    summary = C.path_summary(paths, 2026)
+    summary = N.path_summary(paths, 2026)
     assert "well below the guidance path's $200B" in summary
     assert "$157B" in summary and "$218B" in summary
-    assert "no company guidance" in C.path_summary(C.capex_paths(STAT, STAT), 2026)
+    assert "no company guidance" in N.path_summary(C.capex_paths(STAT, STAT), 2026)
 
 
 def test_build_capex_paths_on_real_history():
@@ -355,32 +374,52 @@ def test_relation_band_reproduces_the_fit_and_brackets_it():
     assert (band["fit_pct"] <= band["upper_pct"]).all()
     x0 = band["capex_intensity_pct"].iloc[0]
     assert band["fit_pct"].iloc[0] == pytest.approx(rel.intercept + rel.coefficient * x0)
-    assert "weak" in C.relation_verdict(rel)
-    assert "10 years" in C.relation_summary(rel)
+    assert "weak" in N.relation_verdict(rel)
+    assert "10 years" in N.relation_summary(rel)
 
 
 def test_relation_verdict_names_an_interval_that_includes_zero():
     rel = capex_headcount_relation(annual_frame(), AS_OF, interval_level_pct=95)
     wide = type(rel)(**{**rel.__dict__, "lower": -1.0, "upper": 1.0})
-    assert "includes zero" in C.relation_verdict(wide)
+    assert "includes zero" in N.relation_verdict(wide)
 
 
 # --- evidence ------------------------------------------------------------------------------
 
 
-def _params(as_of: str = AS_OF, cost: float = 175.0) -> dict:
-    return {"as_of": as_of, "cost_per_employee_usd_k": cost}
-
-
 def _evidence(as_of: str = AS_OF, cost: float = 175.0) -> dict[str, str]:
+    """The four evidence strings from the chapter's numbers on the inline frames."""
+    annual, guidance, bench = annual_frame(), guidance_frame(), benchmarks_frame()
     paths = C.capex_paths(STAT, GUIDED, "guidance", guidance_year=2026)
-    return C.evidence(annual_frame(), guidance_frame(), peer_frame(), rounds_frame(),
-                      benchmarks_frame(), paths, _params(as_of, cost), (35.0, 75.0))
+    cuts = C.cuts_since(rounds_frame(), as_of)
+    saved = C.savings_usd_bn(cuts.roles_mid, cost, (35.0, 75.0), cuts.roles_low,
+                             cuts.roles_high)
+    funding = C.funding_table(saved, C.capex_increases(annual, as_of, paths))
+    return {
+        "ch1_evidence_capex100": N.evidence_capex100(
+            calendar.reported_annual(annual, as_of), C.first_year_above(annual, as_of),
+            C.upcoming_guidance(guidance, annual, as_of), as_of),
+        "ch1_evidence_funding": N.evidence_funding(
+            funding, cuts, saved, cost, (35.0, 75.0), as_of,
+            N.severance_period_words(C.severance_charges(bench, as_of)),
+            C.savings_denominators(saved[0], annual, bench, funding, as_of)),
+        "ch1_evidence_shield": N.evidence_shield(*_shield_inputs(as_of)),
+        "ch1_evidence_arms_race": N.evidence_arms_race(
+            C.peer_capex_comparison(peer_frame(), annual, guidance, as_of)),
+    }
+
+
+def _shield_inputs(as_of: str) -> tuple:
+    bench = benchmarks_frame()
+    return (C.cash_flow(annual_frame(), as_of), C.benchmark_range(bench, C.REACTION_ID, as_of),
+            C.benchmark_range(bench, C.CONSENSUS_ID, as_of),
+            C.guidance_for_year(guidance_frame(), as_of, 2026),
+            C.benchmark_range(bench, C.TTM_FCF_ID, as_of), as_of)
 
 
 def test_evidence_has_the_four_keys_and_the_numbers():
     ev = _evidence()
-    assert tuple(ev) == C.EVIDENCE_KEYS
+    assert tuple(ev) == N.EVIDENCE_KEYS
     assert "first exceeded $100B in FY2025, at $132B" in ev["ch1_evidence_capex100"]
     assert "cannot be tested" in ev["ch1_evidence_capex100"]
     funding = ev["ch1_evidence_funding"]
@@ -402,21 +441,31 @@ def test_evidence_changes_with_the_cost_assumption():
 
 def test_evidence_before_the_guide_says_what_cannot_be_tested():
     paths = C.capex_paths(STAT, STAT, "guidance")
-    shield = C.evidence_shield(C.cash_flow(annual_frame(), "2026-01-15"), benchmarks_frame(),
-                               guidance_frame(), "2026-01-15")
+    shield = N.evidence_shield(*_shield_inputs("2026-01-15"))
     assert "cannot be tested" in shield
-    assert "No market reaction" in C.shield_conclusion(benchmarks_frame(), "2026-01-15")
-    capex = C.evidence_capex100(annual_frame(), guidance_frame(), "2025-11-15")
+    assert "No market reaction" in N.shield_conclusion(
+        C.benchmark_range(benchmarks_frame(), C.REACTION_ID, "2026-01-15"))
+    capex = _evidence("2025-11-15")["ch1_evidence_capex100"]
     assert "No fiscal year reported by 15 Nov 2025" in capex and "$125B" in capex
-    assert C.funding_conclusion(C.funding_table((1.0, 1.0, 1.0), C.capex_increases(
+    assert N.funding_conclusion(C.funding_table((1.0, 1.0, 1.0), C.capex_increases(
         annual_frame(), "2026-01-15", paths).iloc[0:0])).startswith("No capex increase")
 
 
 def test_market_reaction_sentence():
-    s = C.market_reaction_sentence(benchmarks_frame(), guidance_frame(), AS_OF)
+    cash, reaction, consensus, guide, _, as_of = _shield_inputs(AS_OF)
+    s = N.market_reaction_sentence(reaction, consensus, guide, as_of)
     assert s == ("After Amazon guided to about $200B of capex for 2026 on 5 Feb 2026 "
                  "(analysts had expected about $146B), its shares fell about 10\u201311% after "
                  "hours")
+    assert N.market_reaction_sentence(None, consensus, guide, as_of).startswith(
+        "No market reaction")
+
+
+def test_guidance_basis_sentence_names_the_basis_and_a_missing_guide():
+    guide = C.guidance_for_year(guidance_frame(), AS_OF, 2026)
+    assert "$200B, stated on 29 Apr 2026 as a basis the company did not state" in (
+        N.guidance_basis_sentence(guide, 2026))
+    assert N.guidance_basis_sentence(None, 2027).startswith("The data hold no capex guidance")
 
 
 # --- charts --------------------------------------------------------------------------------
@@ -439,14 +488,14 @@ def test_every_chart_builds_with_tooltips():
     funding = C.funding_table((5.0, 4.0, 7.0), C.capex_increases(annual, AS_OF, paths))
     rel = capex_headcount_relation(annual, AS_OF, interval_level_pct=95)
     charts = [
-        C.indexed_chart(C.indexed_growth(annual, AS_OF), 2017),
-        C.intensity_chart(C.capex_intensity(annual, AS_OF)),
-        C.peers_chart(C.peer_capex_comparison(peer_frame(), annual, guidance_frame(), AS_OF)),
-        C.cash_flow_chart(C.cash_flow(annual, AS_OF)),
-        C.savings_chart(C.savings_items(funding, [("savings", (5.0, 4.0, 7.0))])),
-        C.path_chart(C.capex_history(annual, AS_OF), paths,
+        G.indexed_chart(C.indexed_growth(annual, AS_OF), 2017),
+        G.intensity_chart(C.capex_intensity(annual, AS_OF)),
+        G.peers_chart(C.peer_capex_comparison(peer_frame(), annual, guidance_frame(), AS_OF)),
+        G.cash_flow_chart(C.cash_flow(annual, AS_OF)),
+        G.savings_chart(C.savings_items(funding, [("savings", (5.0, 4.0, 7.0))])),
+        G.path_chart(C.capex_history(annual, AS_OF), paths,
                      C.guidance_points(guidance_frame(), AS_OF)),
-        C.relation_chart(rel, C.relation_fit_band(rel)),
+        G.relation_chart(rel, C.relation_fit_band(rel)),
     ]
     for chart in charts:
         assert _has_tooltips(_spec(chart))
@@ -462,14 +511,61 @@ def test_savings_items_put_savings_first():
 
 def test_cash_flow_sentence_follows_the_direction_of_each_series():
     annual = annual_frame()
-    late = C.cash_flow_sentence(C.cash_flow(annual, AS_OF), 2025)
+    late = N.cash_flow_sentence(C.cash_flow(annual, AS_OF), 2025)
     assert late == ("From FY2024 to FY2025 operating cash flow grew from $116B to $140B, but "
                     "net capex grew from $78B to $128B, so free cash flow fell from $38B to "
                     "$11B.")
-    early = C.cash_flow_sentence(C.cash_flow(annual, "2025-10-28"), 2024)
+    early = N.cash_flow_sentence(C.cash_flow(annual, "2025-10-28"), 2024)
     assert ", and net capex" in early and "free cash flow grew" in early
 
 
 def test_severance_sentence_with_and_without_charges():
-    assert "$2.5B" in C.severance_sentence(benchmarks_frame(), AS_OF)
-    assert C.severance_sentence(benchmarks_frame(), "2025-10-29").startswith("no severance")
+    def sentence(as_of: str) -> str:
+        return N.severance_sentence(C.severance_charges(benchmarks_frame(), as_of), as_of)
+
+    assert "$2.5B" in sentence(AS_OF)
+    assert sentence("2025-10-29").startswith("no severance")
+
+
+# --- the results object and what the page reads from it -----------------------------------
+
+
+def test_results_hold_every_glued_value_chart_and_table():
+    res = results()
+    values = N.glue_values(res)
+    assert all(isinstance(v, str) for v in values.values())
+    assert {k: values[k] for k in N.EVIDENCE_KEYS} == N.evidence(res)
+    assert values["ch1_last_year"] == "FY2025" and values["ch1_next_year"] == "FY2026"
+    assert values["ch1_cut_roles"] == "30,000" and values["ch1_oct_roles"] == "14,000"
+    assert values["ch1_cost_band"] == "$140k\u2013$250k"
+    assert values["ch1_fcf_ttm_sentence"].endswith("$1.2B")
+    charts = G.figures(res)
+    assert list(charts) == list(N.alt_texts(res))
+    for chart in charts.values():
+        assert _spec(chart)["$schema"]
+    assert set(N.tables(res)) == {"denominators", "paths"}
+    assert list(N.denominators_table(res)["denominator"])[:2] == ["rise in gross capex"] * 2
+
+
+def test_results_are_frozen_and_survive_the_results_cache():
+    import dataclasses
+    import pickle
+
+    res = results()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.last_year = 2030
+    again = pickle.loads(pickle.dumps(res))
+    assert N.glue_values(again) == N.glue_values(res)
+    assert set(C.PARAMETERS) <= set(params.SCHEMA)
+
+
+def test_results_at_an_early_cut_off_know_only_what_was_reported():
+    res = results("2025-11-15")
+    assert res.last_year == 2024 and res.first_year_above_claim is None
+    assert res.capex_usd_m(2024) == 82999.0 and math.isnan(res.capex_usd_m(2025))
+    assert [g.year for g in res.upcoming_guidance] == [2025]
+    assert res.reaction_pct is None and res.ttm_fcf_usd_bn is None
+    values = N.glue_values(res)
+    assert values["ch1_last_year"] == "FY2024"
+    assert "No fiscal year reported by 15 Nov 2025" in values["ch1_evidence_capex100"]
+    assert values["ch1_fcf_ttm_sentence"].startswith("Free cash flow for the twelve months")

@@ -11,6 +11,8 @@ from pybtex.database import parse_file
 
 from analysis import study
 from analysis.chapters import capital as C
+from analysis.charts import capital as G
+from analysis.narrative import capital as N
 from analysis.narrative import sources
 from analysis.site import citations
 from tests.test_capital import annual_frame, benchmarks_frame
@@ -119,21 +121,25 @@ def _charges(periods: list[str], values: list[float], stated: list[str]) -> pd.D
         "confidence": ["company_release"] * n, "source_id": ["x"] * n})
 
 
+def _severance(benchmarks: pd.DataFrame, as_of: str) -> str:
+    return N.severance_sentence(C.severance_charges(benchmarks, as_of), as_of)
+
+
 def test_severance_booked_before_the_announcement_is_said_so():
-    words = C.severance_sentence(benchmarks_frame(), "2026-06-30")
+    words = _severance(benchmarks_frame(), "2026-06-30")
     assert "Q3\u2013Q4 2025" in words and "same period" not in words
     assert "$1.8B in Q3 2025, the quarter before the round of 28 Oct 2025" in words
 
 
 def test_severance_booked_after_the_announcement_has_no_before_clause():
     frame = _charges(["2026Q1"], [0.5], ["2026-04-29"])
-    words = C.severance_sentence(frame, "2026-06-30")
+    words = _severance(frame, "2026-06-30")
     assert words == "Amazon booked severance charges of about $0.5B in Q1 2026"
     early = _charges(["2025Q3"], [1.8], ["2025-10-30"])
-    assert C.severance_sentence(early, "2026-06-30").endswith(
+    assert _severance(early, "2026-06-30").endswith(
         "in Q3 2025, booked before the round of 28 Oct 2025 was announced")
     spread = _charges(["2025Q4", "2026Q2"], [0.7, 0.3], ["2026-02-05", "2026-07-30"])
-    assert "in Q4 2025 to Q2 2026" in C.severance_sentence(spread, "2026-12-01")
+    assert "in Q4 2025 to Q2 2026" in _severance(spread, "2026-12-01")
 
 
 # --- slip (g): "latest reported quarter" follows the data -----------------------------------
@@ -205,12 +211,12 @@ def test_denominators_cover_capex_fcf_and_align_the_window():
     assert rows.loc["fcf_ttm", "share_pct"] == pytest.approx(437.5)
     assert rows.loc["operating_income_fy2025", "share_pct"] == pytest.approx(6.5646, rel=1e-3)
     assert rows.loc["capex_fy2025", "confidence"] == "company_release"
-    sentence = C.denominators_sentence(den)
+    sentence = N.denominators_sentence(den)
     assert "4.4 times free cash flow in the twelve months to Q1 2026" in sentence
     assert "47% of free cash flow in FY2025" in sentence
     # the verdict's words use the same numbers as the table and no longer call it a rounding
     # error against the one denominator that makes the savings look small
-    conclusion = C.funding_conclusion(funding, den)
+    conclusion = N.funding_conclusion(funding, den)
     assert "rounding error" not in conclusion
     assert "4.4 times free cash flow" in conclusion and "47% of free cash flow" in conclusion
 
@@ -222,7 +228,7 @@ def test_denominators_without_trailing_figures_keep_the_fiscal_year_rows():
     den = C.savings_denominators(5.25, annual_frame(), benchmarks_frame().iloc[0:0], funding,
                                  "2026-06-30")
     assert list(den["key"]) == ["fcf_fy2025"]
-    assert C.fmt_share(float("nan")).startswith("not defined")
+    assert N.fmt_share(float("nan")).startswith("not defined")
 
 
 # --- point 5: the charts' frames ------------------------------------------------------------
@@ -238,7 +244,7 @@ def test_cumulative_cuts_and_chart_carry_band_on_the_october_baseline():
     cum = C.cumulative_cuts(rounds, "2026-06-30")
     assert list(cum["round_id"]) == ["2025-10-big", "2026-01", "2026-small", "2026-03"]
     assert list(cum["cumulative_roles"]) == [14000.0, 30000.0, 30000.0, 30150.0]
-    spec = C.cumulative_cuts_chart(cum, 14000.0, study.CLAIM_LOW, study.CLAIM_HIGH, 30000.0,
+    spec = G.cumulative_cuts_chart(cum, 14000.0, study.CLAIM_LOW, study.CLAIM_HIGH, 30000.0,
                                    "2026-06-30", study.READINGS["2027"]).to_dict()
     datasets = list(spec["datasets"].values())
     band = next(d for d in datasets if d and "low" in d[0])
@@ -258,7 +264,7 @@ def test_quarterly_guidance_in_force_is_the_latest_stated_by_quarter_end():
     assert by.loc["2025Q4", "guide_usd_bn"] == 125.0
     assert by.loc["2026Q1", "guide_quarter_usd_bn"] == 50.0
     assert by.loc["2026Q1", "confidence"] == "secondary"
-    assert C.quarterly_guidance_chart(frame).to_dict()["layer"]
+    assert G.quarterly_guidance_chart(frame).to_dict()["layer"]
 
 
 def test_savings_chart_holds_the_aligned_capex_rise_the_text_uses():

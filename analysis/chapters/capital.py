@@ -1,8 +1,11 @@
-"""Chapter 1, the great capital reallocation: capex, headcount, cash flow and the cuts.
+"""Chapter 1, the great capital reallocation: the calculations (capex, cash flow, the cuts).
 
-Pure functions on the loaded tables (:mod:`analysis.data`) and the forecasts
-(:mod:`analysis.models.forecast`): they return frames, numbers or evidence sentences, and the chart
-builders return Altair charts. Nothing here reads files or globals.
+:func:`compute` loads the tables (:mod:`analysis.data`) and returns one frozen
+:class:`CapitalResults` holding every frame and number the chapter page, the claim ledger and
+the briefing use. The functions below are pure: they take the loaded tables and the forecasts
+(:mod:`analysis.models.forecast`) and return frames or numbers; nothing here reads globals or
+writes files. The sentences are in :mod:`analysis.narrative.capital`, the charts in
+:mod:`analysis.charts.capital`.
 
 Definitions (DESIGN §5):
     * **Capex** is gross purchases of property and equipment (``capex_gross_usd_m``). FY2015-16
@@ -13,9 +16,9 @@ Definitions (DESIGN §5):
       figures that subtract gross capex are never mixed in.
     * **Cuts since Oct 2025** are corporate roles in rounds announced on or after 28 Oct 2025
       and on or before ``as_of``; rounds counted inside a later round are skipped.
-    * A fiscal year counts as reported once its year end is on or before ``as_of`` (the
-      convention of :mod:`analysis.models.forecast`); guidance and market events count from their
-      statement date.
+    * What is known at ``as_of`` follows the one calendar rule of :mod:`analysis.data.calendar`:
+      a fiscal year counts as reported once its year end is on or before ``as_of``; guidance and
+      market events count from their statement date.
 
 Labour savings are gross yearly run-rate savings (:mod:`analysis.models.economics`): severance and
 backfills are not subtracted.
@@ -23,131 +26,106 @@ backfills are not subtracted.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from analysis import text
-from analysis.charts import PALETTE
+from analysis import data, text
+from analysis.data.calendar import as_date, reported_annual, stated_by
 from analysis.data.schemas import CONFIDENCE_WEAKNESS
 from analysis.models import economics
 from analysis.models.forecast import (
     ForecastResult,
     RelationResult,
+    capex_headcount_relation,
     forecast_capex_annual,
     forecast_capex_guidance,
 )
+from analysis.params import SCHEMA, Params
 
 __all__ = [
+    "AS_REPORTED_BASIS",
+    "BASE_YEAR",
+    "COMPANY_ORDER",
     "CUTS_FROM",
-    "EVIDENCE_KEYS",
+    "DENOMINATOR_COLUMNS",
+    "GROSS_BASIS",
+    "PARAMETERS",
+    "SMALL_SHARE_PCT",
     "CapexPaths",
+    "CapitalResults",
     "CutCount",
     "Guidance",
+    "analyse",
+    "annual_value",
     "benchmark_range",
     "build_capex_paths",
-    "capex_increases",
     "capex_history",
+    "capex_increases",
     "capex_intensity",
     "capex_paths",
     "cash_flow",
-    "cash_flow_chart",
-    "cash_flow_sentence",
     "central_path_name",
     "charges_usd_bn",
+    "compute",
+    "confidence_map",
+    "cumulative_cuts",
     "cuts_since",
-    "evidence",
-    "evidence_arms_race",
-    "evidence_capex100",
-    "evidence_funding",
-    "evidence_shield",
     "first_year_above",
-    "funding_conclusion",
     "funding_share",
     "funding_table",
+    "gross_equivalent_usd_m",
     "growth_pct",
-    "guidance_basis_sentence",
     "guidance_for_year",
     "guidance_kwargs",
     "guidance_points",
-    "indexed_chart",
     "indexed_growth",
-    "intensity_chart",
     "last_data_year",
-    "last_reported_year",
-    "market_reaction_sentence",
-    "path_chart",
-    "path_summary",
+    "latest_quarter",
     "peak_year",
-    "path_table",
     "peer_capex_comparison",
-    "peers_chart",
-    "relation_chart",
+    "quarter_end",
+    "quarter_label",
+    "quarterly_capex_vs_guidance",
     "relation_fit_band",
-    "relation_summary",
-    "relation_verdict",
-    "reported_annual",
-    "savings_chart",
+    "savings_denominators",
+    "savings_fcf_frame",
     "savings_items",
     "savings_usd_bn",
-    "severance_sentence",
-    "shield_conclusion",
+    "severance_charges",
+    "ttm_cash_flow",
+    "upcoming_guidance",
 ]
 
+#: Parameters the chapter's results depend on (the results cache keys on these only).
+PARAMETERS: tuple[str, ...] = ("as_of", "capex_path", "cost_per_employee_usd_k",
+                               "interval_level_pct", "include_unreliable")
 CUTS_FROM = "2025-10-28"  # the round under examination; "cuts since" includes it
 SMALL_SHARE_PCT = 25.0  # savings below this share of the capex increase read as "small"
-EVIDENCE_KEYS = ("ch1_evidence_capex100", "ch1_evidence_funding", "ch1_evidence_shield",
-                 "ch1_evidence_arms_race")
+BASE_YEAR = 2017  # first fiscal year whose capex line is gross: the index base
+CAPEX_CLAIM_USD_BN = 100.0  # the claim's "$100B-plus" of capex
+RELATION_LEVEL_PCT = 95  # confidence level of the capex-headcount relation, %
+REACTION_YEAR = 2026  # the fiscal year whose capex guide the recorded market reaction followed
+#: Benchmark rows the chapter reads (``data/benchmarks.csv``).
+REACTION_ID = "amazon-stock-reaction-2026-02"
+CONSENSUS_ID = "consensus-amazon-capex-2026"
+TTM_FCF_ID = "amazon-ttm-fcf-2026-q1"
+FOOL_SAVINGS_ID = "motley-fool-2026-savings"
+REUTERS_PLAN_ID = "reuters-plan-30000"
 GROSS_BASIS = "gross purchases of property and equipment"
 AS_REPORTED_BASIS = "as reported: net of proceeds and incentives (not comparable)"
 AMAZON_CAPEX_BASIS = "purchases of property and equipment (gross)"
-_COMPANY_ORDER = ["Amazon", "Alphabet", "Meta", "Microsoft"]
-_CLAIM_COLOUR = "#E69F00"
-CHART_WIDTH = 600  # px; ordinal x axes would otherwise be narrow
-_YEAR_AXIS = alt.Axis(labelAngle=0)
+COMPANY_ORDER = ("Amazon", "Alphabet", "Meta", "Microsoft")
 
 
-# --- dates and reported years --------------------------------------------------------------
-
-
-def _day(value: str | dt.date | pd.Timestamp) -> pd.Timestamp:
-    if isinstance(value, str):
-        return pd.Timestamp(dt.date.fromisoformat(value))
-    return pd.Timestamp(value)
-
-
-def last_reported_year(as_of: str) -> int:
-    """Return the last fiscal year (ending 31 Dec) reported by ``as_of``.
-
-    >>> last_reported_year("2026-06-30")
-    2025
-    >>> last_reported_year("2025-12-31")
-    2025
-    """
-    cut = _day(as_of)
-    return cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1
-
-
-def reported_annual(annual: pd.DataFrame, as_of: str) -> pd.DataFrame:
-    """Return the rows of the wide annual frame for fiscal years reported by ``as_of``.
-
-    Args:
-        annual: Wide annual frame (:func:`analysis.data.load_annual`).
-        as_of: Data cut-off (ISO date).
-
-    Returns:
-        A copy sorted by ``year`` with a RangeIndex.
-    """
-    keep = annual["year"].astype(int) <= last_reported_year(as_of)
-    return annual.loc[keep].sort_values("year").reset_index(drop=True)
+# --- reported years ------------------------------------------------------------------------
 
 
 def _capex_basis(year: int, first_gross_year: int) -> str:
@@ -181,7 +159,12 @@ def last_data_year(annual: pd.DataFrame, as_of: str, column: str = "capex_gross_
     return int(data["year"].max())
 
 
-def _value(frame: pd.DataFrame, year: int, column: str) -> float:
+def annual_value(frame: pd.DataFrame, year: int, column: str) -> float:
+    """Return ``column`` of ``year`` in a wide annual frame, NaN if the year is absent.
+
+    >>> annual_value(pd.DataFrame({"year": [2024], "x": [2.0]}), 2024, "x")
+    2.0
+    """
     rows = frame.loc[frame["year"].astype(int) == year, column]
     return float(rows.iloc[0]) if not rows.empty else math.nan
 
@@ -205,8 +188,8 @@ def growth_pct(annual: pd.DataFrame, as_of: str, column: str, from_year: int,
     """
     data = reported_annual(annual, as_of)
     end = last_data_year(annual, as_of, column) if to_year is None else to_year
-    start_value = _value(data, from_year, column)
-    end_value = _value(data, end, column)
+    start_value = annual_value(data, from_year, column)
+    end_value = annual_value(data, end, column)
     if not (math.isfinite(start_value) and math.isfinite(end_value)) or start_value == 0:
         return math.nan
     return 100.0 * (end_value / start_value - 1.0)
@@ -234,7 +217,7 @@ def indexed_growth(annual: pd.DataFrame, as_of: str, base_year: int = 2017) -> p
               ("net sales", "net_sales_usd_m", 1e-3, "USD bn")]
     parts = []
     for name, column, scale, unit in series:
-        base = _value(data, base_year, column)
+        base = annual_value(data, base_year, column)
         if not math.isfinite(base) or base <= 0:
             raise ValueError(f"{column} has no value in base year {base_year}")
         part = data[["year", column]].dropna()
@@ -302,33 +285,6 @@ def cash_flow(annual: pd.DataFrame, as_of: str) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def cash_flow_sentence(cash: pd.DataFrame, year: int) -> str:
-    """Describe how operating cash flow, net capex and free cash flow moved into ``year``.
-
-    Args:
-        cash: Output of :func:`cash_flow`.
-        year: The later year (the sentence compares it with the year before).
-
-    Returns:
-        One plain sentence with formatted numbers.
-
-    Raises:
-        KeyError: ``year`` or the year before has no figures.
-    """
-    wide = cash.pivot_table(index="year", columns="measure", values="value_usd_bn")
-    a, b = wide.loc[year - 1], wide.loc[year]
-
-    def move(name: str) -> str:
-        verb = "grew" if b[name] > a[name] else "fell" if b[name] < a[name] else "stayed"
-        return (f"{verb} from {_bn(a[name])} to {_bn(b[name])}" if verb != "stayed" else
-                f"stayed at {_bn(b[name])}")
-
-    ocf, capex, fcf = (move("operating cash flow"), move("net capex"), move("free cash flow"))
-    link = "but" if b["free cash flow"] < a["free cash flow"] else "and"
-    return (f"From FY{year - 1} to FY{year} operating cash flow {ocf}, {link} net capex "
-            f"{capex}, so free cash flow {fcf}.")
-
-
 def first_year_above(annual: pd.DataFrame, as_of: str, threshold_usd_bn: float = 100.0,
                      column: str = "capex_gross_usd_m") -> int | None:
     """Return the first reported fiscal year in which ``column`` exceeded the threshold.
@@ -345,6 +301,21 @@ def first_year_above(annual: pd.DataFrame, as_of: str, threshold_usd_bn: float =
     data = reported_annual(annual, as_of)
     above = data.loc[data[column] > threshold_usd_bn * 1e3, "year"]
     return int(above.min()) if not above.empty else None
+
+
+def peak_year(annual: pd.DataFrame, as_of: str, column: str = "employees_year_end") -> int:
+    """Return the reported year in which ``column`` was highest.
+
+    Args:
+        annual: Wide annual frame.
+        as_of: Data cut-off (ISO date).
+        column: Column to search.
+
+    Returns:
+        The year of the maximum.
+    """
+    data = reported_annual(annual, as_of).dropna(subset=[column])
+    return int(data.loc[data[column].idxmax(), "year"])
 
 
 # --- guidance and benchmarks ----------------------------------------------------------------
@@ -379,11 +350,6 @@ class Guidance:
         return (self.low_usd_bn + self.high_usd_bn) / 2.0
 
 
-def _dated(frame: pd.DataFrame, column: str, as_of: str) -> pd.DataFrame:
-    dates = pd.to_datetime(frame[column])
-    return frame.loc[dates.notna() & (dates <= _day(as_of))]
-
-
 def guidance_for_year(guidance: pd.DataFrame, as_of: str, year: int) -> Guidance | None:
     """Return Amazon's latest capex guidance for ``year`` stated on or before ``as_of``.
 
@@ -395,7 +361,7 @@ def guidance_for_year(guidance: pd.DataFrame, as_of: str, year: int) -> Guidance
     Returns:
         A :class:`Guidance`, or ``None`` if no statement for that year is known by ``as_of``.
     """
-    rows = _dated(guidance, "statement_date", as_of)
+    rows = stated_by(guidance, "statement_date", as_of)
     rows = rows.loc[rows["period"] == f"FY{year}"]
     if rows.empty:
         return None
@@ -446,27 +412,21 @@ def guidance_kwargs(guidance: pd.DataFrame, annual: pd.DataFrame, as_of: str
     return {}
 
 
-def guidance_basis_sentence(guidance: pd.DataFrame, as_of: str, year: int) -> str:
-    """Say which guidance for ``year`` the report uses and on which basis (for prose).
+def upcoming_guidance(guidance: pd.DataFrame, annual: pd.DataFrame, as_of: str
+                      ) -> tuple[Guidance, ...]:
+    """Amazon's latest guidance for the two fiscal years after the last reported one.
 
     Args:
         guidance: Capex guidance table.
+        annual: Wide annual frame.
         as_of: Data cut-off (ISO date).
-        year: Fiscal year.
+
+    Returns:
+        The :class:`Guidance` of each of those years with a statement by ``as_of``, in order.
     """
-    guide = guidance_for_year(guidance, as_of, year)
-    if guide is None:
-        return f"The data hold no capex guidance for {year} stated by the cut-off."
-    basis = {"gross": "gross purchases of property and equipment",
-             "net": "cash capex, net of proceeds and incentives",
-             }.get(guide.basis, "a basis the company did not state")
-    out = (f"Amazon's {year} figure is its latest guidance known at the cut-off, about "
-           f"{text.fmt_usd_bn(guide.mid_usd_bn)}, stated on {text.fmt_date(guide.latest_date)} "
-           f"as {basis}.")
-    if guide.basis == "net":
-        out += (" It is not comparable as it stands with the gross figures of earlier years; "
-                "the guidance path below adds back the last reported year's proceeds.")
-    return out
+    last = last_data_year(annual, as_of)
+    found = (guidance_for_year(guidance, as_of, year) for year in (last + 1, last + 2))
+    return tuple(g for g in found if g is not None)
 
 
 def gross_equivalent_usd_m(guide: Guidance, annual: pd.DataFrame, as_of: str) -> float:
@@ -499,7 +459,7 @@ def guidance_points(guidance: pd.DataFrame, as_of: str) -> pd.DataFrame:
         Columns ``year`` (int), ``value`` (mid, USD bn), ``low``, ``high``, ``label``
         (date and basis of the statement), ``basis`` and ``statement_date`` (ISO string).
     """
-    rows = _dated(guidance, "statement_date", as_of)
+    rows = stated_by(guidance, "statement_date", as_of)
     rows = rows.loc[rows["period"].str.match(r"^FY\d{4}$")]
     dates = pd.to_datetime(rows["statement_date"])
     return pd.DataFrame({
@@ -534,7 +494,7 @@ def benchmark_range(benchmarks: pd.DataFrame, benchmark_id: str, as_of: str
         return None
     row = rows.iloc[0]
     date = row["statement_date"]
-    if pd.notna(date) and _day(date) > _day(as_of):
+    if pd.notna(date) and as_date(date) > as_date(as_of):
         return None
     low, high = float(row["value_low"]), float(row["value_high"])
     if math.isnan(low) and math.isnan(high):
@@ -560,8 +520,8 @@ def charges_usd_bn(benchmarks: pd.DataFrame, as_of: str,
     """
     rows = benchmarks.loc[(benchmarks["category"] == "amazon_charges")
                           & (benchmarks["metric"] == metric)]
-    rows = _dated(rows, "statement_date", as_of)
-    rows = rows.loc[pd.to_datetime(rows["statement_date"]) >= _day(since)]
+    rows = stated_by(rows, "statement_date", as_of)
+    rows = rows.loc[pd.to_datetime(rows["statement_date"]) >= as_date(since)]
     return float(rows["value_low"].sum())
 
 
@@ -589,23 +549,13 @@ class CutCount:
     round_ids: tuple[str, ...]
 
 
-def severance_sentence(benchmarks: pd.DataFrame, as_of: str) -> str:
-    """Say how much severance Amazon reported from 28 Oct 2025 to ``as_of``, and when it was booked.
-
-    The quarters come from the rows' ``period`` (the $1.8B of Q3 2025 was booked before the
-    October round was announced, though reported after it).
-
-    Args:
-        benchmarks: Benchmarks table.
-        as_of: Data cut-off (ISO date).
-
-    Returns:
-        One plain sentence without a final full stop (a citation follows on the page).
-    """
-    words = severance_period_words(severance_charges(benchmarks, as_of))
-    if not words:
-        return f"no severance charge for these rounds had been reported by {text.fmt_date(as_of)}"
-    return f"Amazon booked severance charges of {words}"
+def _rounds_in_window(rounds: pd.DataFrame, start: str, as_of: str) -> pd.DataFrame:
+    """Corporate rounds announced from ``start`` to ``as_of`` (both inclusive), not nested."""
+    nested = rounds["included_in_round_id"].fillna("").astype(str).str.strip() != ""
+    announced = pd.to_datetime(rounds["announced"])
+    keep = (~nested & rounds["is_corporate"].astype(bool) & (announced >= as_date(start))
+            & (announced <= as_date(as_of)))
+    return rounds.loc[keep]
 
 
 def cuts_since(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> CutCount:
@@ -621,11 +571,7 @@ def cuts_since(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> CutC
     Returns:
         A :class:`CutCount`.
     """
-    nested = rounds["included_in_round_id"].fillna("").astype(str).str.strip() != ""
-    announced = pd.to_datetime(rounds["announced"])
-    keep = (~nested & rounds["is_corporate"].astype(bool) & (announced >= _day(start))
-            & (announced <= _day(as_of)))
-    sel = rounds.loc[keep]
+    sel = _rounds_in_window(rounds, start, as_of)
     low = sel["roles_low"].fillna(sel["roles_high"])
     high = sel["roles_high"].fillna(sel["roles_low"])
     mid = (low + high) / 2.0
@@ -633,6 +579,31 @@ def cuts_since(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> CutC
                     roles_high=float(high.sum()), rounds=len(sel),
                     undisclosed=int(mid.isna().sum()),
                     round_ids=tuple(str(r) for r in sel["round_id"]))
+
+
+def cumulative_cuts(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> pd.DataFrame:
+    """Cumulative corporate roles announced from ``start`` (inclusive) to ``as_of``.
+
+    Rows counted inside a later round are skipped; rounds of undisclosed size add nothing but
+    are listed, so the reader sees them.
+
+    Returns:
+        One row per round, oldest first: ``announced``, ``round_id``, ``organisation``,
+        ``roles_mid`` (NaN if undisclosed), ``cumulative_roles``, ``date_known_to`` (the
+        date's precision: day, month, year...), ``confidence``.
+    """
+    sel = _rounds_in_window(rounds, start, as_of).sort_values("announced", kind="stable")
+    low = sel["roles_low"].fillna(sel["roles_high"])
+    high = sel["roles_high"].fillna(sel["roles_low"])
+    mid = (low + high) / 2.0
+    return pd.DataFrame({
+        "announced": pd.to_datetime(sel["announced"]).to_numpy(),
+        "round_id": sel["round_id"].astype(str).to_numpy(),
+        "organisation": sel["organisation"].astype(str).to_numpy(),
+        "roles_mid": mid.to_numpy(dtype=float),
+        "cumulative_roles": mid.fillna(0.0).cumsum().to_numpy(dtype=float),
+        "date_known_to": sel["announced_precision"].astype(str).to_numpy(),
+        "confidence": sel["confidence"].astype(str).to_numpy()})
 
 
 def savings_usd_bn(roles: float, cost_per_employee_usd_k: float,
@@ -823,27 +794,6 @@ def capex_history(annual: pd.DataFrame, as_of: str) -> pd.DataFrame:
         "basis": [_capex_basis(int(y), first_gross) for y in data["year"]]})
 
 
-def path_table(paths: pd.DataFrame) -> pd.DataFrame:
-    """Format the capex paths as a table for a page (one row per path and year).
-
-    Args:
-        paths: Output of :func:`capex_paths` (one interval level).
-
-    Returns:
-        Columns ``path``, ``year``, ``gross capex`` (formatted mean),
-        ``interval`` (formatted) and ``central path`` (yes/no).
-    """
-    level = float(paths["level"].iloc[0])
-    return pd.DataFrame({
-        "path": paths["path"].to_numpy(),
-        "year": paths["year"].astype(int).astype(str).to_numpy(),
-        "gross capex": [text.fmt_usd_bn(v) for v in paths["mean"]],
-        f"{level:.0%} interval": [text.fmt_interval(lo, hi, fmt=text.fmt_usd_bn)
-                                  for lo, hi in zip(paths["lower"], paths["upper"], strict=True)],
-        "central path": np.where(paths["central"], "yes", "no"),
-    })
-
-
 def capex_increases(annual: pd.DataFrame, as_of: str, paths: pd.DataFrame,
                     to_years: Sequence[int] = (2025, 2026)) -> pd.DataFrame:
     """Yearly increases in gross capex: reported where known, else on each path.
@@ -867,8 +817,8 @@ def capex_increases(annual: pd.DataFrame, as_of: str, paths: pd.DataFrame,
     data = reported_annual(annual, as_of)
     rows = []
     for year in to_years:
-        now = _value(data, year, "capex_gross_usd_m") / 1e3
-        before = _value(data, year - 1, "capex_gross_usd_m") / 1e3
+        now = annual_value(data, year, "capex_gross_usd_m") / 1e3
+        before = annual_value(data, year - 1, "capex_gross_usd_m") / 1e3
         if math.isfinite(now) and math.isfinite(before):
             rows.append({"label": f"FY{year - 1}\u2192FY{year}, reported",
                          "from_year": year - 1, "to_year": year, "basis": "reported",
@@ -924,7 +874,7 @@ def funding_table(savings: tuple[float, float, float], increases: pd.DataFrame) 
 def savings_items(funding: pd.DataFrame, items: Sequence[tuple[str, tuple[float, float,
                                                                          float]]],
                   denominators: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Rows for :func:`savings_chart`: labour savings first, then the capex increases.
+    """Rows of the savings chart: labour savings first, then the capex increases.
 
     Args:
         funding: Output of :func:`funding_table` (or :func:`capex_increases`).
@@ -982,7 +932,7 @@ def peer_capex_comparison(peer: pd.DataFrame, annual: pd.DataFrame, guidance: pd
         ``high_usd_bn``, ``growth_pct`` (central vs the previous year's central),
         ``growth_low_pct``, ``growth_high_pct`` and ``basis``; sorted by company and year.
     """
-    cut = _day(as_of)
+    cut = as_date(as_of)
     rows: list[dict[str, Any]] = []
     # A calendar-year expectation of a company whose fiscal year ends in June (Microsoft's
     # calendar-2026 figure) is not a fiscal-year figure: left out, so growth never mixes them.
@@ -1001,7 +951,7 @@ def peer_capex_comparison(peer: pd.DataFrame, annual: pd.DataFrame, guidance: pd
             rows.append(_peer_row(str(company), int(year), year_end, "actual", value, value,
                                   str(actual["basis_note"].iloc[0])))
             continue
-        guided = _dated(grp.loc[grp["kind"].str.startswith("guidance")], "statement_date",
+        guided = stated_by(grp.loc[grp["kind"].str.startswith("guidance")], "statement_date",
                         as_of)
         if guided.empty:
             continue
@@ -1014,7 +964,7 @@ def peer_capex_comparison(peer: pd.DataFrame, annual: pd.DataFrame, guidance: pd
     data = reported_annual(annual, as_of)
     last = last_data_year(annual, as_of)
     for year in range(first_year, last + 1):
-        value = _value(data, year, "capex_gross_usd_m") / 1e3
+        value = annual_value(data, year, "capex_gross_usd_m") / 1e3
         if math.isfinite(value):
             rows.append(_peer_row("Amazon", year, pd.Timestamp(year, 12, 31), "actual", value,
                                   value, AMAZON_CAPEX_BASIS))
@@ -1025,7 +975,7 @@ def peer_capex_comparison(peer: pd.DataFrame, annual: pd.DataFrame, guidance: pd
                                   guide.low_usd_bn, guide.high_usd_bn,
                                   f"company guidance ({guide.basis} basis)"))
     out = pd.DataFrame(rows)
-    out["_order"] = [(_COMPANY_ORDER.index(c) if c in _COMPANY_ORDER else 99)
+    out["_order"] = [(COMPANY_ORDER.index(c) if c in COMPANY_ORDER else 99)
                      for c in out["company"]]
     out = out.sort_values(["_order", "fiscal_year"], kind="stable").drop(columns="_order")
     out = out.reset_index(drop=True)
@@ -1089,650 +1039,7 @@ def relation_fit_band(relation: RelationResult, points: int = 41) -> pd.DataFram
                          "upper_pct": frame["mean_ci_upper"].to_numpy()})
 
 
-WEAK_R_SQUARED = 0.5  # below this share of variance explained, a relation reads as weak
-
-
-def relation_summary(relation: RelationResult) -> str:
-    """One sentence with the slope, its interval, p-value, n and R squared.
-
-    Args:
-        relation: The estimated relation.
-
-    Returns:
-        Plain sentence with formatted numbers.
-    """
-    def pts(x: float) -> str:
-        return text.fmt_pct(x, 1).rstrip("%")
-
-    lag = (f", with capex intensity leading by {text.plural(relation.lag_years, 'year')}"
-           if relation.lag_years else "")
-    return (f"The fitted slope is {pts(relation.coefficient)} percentage points of yearly "
-            f"employee growth per percentage point of capex intensity "
-            f"({text.fmt_pct(relation.level * 100)} "
-            f"confidence interval {pts(relation.lower)} to {pts(relation.upper)}; two-sided "
-            f"p-value {text.fmt_prob(relation.p_value)}; {text.plural(relation.n, 'year')}{lag}; "
-            "R\u00b2 "
-            f"{text.fmt_pct(100.0 * relation.r_squared)}).")
-
-
-def relation_verdict(relation: RelationResult) -> str:
-    """Say in one sentence whether the relation is weak, and why.
-
-    The relation is called weak when its interval includes zero or it explains less than
-    :data:`WEAK_R_SQUARED` of the variance; with about ten annual points it is never
-    called strong.
-
-    Args:
-        relation: The estimated relation.
-
-    Returns:
-        Plain sentence.
-    """
-    r2 = text.fmt_pct(100.0 * relation.r_squared)
-    if relation.lower <= 0.0 <= relation.upper:
-        return (f"The relation is weak: the interval includes zero, and capex intensity "
-                f"explains {r2} of the variation in employee growth over {relation.n} years.")
-    if relation.r_squared < WEAK_R_SQUARED:
-        direction = "negative" if relation.coefficient < 0 else "positive"
-        return (f"The relation is weak: the slope is {direction} and its interval excludes "
-                f"zero, but capex intensity explains only {r2} of the variation in employee "
-                f"growth over {relation.n} years.")
-    return (f"Capex intensity explains {r2} of the variation in employee growth, but with "
-            f"{relation.n} annual points the estimate remains fragile.")
-
-
-def peak_year(annual: pd.DataFrame, as_of: str, column: str = "employees_year_end") -> int:
-    """Return the reported year in which ``column`` was highest.
-
-    Args:
-        annual: Wide annual frame.
-        as_of: Data cut-off (ISO date).
-        column: Column to search.
-
-    Returns:
-        The year of the maximum.
-    """
-    data = reported_annual(annual, as_of).dropna(subset=[column])
-    return int(data.loc[data[column].idxmax(), "year"])
-
-
-# --- evidence for the claim ledger ---------------------------------------------------------
-
-
-def _bn(x: float) -> str:
-    """USD bn with one decimal below $10B, none above."""
-    return text.fmt_usd_bn(x, 1 if abs(x) < 10 else 0)
-
-
-def _pct_range(low: float, high: float) -> str:
-    """A percentage range such as '9–15%' (one decimal below 1%)."""
-    decimals = 1 if min(abs(low), abs(high)) < 1 else 0
-    return f"{text.fmt_pct(low, decimals).rstrip('%')}\u2013{text.fmt_pct(high, decimals)}"
-
-
-def evidence_capex100(annual: pd.DataFrame, guidance: pd.DataFrame, as_of: str,
-                      threshold_usd_bn: float = 100.0) -> str:
-    """Evidence for "$100B-plus capital expenditure in AI" (when, gross basis, AI share).
-
-    Args:
-        annual: Wide annual frame.
-        guidance: Capex guidance table.
-        as_of: Data cut-off (ISO date).
-        threshold_usd_bn: The claimed amount, USD bn.
-
-    Returns:
-        Plain sentences with formatted numbers.
-    """
-    data = reported_annual(annual, as_of)
-    year = first_year_above(annual, as_of, threshold_usd_bn)
-    limit = _bn(threshold_usd_bn)
-    if year is not None:
-        gross = _value(data, year, "capex_gross_usd_m") / 1e3
-        net = _value(data, year, "capex_net_usd_m") / 1e3
-        prior = _value(data, year - 1, "capex_gross_usd_m") / 1e3
-        out = (f"Amazon's gross capex (purchases of property and equipment) first exceeded "
-               f"{limit} in FY{year}, at {_bn(gross)}")
-        out += f" ({_bn(net)} net of proceeds and incentives)" if math.isfinite(net) else ""
-        out += f", up from {_bn(prior)} in FY{year - 1}." if math.isfinite(prior) else "."
-    else:
-        last = int(data.dropna(subset=["capex_gross_usd_m"])["year"].max())
-        value = _value(data, last, "capex_gross_usd_m") / 1e3
-        out = (f"No fiscal year reported by {text.fmt_date(as_of)} had gross capex above "
-               f"{limit}; the latest, FY{last}, had {_bn(value)}.")
-    last_data = last_data_year(annual, as_of)
-    upcoming = [g for g in (guidance_for_year(guidance, as_of, y)
-                            for y in range(last_data + 1, last_data + 3)) if g is not None]
-    for guide in upcoming:
-        amount = (_bn(guide.low_usd_bn) if guide.low_usd_bn == guide.high_usd_bn else
-                  text.fmt_interval(guide.low_usd_bn, guide.high_usd_bn, fmt=_bn))
-        when = (f"given on {text.fmt_date(guide.first_date)}" if guide.first_date ==
-                guide.latest_date else f"given on {text.fmt_date(guide.first_date)} and "
-                f"repeated on {text.fmt_date(guide.latest_date)}")
-        out += (f" Its guidance for FY{guide.year}, {when}, is about {amount} "
-                f"({guide.basis} basis).")
-    out += (" Amazon does not disclose what share of its capex is for AI, so the 'in AI' part "
-            "of the claim cannot be tested.")
-    return out
-
-
-def evidence_funding(funding: pd.DataFrame, cuts: CutCount,
-                     savings: tuple[float, float, float], cost_per_employee_usd_k: float,
-                     cost_spread_usd_k: tuple[float, float] | None, as_of: str,
-                     severance_words: str = "",
-                     denominators: pd.DataFrame | None = None) -> str:
-    """Evidence for "the layoffs are inextricably linked to funding the build-out".
-
-    Args:
-        funding: Output of :func:`funding_table`.
-        cuts: Roles cut since Oct 2025 (:func:`cuts_since`).
-        savings: ``(central, low, high)`` yearly savings, USD bn.
-        cost_per_employee_usd_k: Central cost per employee, USD thousand.
-        cost_spread_usd_k: The cost band, (below, above), USD thousand.
-        as_of: Data cut-off (ISO date).
-        severance_words: When and how much severance was booked
-            (:func:`severance_period_words`; optional).
-        denominators: Output of :func:`savings_denominators` (optional): the free-cash-flow
-            and operating-income comparisons are added.
-
-    Returns:
-        Plain sentences with formatted numbers.
-    """
-    central, low, high = savings
-    below, above = cost_spread_usd_k if cost_spread_usd_k is not None else (0.0, 0.0)
-    cost = f"${cost_per_employee_usd_k:,.0f}k"
-    band = (f"${cost_per_employee_usd_k - below:,.0f}k\u2013"
-            f"${cost_per_employee_usd_k + above:,.0f}k")
-    window = (f"on {text.fmt_date(CUTS_FROM)}" if _day(as_of) == _day(CUTS_FROM) else
-              f"from {text.fmt_date(CUTS_FROM)} to {text.fmt_date(as_of)}")
-    out = (f"The {text.fmt_roles(cuts.roles_mid)} or so corporate roles cut in rounds announced "
-           f"{window} save about {_bn(central)} "
-           f"a year at {cost} per person-year ({text.fmt_interval(low, high, fmt=_bn)} at "
-           f"{band}), gross of severance and backfills.")
-    shares = []
-    for row in funding.itertuples(index=False):
-        if not (row.basis == "reported" or row.central) or not math.isfinite(row.share_pct):
-            continue
-        rng = (f" ({_pct_range(row.share_low_pct, row.share_high_pct)})"
-               if math.isfinite(row.share_low_pct) and math.isfinite(row.share_high_pct)
-               else "")
-        what = ("as reported" if row.basis == "reported" else
-                "implied by the guidance" if row.source == "company guidance" else
-                "on the guidance path" if row.basis == "guidance" else
-                "on the statistical forecast")
-        shares.append(f"{fmt_share(row.share_pct)}{rng} of the {_bn(row.increase_usd_bn)} "
-                      f"rise in gross capex from FY{row.from_year} to FY{row.to_year} {what}")
-    if shares:
-        out += " That is " + " and ".join(shares) + "."
-    others = (denominators.loc[~denominators["key"].str.startswith("capex_fy")]
-              if denominators is not None else None)
-    if others is not None and not others.empty:
-        out += " " + denominators_sentence(others)
-    if severance_words:
-        out += f" Amazon booked severance charges of {severance_words}."
-    return out + " " + funding_conclusion(funding, denominators)
-
-
-def funding_conclusion(funding: pd.DataFrame, denominators: pd.DataFrame | None = None) -> str:
-    """Judge in one or two sentences whether the savings could fund the capex increase.
-
-    The savings count as small when they are below :data:`SMALL_SHARE_PCT` of every reported
-    or central-path capex increase.
-
-    Args:
-        funding: Output of :func:`funding_table`.
-        denominators: Output of :func:`savings_denominators` (optional): when free cash flow
-            is known, the conclusion says how the savings compare with it too.
-
-    Returns:
-        Plain sentences.
-    """
-    shares = [r.share_pct for r in funding.itertuples(index=False)
-              if (r.basis == "reported" or r.central) and math.isfinite(r.share_pct)]
-    if not shares:
-        return ("No capex increase is known on the central path, so the savings cannot be set "
-                "against one.")
-    fcf = (denominators.loc[denominators["measure"] == "free cash flow"]
-           if denominators is not None else pd.DataFrame())
-    fcf = fcf.loc[fcf["share_pct"].notna()] if not fcf.empty else fcf
-    if max(shares) < SMALL_SHARE_PCT:
-        out = ("The savings are a small fraction of the extra capex, so they cannot pay for the "
-               "build-out on their own")
-        if not fcf.empty:
-            out += ("; next to the cash left after that capex they are not small (" + ", ".join(
-                f"{fmt_share(r.share_pct).replace(chr(215), ' times')}"
-                f"{'' if r.share_pct >= 100 else ' of'} free cash flow in "
-                f"{'the ' if not r.period.startswith('FY') else ''}{r.period}"
-                for r in fcf.itertuples(index=False)) + ")")
-        return out + ("; the data show that the two happened together, not that one pays for "
-                      "the other.")
-    return ("On these figures the savings would cover a material part of the extra capex; "
-            "the data still show only that the two happened together, not that one pays for "
-            "the other.")
-
-
-def shield_conclusion(benchmarks: pd.DataFrame, as_of: str) -> str:
-    """Say what the market-reaction data can and cannot show about the "capex shield".
-
-    Args:
-        benchmarks: Benchmarks table.
-        as_of: Data cut-off (ISO date).
-
-    Returns:
-        Plain sentences.
-    """
-    reaction = benchmark_range(benchmarks, "amazon-stock-reaction-2026-02", as_of)
-    tail = ("the data hold no measure of the market's reaction to the layoff announcements "
-            "themselves.")
-    if reaction is None:
-        return "No market reaction is recorded by the cut-off date, and " + tail
-    if reaction[1] < 0:
-        return ("One after-hours move is not a test of how investors value the strategy over "
-                "time, but it is the opposite of a reward for the capex guide; " + tail)
-    return ("One after-hours move is not a test of how investors value the strategy over "
-            "time; " + tail)
-
-
-def path_summary(paths: pd.DataFrame, next_year: int, horizon_year: int = 2027) -> str:
-    """Compare the two capex paths in the next year and at the horizon.
-
-    Args:
-        paths: Output of :func:`capex_paths`.
-        next_year: First year after the last reported one.
-        horizon_year: Last year of the paths.
-
-    Returns:
-        Plain sentences with formatted numbers.
-    """
-    def at(key: str, year: int) -> pd.Series | None:
-        rows = paths[(paths["key"] == key) & (paths["year"] == year)]
-        return rows.iloc[0] if not rows.empty else None
-
-    level = text.fmt_pct(float(paths['level'].iloc[0]) * 100)
-    stat_next, guide_next = at("forecast", next_year), at("guidance", next_year)
-    stat_end, guide_end = at("forecast", horizon_year), at("guidance", horizon_year)
-    out = []
-    if stat_next is not None and guide_next is not None:
-        gap = ("well below" if stat_next["mean"] < 0.9 * guide_next["mean"] else
-               "well above" if stat_next["mean"] > 1.1 * guide_next["mean"] else "close to")
-        out.append(f"For FY{next_year} the statistical forecast expects about "
-                   f"{text.fmt_usd_bn(stat_next['mean'])}, {gap} the guidance path's "
-                   f"{text.fmt_usd_bn(guide_next['mean'])}.")
-    elif stat_next is not None:
-        out.append(f"For FY{next_year} the statistical forecast expects about "
-                   f"{text.fmt_usd_bn(stat_next['mean'])}; no company guidance for that year "
-                   "is known at the cut-off date.")
-    for name, row in (("the statistical forecast", stat_end), ("the guidance path", guide_end)):
-        if row is not None:
-            out.append(f"For FY{horizon_year} {name} gives {text.fmt_usd_bn(row['mean'])} "
-                       f"({level} interval "
-                       f"{text.fmt_interval(row['lower'], row['upper'], fmt=text.fmt_usd_bn)}).")
-    return " ".join(out)
-
-
-def market_reaction_sentence(benchmarks: pd.DataFrame, guidance: pd.DataFrame,
-                             as_of: str) -> str:
-    """Describe the share-price reaction to the 2026 capex guide, if known by ``as_of``.
-
-    Args:
-        benchmarks: Benchmarks table.
-        guidance: Capex guidance table.
-        as_of: Data cut-off (ISO date).
-
-    Returns:
-        One plain sentence without a final full stop (a citation follows on the page).
-    """
-    reaction = benchmark_range(benchmarks, "amazon-stock-reaction-2026-02", as_of)
-    consensus = benchmark_range(benchmarks, "consensus-amazon-capex-2026", as_of)
-    guide = guidance_for_year(guidance, as_of, 2026)
-    if reaction is None or guide is None:
-        return (f"No market reaction to the capex guidance is in the data on "
-                f"{text.fmt_date(as_of)}")
-    lo, hi = abs(reaction[1]), abs(reaction[0])
-    drop = text.fmt_pct(lo) if lo == hi else _pct_range(lo, hi)
-    expected = (f" (analysts had expected about {_bn(consensus[0])})"
-                if consensus is not None else "")
-    return (f"After Amazon guided to about {_bn(guide.mid_usd_bn)} of capex for 2026 on "
-            f"{text.fmt_date(guide.first_date)}{expected}, its shares fell about {drop} after "
-            "hours")
-
-
-def evidence_shield(cash: pd.DataFrame, benchmarks: pd.DataFrame, guidance: pd.DataFrame,
-                    as_of: str) -> str:
-    """Evidence for the "capex shield ... rewarded by investors" claim.
-
-    Args:
-        cash: Output of :func:`cash_flow`.
-        benchmarks: Benchmarks table.
-        guidance: Capex guidance table.
-        as_of: Data cut-off (ISO date).
-
-    Returns:
-        Plain sentences with formatted numbers.
-    """
-    fcf = cash.loc[cash["measure"] == "free cash flow"].sort_values("year")
-    parts = []
-    reaction = benchmark_range(benchmarks, "amazon-stock-reaction-2026-02", as_of)
-    if reaction is not None and guidance_for_year(guidance, as_of, 2026) is not None:
-        verdict = ("negative, so 'rewarded by investors' is not supported for the capex guide"
-                   if reaction[1] < 0 else "not negative")
-        parts.append(market_reaction_sentence(benchmarks, guidance, as_of)
-                     + f": the one market reaction in the data is {verdict}.")
-    else:
-        parts.append(f"No market reaction to the capex guidance is recorded by "
-                     f"{text.fmt_date(as_of)}, so 'rewarded by investors' cannot be tested.")
-    if len(fcf) >= 2:
-        a, b = fcf.iloc[-2], fcf.iloc[-1]
-        s = (f"Free cash flow (operating cash flow minus net capex) went from "
-             f"{_bn(a['value_usd_bn'])} in FY{int(a['year'])} to {_bn(b['value_usd_bn'])} in "
-             f"FY{int(b['year'])}")
-        ttm = benchmark_range(benchmarks, "amazon-ttm-fcf-2026-q1", as_of)
-        latest = float(b["value_usd_bn"])
-        if ttm is not None:
-            s += f" and {_bn(ttm[0])} in the twelve months to Q1 2026"
-            latest = ttm[0]
-        squeezed = latest < float(a["value_usd_bn"])
-        parts.append(s + (": the squeeze is real." if squeezed else
-                          "; the reported figures show no squeeze yet."))
-    parts.append("The data hold no measure of the market's reaction to the layoffs themselves.")
-    return " ".join(parts)
-
-
-def evidence_arms_race(peers: pd.DataFrame) -> str:
-    """Evidence for "an AI arms race with Microsoft and Google" (peer capex growth).
-
-    Args:
-        peers: Output of :func:`peer_capex_comparison`.
-
-    Returns:
-        Plain sentences with formatted numbers.
-    """
-    pieces = []
-    for company in _COMPANY_ORDER:
-        rows = peers.loc[peers["company"] == company].sort_values("fiscal_year")
-        actual = rows.loc[rows["kind"] == "actual"]
-        guided = rows.loc[rows["kind"] == "guidance"]
-        if actual.empty:
-            continue
-        fy = "FY to June " if company == "Microsoft" else "FY"
-        last = actual.iloc[-1]
-        s = f"{company} {_bn(last['capex_usd_bn'])} in {fy}{int(last['fiscal_year'])}"
-        if len(actual) >= 2 and math.isfinite(last["growth_pct"]):
-            s += (f" ({text.fmt_pct(last['growth_pct'], signed=True)} on "
-                  f"{_bn(actual.iloc[-2]['capex_usd_bn'])})")
-        if not guided.empty:
-            g = guided.iloc[-1]
-            amount = (_bn(g["low_usd_bn"]) if g["low_usd_bn"] == g["high_usd_bn"] else
-                      text.fmt_interval(g["low_usd_bn"], g["high_usd_bn"], fmt=_bn))
-            s += f", guided to {amount} for {fy}{int(g['fiscal_year'])}"
-        pieces.append(s)
-    if not pieces:
-        return "No peer capex is recorded by the cut-off date."
-    return ("Capex (latest actual, growth on the year before, and guidance): "
-            + "; ".join(pieces) + ". All four are raising capex steeply at the same time, "
-            "consistent with a race to build AI capacity; definitions differ (Microsoft and "
-            "Meta include finance leases, Microsoft's fiscal year ends in June), and no company "
-            "splits out its AI share.")
-
-
-def evidence(annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFrame,
-             rounds: pd.DataFrame, benchmarks: pd.DataFrame, paths: pd.DataFrame,
-             params: Mapping[str, Any], cost_spread_usd_k: tuple[float, float] | None
-             ) -> dict[str, str]:
-    """All four evidence strings of chapter 1, keyed by their glue names.
-
-    Args:
-        annual: Wide annual frame.
-        guidance: Capex guidance table.
-        peer: Peer capex table.
-        rounds: Layoff rounds.
-        benchmarks: Benchmarks table.
-        paths: Output of :func:`capex_paths`.
-        params: Validated parameters (``as_of``, ``cost_per_employee_usd_k``).
-        cost_spread_usd_k: The cost band (``params.SCHEMA["cost_per_employee_usd_k"]
-            .mc_spread``).
-
-    Returns:
-        ``{key: sentence}`` for the keys of :data:`EVIDENCE_KEYS`.
-    """
-    as_of = params["as_of"]
-    cost = float(params["cost_per_employee_usd_k"])
-    cuts = cuts_since(rounds, as_of)
-    saved = savings_usd_bn(cuts.roles_mid, cost, cost_spread_usd_k, cuts.roles_low,
-                           cuts.roles_high)
-    funding = funding_table(saved, capex_increases(annual, as_of, paths))
-    denominators = savings_denominators(saved[0], annual, benchmarks, funding, as_of)
-    return {
-        "ch1_evidence_capex100": evidence_capex100(annual, guidance, as_of),
-        "ch1_evidence_funding": evidence_funding(
-            funding, cuts, saved, cost, cost_spread_usd_k, as_of,
-            severance_period_words(severance_charges(benchmarks, as_of)), denominators),
-        "ch1_evidence_shield": evidence_shield(cash_flow(annual, as_of), benchmarks, guidance,
-                                               as_of),
-        "ch1_evidence_arms_race": evidence_arms_race(
-            peer_capex_comparison(peer, annual, guidance, as_of)),
-    }
-
-
-# --- charts --------------------------------------------------------------------------------
-
-
-def indexed_chart(indexed: pd.DataFrame, base_year: int) -> alt.LayerChart:
-    """Lines of the indexed series on a log scale; capex points marked by basis.
-
-    Args:
-        indexed: Output of :func:`indexed_growth`.
-        base_year: The base year (for the axis title).
-    """
-    tips = [alt.Tooltip("year:O", title="year"), alt.Tooltip("series:N", title="series"),
-            alt.Tooltip("index_value:Q", title=f"index ({base_year} = 100)", format=",.0f"),
-            alt.Tooltip("value:Q", title="value", format=",.1f"),
-            alt.Tooltip("unit:N", title="unit"), alt.Tooltip("basis:N", title="basis")]
-    base = alt.Chart(indexed).encode(
-        x=alt.X("year:O", title="fiscal year", axis=_YEAR_AXIS),
-        y=alt.Y("index_value:Q", title=f"index, {base_year} = 100 (log scale)",
-                scale=alt.Scale(type="log", nice=False)),
-        color=alt.Color("series:N", title=None, scale=alt.Scale(range=PALETTE)))
-    lines = base.mark_line().encode(tooltip=tips)
-    points = base.mark_point(size=55, filled=True).encode(
-        shape=alt.condition(alt.datum.basis == AS_REPORTED_BASIS, alt.value("triangle-up"),
-                            alt.value("circle")), tooltip=tips)
-    return alt.layer(lines, points).properties(width=CHART_WIDTH)
-
-
-def intensity_chart(intensity: pd.DataFrame) -> alt.Chart:
-    """Bars of Amazon's capex intensity by year, coloured by the basis of the capex line.
-
-    Args:
-        intensity: Output of :func:`capex_intensity`.
-    """
-    return alt.Chart(intensity).mark_bar().encode(
-        x=alt.X("year:O", title="fiscal year", axis=_YEAR_AXIS),
-        y=alt.Y("capex_intensity_pct:Q", title="capex / net sales (%)"),
-        color=alt.Color("basis:N", title="capex basis", scale=alt.Scale(
-            domain=[GROSS_BASIS, AS_REPORTED_BASIS], range=[PALETTE[0], "#9ecae1"]),
-            legend=alt.Legend(orient="bottom", direction="vertical")),
-        tooltip=[alt.Tooltip("year:O", title="fiscal year"),
-                 alt.Tooltip("capex_intensity_pct:Q", title="capex intensity (%)",
-                             format=".1f"),
-                 alt.Tooltip("net_capex_intensity_pct:Q", title="net capex intensity (%)",
-                             format=".1f"),
-                 alt.Tooltip("capex_gross_usd_bn:Q", title="capex (USD bn)", format=",.1f"),
-                 alt.Tooltip("net_sales_usd_bn:Q", title="net sales (USD bn)", format=",.0f"),
-                 alt.Tooltip("basis:N", title="basis")]).properties(width=CHART_WIDTH)
-
-
-def peers_chart(peers: pd.DataFrame) -> alt.LayerChart:
-    """Grouped bars of capex by company and fiscal year; guidance bars paler with a range.
-
-    Args:
-        peers: Output of :func:`peer_capex_comparison`.
-    """
-    data = peers.assign(fiscal_year=peers["fiscal_year"].astype(int))
-    order = [c for c in _COMPANY_ORDER if c in set(data["company"])]
-    tips = [alt.Tooltip("company:N"), alt.Tooltip("fiscal_year:O", title="fiscal year"),
-            alt.Tooltip("fiscal_year_end:N", title="fiscal year ends"),
-            alt.Tooltip("kind:N", title="actual or guidance"),
-            alt.Tooltip("capex_usd_bn:Q", title="capex (USD bn)", format=",.1f"),
-            alt.Tooltip("low_usd_bn:Q", title="low (USD bn)", format=",.1f"),
-            alt.Tooltip("high_usd_bn:Q", title="high (USD bn)", format=",.1f"),
-            alt.Tooltip("growth_pct:Q", title="growth on prior year (%)", format="+.0f"),
-            alt.Tooltip("basis:N", title="definition")]
-    colour = alt.Color("company:N", title=None, sort=order,
-                       scale=alt.Scale(domain=order, range=PALETTE[: len(order)]))
-    base = alt.Chart(data).encode(x=alt.X("fiscal_year:O", title="fiscal year", axis=_YEAR_AXIS),
-                                  xOffset=alt.XOffset("company:N", sort=order), color=colour)
-    bars_ = base.mark_bar().encode(
-        y=alt.Y("capex_usd_bn:Q", title="capital expenditure (USD bn)"),
-        # The legend shows what the opacity encodes (solid vs pale bars), in a neutral
-        # colour, so it is not read as two more companies in black and grey.
-        opacity=alt.Opacity("kind:N", title=None, sort=["actual", "guidance"],
-                            scale=alt.Scale(domain=["actual", "guidance"], range=[1.0, 0.45]),
-                            legend=alt.Legend(
-                                symbolType="square", symbolFillColor="#666",
-                                symbolStrokeColor="#666",
-                                labelExpr="datum.label == 'actual' ? 'reported (solid bar)' "
-                                          ": 'guidance (pale bar; line: guided range)'")),
-        tooltip=tips)
-    ranges = base.mark_rule(strokeWidth=2).encode(
-        y="low_usd_bn:Q", y2="high_usd_bn:Q", color=alt.value("#333"), tooltip=tips)
-    return alt.layer(bars_, ranges).properties(width=CHART_WIDTH)
-
-
-def cash_flow_chart(cash: pd.DataFrame) -> alt.LayerChart:
-    """Lines of operating cash flow, net capex and free cash flow, with a zero rule.
-
-    Args:
-        cash: Output of :func:`cash_flow`.
-    """
-    order = ["operating cash flow", "net capex", "free cash flow"]
-    lines = alt.Chart(cash).mark_line(point=True).encode(
-        x=alt.X("year:O", title="fiscal year", axis=_YEAR_AXIS),
-        y=alt.Y("value_usd_bn:Q", title="USD bn per year"),
-        color=alt.Color("measure:N", title=None, sort=order,
-                        scale=alt.Scale(domain=order, range=[PALETTE[0], PALETTE[1],
-                                                              PALETTE[3]])),
-        tooltip=[alt.Tooltip("year:O", title="fiscal year"), alt.Tooltip("measure:N"),
-                 alt.Tooltip("value_usd_bn:Q", title="USD bn", format=",.1f")])
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888").encode(
-        y="y:Q", tooltip=[alt.Tooltip("y:Q", title="zero")])
-    return alt.layer(zero, lines).properties(width=CHART_WIDTH)
-
-
-def savings_chart(items: pd.DataFrame) -> alt.LayerChart:
-    """Horizontal bars of yearly savings and capex increases, each with its range.
-
-    Args:
-        items: Columns ``item`` (label), ``kind`` (``labour savings``/``capex increase``),
-            ``value_usd_bn``, ``low_usd_bn``, ``high_usd_bn``, ``note``.
-    """
-    order = list(items["item"])
-    tips = [alt.Tooltip("item:N", title="item"), alt.Tooltip("kind:N"),
-            alt.Tooltip("value_usd_bn:Q", title="central (USD bn)", format=",.1f"),
-            alt.Tooltip("low_usd_bn:Q", title="low (USD bn)", format=",.1f"),
-            alt.Tooltip("high_usd_bn:Q", title="high (USD bn)", format=",.1f"),
-            alt.Tooltip("note:N", title="note")]
-    base = alt.Chart(items).encode(y=alt.Y("item:N", sort=order, title=None,
-                                           axis=alt.Axis()))
-    bars_ = base.mark_bar(opacity=0.85).encode(
-        x=alt.X("value_usd_bn:Q", title="USD bn per year"),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(
-            domain=["labour savings", "capex increase"], range=[PALETTE[2], PALETTE[0]])),
-        tooltip=tips)
-    ranges = base.mark_rule(strokeWidth=2, color="#333").encode(
-        x="low_usd_bn:Q", x2="high_usd_bn:Q", tooltip=tips)
-    ticks = base.mark_tick(thickness=2, size=14, color="#333").encode(x="low_usd_bn:Q",
-                                                                       tooltip=tips)
-    ticks_hi = base.mark_tick(thickness=2, size=14, color="#333").encode(x="high_usd_bn:Q",
-                                                                          tooltip=tips)
-    return alt.layer(bars_, ranges, ticks, ticks_hi).properties(width=CHART_WIDTH - 200,
-                                                                height=220)
-
-
-def path_chart(history: pd.DataFrame, paths: pd.DataFrame, points: pd.DataFrame
-               ) -> alt.LayerChart:
-    """Reported gross capex, both paths to the horizon with their bands, and guidance points.
-
-    Args:
-        history: Columns ``year`` (int), ``value`` (USD bn), ``basis``.
-        paths: Output of :func:`capex_paths`.
-        points: Output of :func:`guidance_points`.
-    """
-    keys = list(dict.fromkeys(paths["path"]))
-    colours = {"statistical forecast": PALETTE[0], "guidance path": PALETTE[3]}
-    colour = alt.Color("path:N", title=None, sort=keys,
-                       scale=alt.Scale(domain=keys, range=[colours[k] for k in keys]))
-    last = history.sort_values("year").iloc[[-1]]
-    # join each path to the last reported year so the dashed lines start from history
-    joins = pd.concat([
-        pd.DataFrame({"year": last["year"].to_numpy(), "path": k,
-                      "mean": last["value"].to_numpy(), "lower": last["value"].to_numpy(),
-                      "upper": last["value"].to_numpy(), "central": False})
-        for k in keys] + [paths[["year", "path", "mean", "lower", "upper", "central"]]],
-        ignore_index=True)
-    joins["central_path"] = np.where(joins["central"], "central path", "alternative")
-    x = alt.X("year:O", title="fiscal year", axis=_YEAR_AXIS)
-    level = float(paths["level"].iloc[0])
-    fc_tips = [alt.Tooltip("year:O", title="fiscal year"), alt.Tooltip("path:N"),
-               alt.Tooltip("mean:Q", title="expected (USD bn)", format=",.0f"),
-               alt.Tooltip("lower:Q", title=f"{level:.0%} lower (USD bn)", format=",.0f"),
-               alt.Tooltip("upper:Q", title=f"{level:.0%} upper (USD bn)", format=",.0f")]
-    band = alt.Chart(joins).mark_area(opacity=0.18).encode(
-        x=x, y="lower:Q", y2="upper:Q", color=colour, tooltip=fc_tips)
-    mean = alt.Chart(joins).mark_line(strokeDash=[6, 4], point=True).encode(
-        x=x, y="mean:Q", color=colour, tooltip=fc_tips)
-    hist = alt.Chart(history).mark_line(point=alt.OverlayMarkDef(color="#333"),
-                                        color="#333").encode(
-        x=x, y=alt.Y("value:Q", title="gross capex (USD bn per year)"),
-        tooltip=[alt.Tooltip("year:O", title="fiscal year"),
-                 alt.Tooltip("value:Q", title="reported (USD bn)", format=",.1f"),
-                 alt.Tooltip("basis:N", title="basis")])
-    layers = [band, hist, mean]
-    if not points.empty:
-        layers.append(alt.Chart(points).mark_point(
-            shape="diamond", size=110, filled=True, color=_CLAIM_COLOUR, opacity=0.9).encode(
-            x=x, y="value:Q",
-            tooltip=[alt.Tooltip("year:O", title="fiscal year"),
-                     alt.Tooltip("value:Q", title="guided (USD bn)", format=",.1f"),
-                     alt.Tooltip("label:N", title="statement")]))
-    return alt.layer(*layers).properties(width=CHART_WIDTH)
-
-
-def relation_chart(relation: RelationResult, band: pd.DataFrame) -> alt.LayerChart:
-    """Scatter of headcount growth against capex intensity, with the fitted line and band.
-
-    Args:
-        relation: The estimated relation (its ``data`` are the points).
-        band: Output of :func:`relation_fit_band`.
-    """
-    pts = relation.data.assign(year=relation.data["year"].astype(int),
-                               label=relation.data["year"].astype(int).astype(str))
-    x = alt.X("capex_intensity_pct:Q", title="capex intensity: gross capex / net sales (%)",
-              scale=alt.Scale(zero=False))
-    tips_band = [alt.Tooltip("capex_intensity_pct:Q", title="capex intensity (%)",
-                             format=".1f"),
-                 alt.Tooltip("fit_pct:Q", title="fitted growth (%)", format=".1f"),
-                 alt.Tooltip("lower_pct:Q", title=f"{relation.level:.0%} lower (%)",
-                             format=".1f"),
-                 alt.Tooltip("upper_pct:Q", title=f"{relation.level:.0%} upper (%)",
-                             format=".1f")]
-    area = alt.Chart(band).mark_area(opacity=0.2, color=PALETTE[0]).encode(
-        x=x, y="lower_pct:Q", y2="upper_pct:Q", tooltip=tips_band)
-    line = alt.Chart(band).mark_line(color=PALETTE[0]).encode(x=x, y="fit_pct:Q",
-                                                               tooltip=tips_band)
-    tips_pts = [alt.Tooltip("year:O", title="fiscal year"),
-                alt.Tooltip("capex_intensity_pct:Q", title="capex intensity (%)",
-                            format=".1f"),
-                alt.Tooltip("headcount_growth_pct:Q", title="employee growth (%)",
-                            format=".1f")]
-    dots = alt.Chart(pts).mark_point(filled=True, size=60, color="#333").encode(
-        x=x, y=alt.Y("headcount_growth_pct:Q", title="growth in employees (% per year)"),
-        tooltip=tips_pts)
-    labels = alt.Chart(pts).mark_text(dx=16, dy=-6, fontSize=11, color="#555").encode(
-        x=x, y="headcount_growth_pct:Q", text="label:N", tooltip=tips_pts)
-    return alt.layer(area, line, dots, labels).properties(width=CHART_WIDTH)
-
-
-# --- denominators of the savings, quarters and severance periods (issue 16) ------------------
+# --- quarters, trailing twelve months and the denominators of the savings ------------------
 
 _TTM_PERIOD = re.compile(r"^TTM to (\d{4})Q([1-4])$")
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
@@ -1771,7 +1078,7 @@ def latest_quarter(quarterly: pd.DataFrame, as_of: str, column: str = "capex_gro
         The period, or ``None`` if no quarter qualifies.
     """
     rows = quarterly.loc[quarterly[column].notna()
-                         & (pd.to_datetime(quarterly["quarter_end"]) <= _day(as_of))]
+                         & (pd.to_datetime(quarterly["quarter_end"]) <= as_date(as_of))]
     if rows.empty:
         return None
     return str(rows.sort_values("quarter_end")["period"].iloc[-1])
@@ -1801,7 +1108,7 @@ def ttm_cash_flow(benchmarks: pd.DataFrame, as_of: str) -> pd.DataFrame:
     metrics = {"ttm_operating_cash_flow_usd_bn": "ocf", "ttm_free_cash_flow_usd_bn": "fcf"}
     rows = benchmarks.loc[(benchmarks["category"] == "amazon_reported")
                           & benchmarks["metric"].isin(list(metrics))]
-    rows = _dated(rows, "statement_date", as_of)
+    rows = stated_by(rows, "statement_date", as_of)
     found: dict[str, dict[str, Any]] = {}
     for row in rows.itertuples(index=False):
         match = _TTM_PERIOD.match(str(row.period))
@@ -1899,7 +1206,7 @@ def savings_denominators(savings_usd_bn: float, annual: pd.DataFrame, benchmarks
                 _weakest([str(last["confidence"]), str(before["confidence"]), "derived"]),
                 "contains the cuts' announcements")
     year = last_data_year(annual, as_of, "free_cash_flow_usd_m")
-    fcf = _value(reported_annual(annual, as_of), year, "free_cash_flow_usd_m") / 1e3
+    fcf = annual_value(reported_annual(annual, as_of), year, "free_cash_flow_usd_m") / 1e3
     add(f"fcf_fy{year}", "free cash flow", f"FY{year}", "Amazon's definition", fcf, False,
         flag(year, "operating_cash_flow_usd_m", "capex_gross_usd_m", "capex_proceeds_usd_m"),
         "last full fiscal year")
@@ -1909,42 +1216,10 @@ def savings_denominators(savings_usd_bn: float, annual: pd.DataFrame, benchmarks
             "latest twelve months reported")
     if "operating_income_usd_m" in annual and annual["operating_income_usd_m"].notna().any():
         year = last_data_year(annual, as_of, "operating_income_usd_m")
-        income = _value(reported_annual(annual, as_of), year, "operating_income_usd_m") / 1e3
+        income = annual_value(reported_annual(annual, as_of), year, "operating_income_usd_m") / 1e3
         add(f"operating_income_fy{year}", "operating income", f"FY{year}", "reported", income,
             False, flag(year, "operating_income_usd_m"), "last full fiscal year")
     return pd.DataFrame(rows, columns=list(DENOMINATOR_COLUMNS))
-
-
-def fmt_share(share_pct: float) -> str:
-    """A share as "8.9%" below 100% and as a multiple "4.4x" (times sign) from 100% up.
-
-    >>> fmt_share(8.94)
-    '8.9%'
-    """
-    if not math.isfinite(share_pct):
-        return "not defined (the denominator is not positive)"
-    if share_pct >= 100:
-        return f"{share_pct / 100:.1f}\u00d7"
-    return text.fmt_pct(share_pct, 1 if share_pct < 10 else 0)
-
-
-def denominators_sentence(denominators: pd.DataFrame) -> str:
-    """One sentence: the savings against every denominator, each with its period."""
-    parts = []
-    for row in denominators.itertuples(index=False):
-        share = fmt_share(row.share_pct)
-        of = " times" if share.endswith("\u00d7") else " of"
-        share = share.rstrip("\u00d7")
-        if row.measure.startswith("rise"):
-            parts.append(f"{share}{of} the {row.measure} over the {row.period}"
-                         if not row.period.startswith("FY") else
-                         f"{share}{of} the {row.measure} from {row.period}")
-        else:
-            when = row.period if row.period.startswith("FY") else f"the {row.period}"
-            parts.append(f"{share}{of} {row.measure} in {when}")
-    if not parts:
-        return "No denominator is known at the cut-off."
-    return "The savings are " + "; ".join(parts) + "."
 
 
 def severance_charges(benchmarks: pd.DataFrame, as_of: str, since: str = CUTS_FROM
@@ -1957,132 +1232,15 @@ def severance_charges(benchmarks: pd.DataFrame, as_of: str, since: str = CUTS_FR
     """
     rows = benchmarks.loc[(benchmarks["category"] == "amazon_charges")
                           & (benchmarks["metric"] == "severance_charge_usd_bn")]
-    rows = _dated(rows, "statement_date", as_of)
-    rows = rows.loc[pd.to_datetime(rows["statement_date"]) >= _day(since)]
+    rows = stated_by(rows, "statement_date", as_of)
+    rows = rows.loc[pd.to_datetime(rows["statement_date"]) >= as_date(since)]
     out = pd.DataFrame({
         "period": rows["period"].astype(str).to_numpy(),
         "quarter_end": pd.to_datetime([quarter_end(p) for p in rows["period"].astype(str)]),
         "value_usd_bn": rows["value_low"].to_numpy(dtype=float),
         "confidence": rows["confidence"].astype(str).to_numpy()})
-    out["before_announcement"] = out["quarter_end"] < _day(since)
+    out["before_announcement"] = out["quarter_end"] < as_date(since)
     return out.sort_values("quarter_end", kind="stable").reset_index(drop=True)
-
-
-def severance_period_words(charges: pd.DataFrame, since: str = CUTS_FROM) -> str:
-    """Say when the severance was booked, from the rows' own quarters.
-
-    >>> frame = pd.DataFrame({"period": ["2025Q3", "2025Q4"], "value_usd_bn": [1.8, 0.73],
-    ...                       "before_announcement": [True, False]})
-    >>> severance_period_words(frame).startswith("about $2.5B in Q3\u2013Q4 2025, of which")
-    True
-    """
-    if charges.empty:
-        return ""
-    periods = list(charges["period"].astype(str))
-    first, last = quarter_label(periods[0]), quarter_label(periods[-1])
-    span = first if first == last else (
-        f"{first.split()[0]}\u2013{last}" if first.split()[1] == last.split()[1]
-        else f"{first} to {last}")
-    out = f"about {_bn(float(charges['value_usd_bn'].sum()))} in {span}"
-    early = charges.loc[charges["before_announcement"].astype(bool)]
-    if not early.empty and len(early) < len(charges):
-        quarters = " and ".join(quarter_label(p) for p in early["period"].astype(str))
-        out += (f", of which about {_bn(float(early['value_usd_bn'].sum()))} in {quarters}, "
-                f"the quarter before the round of {text.fmt_date(since)} was announced")
-    elif not early.empty:
-        out += f", booked before the round of {text.fmt_date(since)} was announced"
-    return out
-
-
-# --- charts a reader asks for (issue 16) ---------------------------------------------------
-
-
-def cumulative_cuts(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> pd.DataFrame:
-    """Cumulative corporate roles announced from ``start`` (inclusive) to ``as_of``.
-
-    Rows counted inside a later round are skipped; rounds of undisclosed size add nothing but
-    are listed, so the reader sees them.
-
-    Returns:
-        One row per round, oldest first: ``announced``, ``round_id``, ``organisation``,
-        ``roles_mid`` (NaN if undisclosed), ``cumulative_roles``, ``date_known_to`` (the
-        date's precision: day, month, year...), ``confidence``.
-    """
-    nested = rounds["included_in_round_id"].fillna("").astype(str).str.strip() != ""
-    announced = pd.to_datetime(rounds["announced"])
-    keep = (~nested & rounds["is_corporate"].astype(bool) & (announced >= _day(start))
-            & (announced <= _day(as_of)))
-    sel = rounds.loc[keep].sort_values("announced", kind="stable")
-    low = sel["roles_low"].fillna(sel["roles_high"])
-    high = sel["roles_high"].fillna(sel["roles_low"])
-    mid = (low + high) / 2.0
-    return pd.DataFrame({
-        "announced": pd.to_datetime(sel["announced"]).to_numpy(),
-        "round_id": sel["round_id"].astype(str).to_numpy(),
-        "organisation": sel["organisation"].astype(str).to_numpy(),
-        "roles_mid": mid.to_numpy(dtype=float),
-        "cumulative_roles": mid.fillna(0.0).cumsum().to_numpy(dtype=float),
-        "date_known_to": sel["announced_precision"].astype(str).to_numpy(),
-        "confidence": sel["confidence"].astype(str).to_numpy()})
-
-
-def cumulative_cuts_chart(cumulative: pd.DataFrame, base_roles: float, claim_low: float,
-                          claim_high: float, plan_roles: float | None, as_of: str,
-                          horizon: str) -> alt.LayerChart:
-    """Step line of cumulative announced cuts, the claimed band on its baseline, the plan.
-
-    Args:
-        cumulative: Output of :func:`cumulative_cuts` (from the October 2025 round).
-        base_roles: The roles of the round the claim adds to (the band's baseline).
-        claim_low: Claimed further cuts, low end.
-        claim_high: Claimed further cuts, high end.
-        plan_roles: Reuters' reported plan ("up to"), or ``None`` if not known at ``as_of``.
-        as_of: Data cut-off (the step line runs to it).
-        horizon: Last day of the claim's window (the band runs to it).
-    """
-    steps = pd.concat([cumulative[["announced", "cumulative_roles"]],
-                       pd.DataFrame({"announced": [_day(as_of)],
-                                     "cumulative_roles": [cumulative["cumulative_roles"]
-                                                          .iloc[-1]]})], ignore_index=True)
-    x = alt.X("announced:T", title="date announced",
-              scale=alt.Scale(domain=[cumulative["announced"].min().isoformat(),
-                                      _day(horizon).isoformat()]))
-    band = pd.DataFrame({"start": [cumulative["announced"].min()], "end": [_day(horizon)],
-                         "low": [base_roles + claim_low], "high": [base_roles + claim_high],
-                         "label": [f"claimed: October round + {claim_low:,.0f}\u2013"
-                                   f"{claim_high:,.0f} more"]})
-    band_tip = [alt.Tooltip("label:N", title="band"),
-                alt.Tooltip("low:Q", title="low (cumulative roles)", format=","),
-                alt.Tooltip("high:Q", title="high (cumulative roles)", format=",")]
-    layers = [
-        alt.Chart(band).mark_rect(opacity=0.18, color=_CLAIM_COLOUR).encode(
-            x="start:T", x2="end:T", y="low:Q", y2="high:Q", tooltip=band_tip),
-        alt.Chart(band).mark_text(align="right", baseline="top", dx=-6, dy=6,
-                                  color="#8a5a00").encode(x="end:T", y="high:Q", text="label:N"),
-        alt.Chart(steps).mark_line(interpolate="step-after", color="#333").encode(
-            x=x, y=alt.Y("cumulative_roles:Q", title="corporate roles, cumulative",
-                         axis=alt.Axis(format=",d"), scale=alt.Scale(zero=True))),
-        alt.Chart(cumulative).mark_point(filled=True, size=60, color="#333").encode(
-            x="announced:T", y="cumulative_roles:Q",
-            tooltip=[alt.Tooltip("announced:T", title="announced", format="%d %b %Y"),
-                     alt.Tooltip("organisation:N", title="round"),
-                     alt.Tooltip("roles_mid:Q", title="roles (undisclosed if blank)",
-                                 format=",.0f"),
-                     alt.Tooltip("cumulative_roles:Q", title="cumulative", format=",.0f"),
-                     alt.Tooltip("date_known_to:N", title="date known to the"),
-                     alt.Tooltip("confidence:N", title="source strength")]),
-    ]
-    if plan_roles is not None:
-        plan = pd.DataFrame({"roles": [plan_roles],
-                             "label": [f"Reuters, 27 Oct 2025: plan for up to "
-                                       f"{plan_roles:,.0f} in all"]})
-        layers.append(alt.Chart(plan).mark_rule(strokeDash=[6, 4], color=PALETTE[0]).encode(
-            y="roles:Q", tooltip=[alt.Tooltip("label:N", title="reported plan")]))
-        plan["end"] = _day(horizon)
-        layers.append(alt.Chart(plan).mark_text(align="right", baseline="bottom", dx=-6, dy=-4,
-                                                color=PALETTE[0]).encode(
-            x="end:T", y="roles:Q", text="label:N"))
-    return alt.layer(*layers).properties(width=CHART_WIDTH, height=300)
 
 
 def quarterly_capex_vs_guidance(quarterly: pd.DataFrame, guidance: pd.DataFrame, as_of: str,
@@ -2110,7 +1268,7 @@ def quarterly_capex_vs_guidance(quarterly: pd.DataFrame, guidance: pd.DataFrame,
     """
     flags = dict(confidence or {})
     ends = pd.to_datetime(quarterly["quarter_end"])
-    rows = quarterly.loc[(quarterly["period"] >= first_period) & (ends <= _day(as_of))]
+    rows = quarterly.loc[(quarterly["period"] >= first_period) & (ends <= as_date(as_of))]
     out = []
     for row in rows.itertuples(index=False):
         end = pd.Timestamp(row.quarter_end)
@@ -2128,28 +1286,6 @@ def quarterly_capex_vs_guidance(quarterly: pd.DataFrame, guidance: pd.DataFrame,
     return pd.DataFrame(out, columns=["period", "quarter_end", "gross_usd_bn", "net_usd_bn",
                                       "guide_usd_bn", "guide_quarter_usd_bn", "guide_basis",
                                       "guide_date", "confidence"])
-
-
-def quarterly_guidance_chart(frame: pd.DataFrame) -> alt.LayerChart:
-    """Bars of quarterly gross capex, ticks of net capex, steps of a quarter of the guide."""
-    x = alt.X("period:O", title="quarter", axis=_YEAR_AXIS)
-    tips = [alt.Tooltip("period:O", title="quarter"),
-            alt.Tooltip("gross_usd_bn:Q", title="gross capex (USD bn)", format=",.1f"),
-            alt.Tooltip("net_usd_bn:Q", title="net capex (USD bn)", format=",.1f"),
-            alt.Tooltip("guide_usd_bn:Q", title="full-year guide in force (USD bn)",
-                        format=",.0f"),
-            alt.Tooltip("guide_basis:N", title="guide's basis"),
-            alt.Tooltip("guide_date:N", title="guide stated on"),
-            alt.Tooltip("confidence:N", title="source strength of gross capex")]
-    base = alt.Chart(frame).encode(x=x, tooltip=tips)
-    bars_ = base.mark_bar(color=PALETTE[0], opacity=0.8).encode(
-        y=alt.Y("gross_usd_bn:Q", title="USD bn per quarter"))
-    net = base.mark_tick(color="#333", thickness=2, size=18).encode(y="net_usd_bn:Q")
-    guide = base.mark_line(interpolate="step", color=PALETTE[3], strokeDash=[5, 3],
-                           point=alt.OverlayMarkDef(shape="diamond", size=60,
-                                                    color=PALETTE[3])).encode(
-        y="guide_quarter_usd_bn:Q")
-    return alt.layer(bars_, net, guide).properties(width=CHART_WIDTH, height=300)
 
 
 def savings_fcf_frame(cash: pd.DataFrame, ttm: pd.DataFrame, first_year: int = 2019,
@@ -2182,32 +1318,6 @@ def savings_fcf_frame(cash: pd.DataFrame, ttm: pd.DataFrame, first_year: int = 2
     return pd.DataFrame(rows, columns=["period", "kind", "fcf_usd_bn", "confidence"])
 
 
-def savings_fcf_chart(fcf: pd.DataFrame, savings: tuple[float, float, float]) -> alt.LayerChart:
-    """Bars of free cash flow with the yearly savings as a line and its band."""
-    order = list(fcf["period"])
-    tips = [alt.Tooltip("period:N", title="period"), alt.Tooltip("kind:N"),
-            alt.Tooltip("fcf_usd_bn:Q", title="free cash flow (USD bn)", format=",.1f")]
-    bars_ = alt.Chart(fcf).mark_bar(opacity=0.85).encode(
-        x=alt.X("period:N", sort=order, title=None, axis=alt.Axis(labelAngle=-35)),
-        y=alt.Y("fcf_usd_bn:Q", title="USD bn per year"),
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(
-            domain=["fiscal year", "trailing twelve months"], range=[PALETTE[0], PALETTE[5]])),
-        tooltip=tips)
-    central, low, high = savings
-    band_data = pd.DataFrame({"low": [low], "high": [high], "central": [central],
-                              "label": ["labour savings from the cuts, a year"]})
-    stips = [alt.Tooltip("label:N", title=""),
-             alt.Tooltip("central:Q", title="central (USD bn)", format=",.1f"),
-             alt.Tooltip("low:Q", title="low (USD bn)", format=",.1f"),
-             alt.Tooltip("high:Q", title="high (USD bn)", format=",.1f")]
-    band = alt.Chart(band_data).mark_rect(opacity=0.2, color=PALETTE[2]).encode(
-        y="low:Q", y2="high:Q", tooltip=stips)
-    line = alt.Chart(band_data).mark_rule(color=PALETTE[2], strokeWidth=2).encode(
-        y="central:Q", tooltip=stips)
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#888").encode(y="y:Q")
-    return alt.layer(bars_, band, line, zero).properties(width=CHART_WIDTH - 100, height=280)
-
-
 def confidence_map(long: pd.DataFrame, key: str) -> dict[tuple[Any, str], str]:
     """``{(year or period, metric): confidence}`` from a long table (annual or quarterly).
 
@@ -2217,3 +1327,254 @@ def confidence_map(long: pd.DataFrame, key: str) -> dict[tuple[Any, str], str]:
     """
     return {((int(k) if key == "year" else str(k)), str(m)): str(c)
             for k, m, c in zip(long[key], long["metric"], long["confidence"], strict=True)}
+
+
+# --- the chapter's results -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class CapitalResults:
+    """Everything chapter 1 computes at one cut-off, for its page, the ledger and the briefing.
+
+    Money is in USD bn unless a name says otherwise; frames are those of the functions named.
+
+    Attributes:
+        as_of: Data cut-off (ISO date).
+        capex_path: The ``capex_path`` parameter (``"guidance"`` or ``"forecast"``).
+        cost_per_employee_usd_k: Fully loaded yearly cost per corporate employee, USD thousand.
+        cost_spread_usd_k: (below, above) the central cost for the savings band, or ``None``.
+        interval_level_pct: Interval level of the capex paths, %.
+        reported: Wide annual frame of the fiscal years reported by ``as_of``
+            (:func:`analysis.data.calendar.reported_annual`).
+        last_year: Last reported fiscal year with gross capex (:func:`last_data_year`).
+        latest_quarter: Latest quarter with gross capex by ``as_of`` (``"2026Q2"``), or ``None``.
+        base_year: Base year of the index (= 100).
+        indexed: :func:`indexed_growth`.
+        peak_year: Year of the most employees (:func:`peak_year`).
+        employees_since_peak_pct: Change in employees from ``peak_year`` to the last year, %.
+        capex_since_peak_pct: Change in gross capex over the same years, %.
+        intensity: :func:`capex_intensity`.
+        first_year_above_claim: First fiscal year with gross capex above
+            :data:`CAPEX_CLAIM_USD_BN`, or ``None``.
+        peers: :func:`peer_capex_comparison`.
+        peer_confidence: ``(company, source strength of each of its rows)``, by company name.
+        next_guidance: Latest guidance for ``last_year + 1``, or ``None``.
+        upcoming_guidance: :func:`upcoming_guidance`.
+        reaction_guidance: Latest guidance for :data:`REACTION_YEAR`, or ``None``.
+        quarterly_guidance: :func:`quarterly_capex_vs_guidance` (from 2024Q1).
+        cash: :func:`cash_flow`.
+        ttm_cash: :func:`ttm_cash_flow`.
+        cuts: Roles cut in rounds announced from :data:`CUTS_FROM` to ``as_of``.
+        october: Roles cut in rounds announced on :data:`CUTS_FROM` itself.
+        savings_usd_bn: ``(central, low, high)`` yearly savings of ``cuts``.
+        october_savings_usd_bn: The same for ``october`` (cost band only).
+        funding: :func:`funding_table` of the savings against :func:`capex_increases`.
+        denominators: :func:`savings_denominators` (with the annual figures' source strength).
+        severance: :func:`severance_charges`.
+        cumulative: :func:`cumulative_cuts`.
+        savings_items: :func:`savings_items` (both savings, then the capex increases).
+        fcf: :func:`savings_fcf_frame`.
+        reaction_pct: After-hours share-price change after the guide, (low, high) %, or ``None``.
+        reaction_confidence: Source strength of that row (known or not by ``as_of``).
+        consensus_capex_usd_bn: Analysts' expected capex for :data:`REACTION_YEAR`, or ``None``.
+        ttm_fcf_usd_bn: Free cash flow over the twelve months to Q1 2026, or ``None``.
+        fool_savings_usd_bn: An outside estimate of the cuts' yearly savings, or ``None``.
+        reuters_plan_roles: Reuters' reported plan of corporate cuts ("up to"), or ``None``.
+        paths: The two capex paths (:func:`build_capex_paths`).
+        history: :func:`capex_history`.
+        guidance_points: :func:`guidance_points`.
+        relation: Capex intensity against headcount growth
+            (:func:`analysis.models.forecast.capex_headcount_relation`).
+        relation_band: :func:`relation_fit_band`.
+    """
+
+    as_of: str
+    capex_path: str
+    cost_per_employee_usd_k: float
+    cost_spread_usd_k: tuple[float, float] | None
+    interval_level_pct: float
+    reported: pd.DataFrame
+    last_year: int
+    latest_quarter: str | None
+    base_year: int
+    indexed: pd.DataFrame
+    peak_year: int
+    employees_since_peak_pct: float
+    capex_since_peak_pct: float
+    intensity: pd.DataFrame
+    first_year_above_claim: int | None
+    peers: pd.DataFrame
+    peer_confidence: tuple[tuple[str, tuple[str, ...]], ...]
+    next_guidance: Guidance | None
+    upcoming_guidance: tuple[Guidance, ...]
+    reaction_guidance: Guidance | None
+    quarterly_guidance: pd.DataFrame
+    cash: pd.DataFrame
+    ttm_cash: pd.DataFrame
+    cuts: CutCount
+    october: CutCount
+    savings_usd_bn: tuple[float, float, float]
+    october_savings_usd_bn: tuple[float, float, float]
+    funding: pd.DataFrame
+    denominators: pd.DataFrame
+    severance: pd.DataFrame
+    cumulative: pd.DataFrame
+    savings_items: pd.DataFrame
+    fcf: pd.DataFrame
+    reaction_pct: tuple[float, float] | None
+    reaction_confidence: tuple[str, ...]
+    consensus_capex_usd_bn: tuple[float, float] | None
+    ttm_fcf_usd_bn: tuple[float, float] | None
+    fool_savings_usd_bn: tuple[float, float] | None
+    reuters_plan_roles: tuple[float, float] | None
+    paths: CapexPaths
+    history: pd.DataFrame
+    guidance_points: pd.DataFrame
+    relation: RelationResult
+    relation_band: pd.DataFrame
+
+    @property
+    def next_year(self) -> int:
+        """The first fiscal year not yet reported."""
+        return self.last_year + 1
+
+    @property
+    def base_roles(self) -> float:
+        """Roles of the first round counted from :data:`CUTS_FROM` (NaN if none)."""
+        return (float(self.cumulative["roles_mid"].iloc[0]) if not self.cumulative.empty
+                else math.nan)
+
+    def capex_usd_m(self, year: int) -> float:
+        """Reported gross capex of ``year``, USD m (NaN if not reported by ``as_of``)."""
+        return annual_value(self.reported, year, "capex_gross_usd_m")
+
+
+def _history_part(annual: pd.DataFrame, as_of: str) -> dict[str, Any]:
+    last = last_data_year(annual, as_of)
+    peak = peak_year(annual, as_of)
+    return {
+        "reported": reported_annual(annual, as_of), "last_year": last, "base_year": BASE_YEAR,
+        "indexed": indexed_growth(annual, as_of, base_year=BASE_YEAR), "peak_year": peak,
+        "employees_since_peak_pct": growth_pct(annual, as_of, "employees_year_end", peak),
+        "capex_since_peak_pct": growth_pct(annual, as_of, "capex_gross_usd_m", peak),
+        "intensity": capex_intensity(annual, as_of),
+        "first_year_above_claim": first_year_above(annual, as_of, CAPEX_CLAIM_USD_BN),
+        "cash": cash_flow(annual, as_of), "history": capex_history(annual, as_of)}
+
+
+def _guidance_part(annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFrame,
+                   quarterly: pd.DataFrame, as_of: str,
+                   quarter_confidence: Mapping[tuple[str, str], str] | None) -> dict[str, Any]:
+    flags = peer.groupby("company")["confidence"].agg(list)
+    return {
+        "latest_quarter": latest_quarter(quarterly, as_of),
+        "peers": peer_capex_comparison(peer, annual, guidance, as_of),
+        "peer_confidence": tuple((str(c), tuple(str(f) for f in fs))
+                                 for c, fs in flags.items()),
+        "next_guidance": guidance_for_year(guidance, as_of, last_data_year(annual, as_of) + 1),
+        "upcoming_guidance": upcoming_guidance(guidance, annual, as_of),
+        "reaction_guidance": guidance_for_year(guidance, as_of, REACTION_YEAR),
+        "quarterly_guidance": quarterly_capex_vs_guidance(quarterly, guidance, as_of,
+                                                          confidence=quarter_confidence),
+        "guidance_points": guidance_points(guidance, as_of)}
+
+
+def _benchmark_part(benchmarks: pd.DataFrame, as_of: str) -> dict[str, Any]:
+    reaction = benchmarks.loc[benchmarks["benchmark_id"] == REACTION_ID, "confidence"]
+    return {
+        "reaction_pct": benchmark_range(benchmarks, REACTION_ID, as_of),
+        "reaction_confidence": tuple(str(c) for c in reaction),
+        "consensus_capex_usd_bn": benchmark_range(benchmarks, CONSENSUS_ID, as_of),
+        "ttm_fcf_usd_bn": benchmark_range(benchmarks, TTM_FCF_ID, as_of),
+        "fool_savings_usd_bn": benchmark_range(benchmarks, FOOL_SAVINGS_ID, as_of),
+        "reuters_plan_roles": benchmark_range(benchmarks, REUTERS_PLAN_ID, as_of),
+        "ttm_cash": ttm_cash_flow(benchmarks, as_of),
+        "severance": severance_charges(benchmarks, as_of)}
+
+
+def _cuts_part(annual: pd.DataFrame, rounds: pd.DataFrame, benchmarks: pd.DataFrame,
+               paths: pd.DataFrame, as_of: str, cost_usd_k: float,
+               spread_usd_k: tuple[float, float] | None,
+               annual_confidence: Mapping[tuple[int, str], str] | None) -> dict[str, Any]:
+    cuts, october = cuts_since(rounds, as_of), cuts_since(rounds, CUTS_FROM)
+    saved = savings_usd_bn(cuts.roles_mid, cost_usd_k, spread_usd_k, cuts.roles_low,
+                           cuts.roles_high)
+    saved_oct = savings_usd_bn(october.roles_mid, cost_usd_k, spread_usd_k)
+    funding = funding_table(saved, capex_increases(annual, as_of, paths))
+    denominators = savings_denominators(saved[0], annual, benchmarks, funding, as_of,
+                                        annual_confidence)
+    items = savings_items(funding, [
+        (f"savings: {text.fmt_roles(cuts.roles_mid)} roles since Oct 2025", saved),
+        (f"savings: {text.fmt_roles(october.roles_mid)} roles, Oct 2025 round", saved_oct)],
+        denominators)
+    return {"cuts": cuts, "october": october, "savings_usd_bn": saved,
+            "october_savings_usd_bn": saved_oct, "funding": funding,
+            "denominators": denominators, "cumulative": cumulative_cuts(rounds, as_of),
+            "savings_items": items}
+
+
+def analyse(*, annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFrame,
+            rounds: pd.DataFrame, benchmarks: pd.DataFrame, quarterly: pd.DataFrame,
+            as_of: str, capex_path: str = "guidance", cost_per_employee_usd_k: float = 175.0,
+            cost_spread_usd_k: tuple[float, float] | None = None,
+            interval_level_pct: float = 80,
+            annual_confidence: Mapping[tuple[int, str], str] | None = None,
+            quarter_confidence: Mapping[tuple[str, str], str] | None = None
+            ) -> CapitalResults:
+    """Run every calculation of chapter 1 on loaded tables.
+
+    Args:
+        annual: Wide annual frame (:func:`analysis.data.load_annual`).
+        guidance: Capex guidance table.
+        peer: Peer capex table.
+        rounds: Layoff rounds.
+        benchmarks: Benchmarks table.
+        quarterly: Wide quarterly frame.
+        as_of: Data cut-off (ISO date).
+        capex_path: Which capex path is central (``"guidance"`` or ``"forecast"``).
+        cost_per_employee_usd_k: Fully loaded yearly cost per employee, USD thousand.
+        cost_spread_usd_k: The cost band, (below, above) USD thousand, or ``None``.
+        interval_level_pct: Interval level of the capex paths, %.
+        annual_confidence: :func:`confidence_map` of the annual table (optional).
+        quarter_confidence: :func:`confidence_map` of the quarterly table (optional).
+
+    Returns:
+        A :class:`CapitalResults`.
+    """
+    paths = build_capex_paths(annual, guidance, as_of, capex_path, interval_level_pct)
+    relation = capex_headcount_relation(annual, as_of, interval_level_pct=RELATION_LEVEL_PCT)
+    cuts = _cuts_part(annual, rounds, benchmarks, paths.paths, as_of, cost_per_employee_usd_k,
+                      cost_spread_usd_k, annual_confidence)
+    history = _history_part(annual, as_of)
+    bench = _benchmark_part(benchmarks, as_of)
+    return CapitalResults(
+        as_of=as_of, capex_path=capex_path, cost_per_employee_usd_k=cost_per_employee_usd_k,
+        cost_spread_usd_k=cost_spread_usd_k, interval_level_pct=interval_level_pct,
+        **history, **_guidance_part(annual, guidance, peer, quarterly, as_of,
+                                    quarter_confidence),
+        **bench, **cuts,
+        fcf=savings_fcf_frame(history["cash"], bench["ttm_cash"], confidence=annual_confidence),
+        paths=paths, relation=relation, relation_band=relation_fit_band(relation))
+
+
+def compute(params: Params, data_dir: Path | None = None) -> CapitalResults:
+    """Load chapter 1's tables and run its calculations (the results cache calls this).
+
+    Args:
+        params: Validated parameters (only :data:`PARAMETERS` are read).
+        data_dir: Data folder; default the repository's ``data/``.
+
+    Returns:
+        A :class:`CapitalResults`.
+    """
+    load = {"include_unreliable": params.include_unreliable, "data_dir": data_dir}
+    return analyse(
+        annual=data.load_annual(**load), guidance=data.load_capex_guidance(**load),
+        peer=data.load_peer_capex(**load), rounds=data.load_layoff_rounds(**load),
+        benchmarks=data.load_benchmarks(**load), quarterly=data.load_quarterly(**load),
+        as_of=params.as_of, capex_path=params.capex_path,
+        cost_per_employee_usd_k=params.cost_per_employee_usd_k,
+        cost_spread_usd_k=SCHEMA["cost_per_employee_usd_k"].mc_spread,
+        interval_level_pct=params.interval_level_pct,
+        annual_confidence=confidence_map(data.load_table("annual_financials", **load), "year"),
+        quarter_confidence=confidence_map(data.load_table("quarterly", **load), "period"))

@@ -33,6 +33,7 @@ import yaml
 from scipy import stats
 
 from analysis import data as data_mod
+from analysis.data import calendar
 from analysis.data.schemas import CONFIDENCE_LEVELS
 from analysis.escape import md_inline, md_text
 from analysis.models.forecast import ANNUAL_CANDIDATES, QUARTERLY_CANDIDATES, Candidate
@@ -581,18 +582,16 @@ def coverage_word(coverage: Sequence[float], nominal: Sequence[float],
 
 
 def annual_known_by(annual: pd.DataFrame, as_of: str) -> pd.DataFrame:
-    """Keep the fiscal years whose year end (31 Dec) is on or before ``as_of``.
+    """Keep the fiscal years reported by ``as_of`` (the rule of :mod:`analysis.data.calendar`).
 
     Args:
         annual: Wide annual frame with an int ``year`` column.
         as_of: Data cut-off (ISO date).
 
     Returns:
-        The rows of the known years (a copy, index reset).
+        The rows of the known years (a copy sorted by year, index reset).
     """
-    cut = pd.Timestamp(as_of)
-    last = cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1
-    return annual.loc[annual["year"] <= last].reset_index(drop=True)
+    return calendar.reported_annual(annual, as_of)
 
 
 NOT_AVAILABLE = "not available"

@@ -59,6 +59,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis import text
+from analysis.data.calendar import last_reported_year
 from analysis.models import scoring
 
 __all__ = [
@@ -290,11 +291,6 @@ def _as_date(as_of: str | dt.date) -> pd.Timestamp:
     return pd.Timestamp(dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
 
 
-def _last_year(as_of: str) -> int:
-    cut = _as_date(as_of)
-    return cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1
-
-
 def annual_series(annual: pd.DataFrame, column: str, as_of: str) -> pd.Series:
     """Return one annual column as a float series indexed by ``int`` year, cut at ``as_of``.
 
@@ -306,7 +302,8 @@ def annual_series(annual: pd.DataFrame, column: str, as_of: str) -> pd.Series:
     Returns:
         Series indexed by year, leading and trailing missing values removed.
     """
-    data = annual.loc[annual["year"] <= _last_year(as_of), ["year", column]].sort_values("year")
+    data = annual.loc[annual["year"] <= last_reported_year(as_of), ["year", column]]
+    data = data.sort_values("year")
     out = pd.Series(data[column].to_numpy(dtype=float), index=data["year"].astype(int).to_numpy(),
                     name=column)
     return _trim(out)
@@ -947,9 +944,7 @@ def capex_headcount_relation(annual: pd.DataFrame, as_of: str, lag_years: int = 
     """
     import statsmodels.api as sm
 
-    cut = _as_date(as_of)
-    last_year = cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1
-    data = annual.loc[annual["year"] <= last_year].sort_values("year")
+    data = annual.loc[annual["year"] <= last_reported_year(as_of)].sort_values("year")
     years = data["year"].astype(int).to_numpy()
     intensity = 100.0 * data["capex_gross_usd_m"].to_numpy(dtype=float) / data[
         "net_sales_usd_m"].to_numpy(dtype=float)

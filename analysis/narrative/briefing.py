@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import study, text
+from analysis.chapters.capital import CapitalResults
 from analysis.models.headline import fmt_observed
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "backtest_caveat",
     "bottom_line",
     "capex_number",
+    "capital_number",
     "forecast_numbers",
     "key_numbers",
     "key_numbers_markdown",
@@ -116,12 +118,29 @@ def capex_number(capex_year: int, capex_usd_m: float, capex_prev_usd_m: float) -
                      f"{capex_year - 1}")
 
 
+def capital_number(capital: CapitalResults) -> KeyNumber:
+    """:func:`capex_number` of the last fiscal year chapter 1 counts as reported at its cut-off.
+
+    The year and both amounts come from the chapter's results, so the briefing follows the
+    one as_of rule (:mod:`analysis.data.calendar`): an early cut-off never quotes a year that
+    was not yet reported.
+    """
+    year = capital.last_year
+    return capex_number(year, capital.capex_usd_m(year), capital.capex_usd_m(year - 1))
+
+
 def key_numbers(observed: float, as_of: str, row_2027: Mapping[str, float], level_pct: float,
-                capex_year: int, capex_usd_m: float, capex_prev_usd_m: float
-                ) -> list[KeyNumber]:
-    """The briefing's key numbers (:func:`forecast_numbers`, then :func:`capex_number`)."""
-    return [*forecast_numbers(observed, as_of, row_2027, level_pct),
-            capex_number(capex_year, capex_usd_m, capex_prev_usd_m)]
+                capital: CapitalResults) -> list[KeyNumber]:
+    """The briefing's key numbers (:func:`forecast_numbers`, then :func:`capital_number`).
+
+    Args:
+        observed: Further cuts already announced by ``as_of`` (roles, midpoints).
+        as_of: Data cut-off (ISO date).
+        row_2027: Combined headline summary, 31 Dec 2027 reading.
+        level_pct: Central interval level, %.
+        capital: Chapter 1's results at the same cut-off.
+    """
+    return [*forecast_numbers(observed, as_of, row_2027, level_pct), capital_number(capital)]
 
 
 def key_numbers_markdown(numbers: list[KeyNumber]) -> str:
