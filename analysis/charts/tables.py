@@ -35,7 +35,12 @@ from scipy import stats
 from analysis import data as data_mod
 from analysis.data.schemas import CONFIDENCE_LEVELS
 from analysis.escape import md_inline, md_text
-from analysis.models.forecast import ANNUAL_CANDIDATES, QUARTERLY_CANDIDATES, Candidate
+from analysis.models.forecast import (  # noqa: F401 (annual_known_by: re-exported)
+    ANNUAL_CANDIDATES,
+    QUARTERLY_CANDIDATES,
+    Candidate,
+    annual_known_by,
+)
 from analysis.params import SCENARIO_DIR, SCHEMA, ParamSpec, load_scenario
 from analysis.text import fmt_count, fmt_date, fmt_k_of_n, fmt_pct, fmt_prob, fmt_value
 
@@ -578,21 +583,6 @@ def coverage_word(coverage: Sequence[float], nominal: Sequence[float],
     if gap > tolerance:
         return "too wide"
     return "close to their nominal level"
-
-
-def annual_known_by(annual: pd.DataFrame, as_of: str) -> pd.DataFrame:
-    """Keep the fiscal years whose year end (31 Dec) is on or before ``as_of``.
-
-    Args:
-        annual: Wide annual frame with an int ``year`` column.
-        as_of: Data cut-off (ISO date).
-
-    Returns:
-        The rows of the known years (a copy, index reset).
-    """
-    cut = pd.Timestamp(as_of)
-    last = cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1
-    return annual.loc[annual["year"] <= last].reset_index(drop=True)
 
 
 NOT_AVAILABLE = "not available"

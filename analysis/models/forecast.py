@@ -72,6 +72,7 @@ __all__ = [
     "ForecastResult",
     "RelationResult",
     "annual_guidance_lookup",
+    "annual_known_by",
     "annual_series",
     "capex_headcount_relation",
     "forecast_annual",
@@ -293,6 +294,21 @@ def _as_date(as_of: str | dt.date) -> pd.Timestamp:
 def _last_year(as_of: str) -> int:
     cut = _as_date(as_of)
     return cut.year if (cut.month, cut.day) == (12, 31) else cut.year - 1
+
+
+def annual_known_by(annual: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """Keep the fiscal years whose year end (31 Dec) is on or before ``as_of``.
+
+    The same cut as :func:`annual_series`, for the whole wide frame.
+
+    Args:
+        annual: Wide annual frame with an int ``year`` column.
+        as_of: Data cut-off (ISO date).
+
+    Returns:
+        The rows of the known years (a copy, index reset).
+    """
+    return annual.loc[annual["year"] <= _last_year(as_of)].reset_index(drop=True)
 
 
 def annual_series(annual: pd.DataFrame, column: str, as_of: str) -> pd.Series:
