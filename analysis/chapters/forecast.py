@@ -186,7 +186,8 @@ class ForecastChapterResults:
             (undisclosed sizes kept), as in the layoff-rounds table.
         arithmetic: What is announced and what the claim still needs.
         oat: One-at-a-time sensitivity of further cuts by 31 Dec 2027 in the projection core
-            (:func:`analysis.models.sensitivity.sensitivity_oat`), largest swing first.
+            (:func:`analysis.models.sensitivity.sensitivity_oat`), largest swing first, of the
+            assumptions that move it at all (swing above zero).
         variance: Rank correlations of each drawn input with further cuts by 31 Dec 2027
             (:func:`analysis.models.sensitivity.sensitivity_global`), largest first.
         scenarios: The combined headline under each shipped scenario
@@ -224,6 +225,11 @@ class ForecastChapterResults:
     published: dict[str, ForecastResult]
     interval_methods: pd.DataFrame
     capex_years: int
+
+
+def _moving(oat: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a one-at-a-time table whose assumption moves the result."""
+    return oat[oat["swing"] > 0]
 
 
 def _statistical(p: Params, data_dir: Path | None) -> dict[str, Any]:
@@ -274,7 +280,7 @@ def compute(params: Params, data_dir: Path | None = None) -> ForecastChapterResu
         arithmetic=arithmetic(result, events,
                               data.load_benchmarks(include_unreliable=u, data_dir=data_dir),
                               p.as_of),
-        oat=sensitivity.sensitivity_oat(p, families, headline.sized_rounds(events)),
+        oat=_moving(sensitivity.sensitivity_oat(p, families, headline.sized_rounds(events))),
         variance=sensitivity.sensitivity_global(result.projection),
         scenarios=headline.scenario_comparison(p, families, events),
         weight_curve=hbt.weight_curve(result.draws, level_pct, WEIGHT_CURVE_PCT),
