@@ -27,7 +27,8 @@ import pandas as pd
 from analysis import study, text
 from analysis.chapters import automation, capital, regulation, workforce
 from analysis.chapters.capital import CapitalResults
-from analysis.models.headline import HeadlineResult, compute_headline, fmt_observed, further_rounds
+from analysis.chapters.forecast import ForecastChapterResults
+from analysis.models.headline import fmt_observed, further_rounds
 from analysis.narrative import capital as capital_text
 from analysis.narrative.likelihood import likelihood_phrase
 
@@ -533,8 +534,13 @@ def forecast_judgement(prob_2027: float, prob_2026: float) -> Judgement:
     return Judgement(words, reason)
 
 
-def forecast_row(result: HeadlineResult) -> LedgerRow:
-    """The prediction's row: likelihood words for both readings, each model's chance too."""
+def forecast_row(res: ForecastChapterResults) -> LedgerRow:
+    """The prediction's row: likelihood words for both readings, each model's chance too.
+
+    Args:
+        res: The forecast chapter's results (its headline).
+    """
+    result = res.headline
     c26, c27 = result.get("combined", "2026"), result.get("combined", "2027")
     j = forecast_judgement(float(c27["prob_inside"]), float(c26["prob_inside"]))
     level = text.fmt_pct(float(c27["level_pct"]))
@@ -555,7 +561,8 @@ def forecast_row(result: HeadlineResult) -> LedgerRow:
 def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
              families: pd.DataFrame, memos: pd.DataFrame, benchmarks: pd.DataFrame,
              robots: pd.DataFrame, milestones: pd.DataFrame, eu: pd.DataFrame,
-             capital_results: CapitalResults) -> list[LedgerRow]:
+             capital_results: CapitalResults,
+             forecast: ForecastChapterResults) -> list[LedgerRow]:
     """Every row of the ledger: run each chapter's calculations, then apply the rules.
 
     Args:
@@ -569,6 +576,7 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
         milestones: Automation milestones.
         eu: EU AI Act timeline.
         capital_results: Chapter 1's results (``results.get("capital", params)``).
+        forecast: The forecast chapter's results (``results.get("forecast", params)``).
     """
     rows = [cuts_row(rounds, params.as_of)]
     rows += capital_rows(capital_results)
@@ -580,7 +588,7 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
     reg = regulation.analyse_regulation(params, annual=annual, rounds=rounds, families=families,
                                         eu=eu, memos=memos, benchmarks=benchmarks)
     rows += chapter_rows("ch4", regulation.claim_evidence(reg))
-    rows.append(forecast_row(compute_headline(params, families, rounds)))
+    rows.append(forecast_row(forecast))
     return rows
 
 

@@ -435,8 +435,10 @@ class Params(Mapping[str, Any]):
         return len(self.values)
 
     def __getattr__(self, key: str) -> Any:
+        # Read the field from the instance: while unpickling it is not set yet, and
+        # ``self.values`` would then be Mapping.values, not a KeyError.
         try:
-            return self.values[key]
+            return self.__dict__["values"][key]
         except KeyError:
             raise AttributeError(key) from None
 

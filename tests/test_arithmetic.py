@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import params, study
+from analysis.chapters import forecast as fc
 from analysis.models import headline
 from analysis.narrative import arithmetic as ar
 
@@ -18,7 +19,7 @@ def rounds(*rows):
 
 
 def bench(value=30_000.0, date="2025-10-27"):
-    return pd.DataFrame({"benchmark_id": [ar.REUTERS_PLAN_ID], "value_high": [value],
+    return pd.DataFrame({"benchmark_id": [fc.REUTERS_PLAN_ID], "value_high": [value],
                          "statement_date": [date]})
 
 
@@ -43,11 +44,11 @@ EVENTS = rounds(("2022-11-01", 10_000, True, "2023-01"), ("2023-01-04", 18_000, 
     (study.CLAIM_LOW - 1, "below"), (study.CLAIM_LOW, "inside"), (study.CLAIM_HIGH, "inside"),
     (study.CLAIM_HIGH + 1, "above")])
 def test_position_has_inclusive_ends(total, where):
-    assert ar.position(total) == where
+    assert fc.position(total) == where
 
 
 def test_what_is_announced_and_what_each_reading_still_needs():
-    a = ar.arithmetic(FakeHeadline(16_150), EVENTS, bench(), "2026-06-30")
+    a = fc.arithmetic(FakeHeadline(16_150), EVENTS, bench(), "2026-06-30")
     assert list(a.largest["roles"]) == [18_000, 16_000, 14_000]  # nested and later rounds out
     assert a.one_more_largest == 34_150 and a.one_more_position == "inside"
     assert a.since_plan == 30_150 and a.plan_roles == 30_000
@@ -67,18 +68,18 @@ def test_what_is_announced_and_what_each_reading_still_needs():
 
 
 def test_the_comparison_word_follows_the_numbers():
-    above = ar.sentences(ar.arithmetic(FakeHeadline(17_500), EVENTS, bench(), "2026-06-30"))
+    above = ar.sentences(fc.arithmetic(FakeHeadline(17_500), EVENTS, bench(), "2026-06-30"))
     assert "35,500: past the top of the range" in above["one_more"]
-    below = ar.sentences(ar.arithmetic(FakeHeadline(1_000), EVENTS, bench(), "2026-06-30"))
+    below = ar.sentences(fc.arithmetic(FakeHeadline(1_000), EVENTS, bench(), "2026-06-30"))
     assert "19,000: still below the bottom" in below["one_more"]
-    past = ar.sentences(ar.arithmetic(FakeHeadline(36_000), EVENTS, bench(), "2026-06-30"))
+    past = ar.sentences(fc.arithmetic(FakeHeadline(36_000), EVENTS, bench(), "2026-06-30"))
     assert "already 1,000 above the top" in past["need_2027"]
-    inside = ar.sentences(ar.arithmetic(FakeHeadline(21_000), EVENTS, bench(), "2026-06-30"))
+    inside = ar.sentences(fc.arithmetic(FakeHeadline(21_000), EVENTS, bench(), "2026-06-30"))
     assert "already inside the range" in inside["need_2026"]
 
 
 def test_a_report_after_the_cut_off_is_not_used():
-    a = ar.arithmetic(FakeHeadline(0), EVENTS, bench(date="2027-01-01"), "2025-12-31")
+    a = fc.arithmetic(FakeHeadline(0), EVENTS, bench(date="2027-01-01"), "2025-12-31")
     assert a.plan_roles is None and ar.sentences(a)["plan"] == ""
 
 
@@ -87,6 +88,6 @@ def test_on_the_report_data_the_sum_matches_the_headline():
     events, fams = data.load_layoff_rounds(), data.load_job_families()
     p = params.validate({"mc_draws": 200})
     result = headline.compute_headline(p, fams, events)
-    a = ar.arithmetic(result, events, data.load_benchmarks(), p.as_of)
+    a = fc.arithmetic(result, events, data.load_benchmarks(), p.as_of)
     assert a.observed == result.observed
     assert a.one_more_largest == result.observed + a.largest["roles"].iloc[0]

@@ -1,4 +1,5 @@
-"""Tests of analysis.charts.tables: assumption table, data dictionary, scenarios, backtest."""
+"""analysis.charts.tables (assumption table, data dictionary, scenarios, backtest charts)
+and the backtest's words (analysis.narrative.backtest)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import pytest
 from analysis import data, params
 from analysis.charts import tables as T
 from analysis.data.schemas import CONFIDENCE_LEVELS
+from analysis.models.forecast import annual_known_by
+from analysis.narrative import backtest as NB
 
 KEYS = {"a", "b", "amazon_q1_2026"}
 
@@ -218,26 +221,26 @@ def _summary() -> pd.DataFrame:
 
 
 def test_compare_and_coverage_words():
-    assert T.compare_word(0.2) == "more accurate than"
-    assert T.compare_word(-0.2) == "less accurate than"
-    assert T.compare_word(0.0) == "as accurate as"
-    assert T.coverage_word([0.4, 0.5], [0.8, 0.95]) == "too narrow"
-    assert T.coverage_word([0.8, 0.97], [0.8, 0.95]) == "close to their nominal level"
-    assert T.coverage_word([1.0], [0.5]) == "too wide"
+    assert NB.compare_word(0.2) == "more accurate than"
+    assert NB.compare_word(-0.2) == "less accurate than"
+    assert NB.compare_word(0.0) == "as accurate as"
+    assert NB.coverage_word([0.4, 0.5], [0.8, 0.95]) == "too narrow"
+    assert NB.coverage_word([0.8, 0.97], [0.8, 0.95]) == "close to their nominal level"
+    assert NB.coverage_word([1.0], [0.5]) == "too wide"
     with pytest.raises(ValueError):
-        T.compare_word(float("nan"))
+        NB.compare_word(float("nan"))
     with pytest.raises(ValueError):
-        T.coverage_word([], [])
+        NB.coverage_word([], [])
 
 
 def test_annual_known_by_uses_year_ends():
     annual = pd.DataFrame({"year": [2023, 2024, 2025], "v": [1.0, 2.0, 3.0]})
-    assert T.annual_known_by(annual, "2025-12-30")["year"].tolist() == [2023, 2024]
-    assert T.annual_known_by(annual, "2025-12-31")["year"].tolist() == [2023, 2024, 2025]
+    assert annual_known_by(annual, "2025-12-30")["year"].tolist() == [2023, 2024]
+    assert annual_known_by(annual, "2025-12-31")["year"].tolist() == [2023, 2024, 2025]
 
 
 def test_backtest_text_values_are_computed_strings():
-    out = T.backtest_text_values(_detail(), _summary(), {"Gross capex": "capex"})
+    out = NB.backtest_text_values(_detail(), _summary(), {"Gross capex": "capex"})
     assert out["bt_capex_h1_mape_model"] == "27.5%"
     assert out["bt_capex_h1_mape_naive"] == "10.0%"
     assert out["bt_capex_h1_cov80"] == "0%" and out["bt_capex_h1_cov95"] == "100%"
@@ -296,10 +299,10 @@ def test_backtest_charts_have_tooltips():
 
 def test_backtest_text_values_without_known_outcomes_keep_every_key():
     detail = _detail()
-    full = T.backtest_text_values(detail, _summary(), {"Gross capex": "capex"})
+    full = NB.backtest_text_values(detail, _summary(), {"Gross capex": "capex"})
     pending = detail[detail["actual"].isna()]
     empty = _summary().iloc[0:0]
-    out = T.backtest_text_values(pending, empty, {"Gross capex": "capex"})
+    out = NB.backtest_text_values(pending, empty, {"Gross capex": "capex"})
     assert set(full) <= set(out)
     assert out["bt_capex_h1_mape_model"] == "not available"
     assert out["bt_capex_h2_n"] == "0" and out["bt_n_cells"] == "0"

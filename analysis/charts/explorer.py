@@ -21,11 +21,16 @@ from analysis.models.sweep import QUANTILE_LEVELS, SweepGrid
 from analysis.params import SCHEMA, Params
 from analysis.study import CLAIM_HIGH, CLAIM_LOW, READING_LABELS
 
-__all__ = ["DATA_NAME", "controls_md", "explorer_chart", "explorer_figure", "explorer_records",
-           "control_label", "level_label", "point_for"]
+__all__ = ["ALT_TEXT", "DATA_NAME", "controls_md", "explorer_chart", "explorer_figure",
+           "explorer_records", "control_label", "level_label", "point_for"]
 
 #: Name of the inline dataset (the page's script and the browser test read it by name).
 DATA_NAME = "sweep"
+#: What a screen reader reads for the explorer.
+ALT_TEXT = ("Controls for the assumptions above a cumulative distribution of further corporate "
+            "cuts for both readings of 'by 2027', with the claimed range shaded and the cuts "
+            "already announced marked. The line above the chart gives the median, interval and "
+            "chance of landing inside the range for the chosen assumptions.")
 _SUMMARY = ("median", "lower", "upper", "prob_below", "prob_inside", "prob_above")
 
 

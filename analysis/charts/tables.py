@@ -7,7 +7,8 @@
   retrieval date, licence note, checksum, rows by confidence, columns, sources, CSV download)
   and the scenario files.
 * **Backtest** (``book/backtest.md``): a display table of
-  :class:`analysis.models.backtest.BacktestResult` and three chart builders.
+  :class:`analysis.models.backtest.BacktestResult` and its chart builders (its sentences and
+  glued numbers are :mod:`analysis.narrative.backtest`).
 
 Tables that carry citations are MyST Markdown text: pipe tables whose cells hold ``{cite}``
 roles and, for downloads, raw HTML anchors. A page glues the text with
@@ -33,18 +34,21 @@ import yaml
 from scipy import stats
 
 from analysis import data as data_mod
-from analysis.data import calendar
 from analysis.data.schemas import CONFIDENCE_LEVELS
 from analysis.escape import md_inline, md_text
-from analysis.models.forecast import ANNUAL_CANDIDATES, QUARTERLY_CANDIDATES, Candidate
+from analysis.models.forecast import (  # noqa: F401 (annual_known_by: re-exported)
+    ANNUAL_CANDIDATES,
+    QUARTERLY_CANDIDATES,
+    Candidate,
+    annual_known_by,
+)
 from analysis.params import SCENARIO_DIR, SCHEMA, ParamSpec, load_scenario
-from analysis.text import fmt_count, fmt_date, fmt_k_of_n, fmt_pct, fmt_prob, fmt_value
+from analysis.text import fmt_count, fmt_date, fmt_pct, fmt_value
 
 __all__ = [
     "CONFIDENCE_MEANINGS",
     "DATA_LINK_PREFIX",
     "METHOD_LABELS",
-    "SERIES_KEYS",
     "annual_known_by",
     "assumption_rows",
     "assumption_tables_md",
@@ -52,7 +56,6 @@ __all__ = [
     "backtest_error_frame",
     "backtest_forecast_frame",
     "backtest_summary_display",
-    "backtest_text_values",
     "chart_backtest_coverage",
     "chart_backtest_forecasts",
     "chart_backtest_calibration",
@@ -60,10 +63,8 @@ __all__ = [
     "chart_backtest_skill",
     "cite_keys",
     "cite_sources",
-    "compare_word",
     "confidence_counts",
     "confidence_table_md",
-    "coverage_word",
     "data_dictionary_md",
     "data_overview_md",
     "download_link",
@@ -99,7 +100,6 @@ CONFIDENCE_MEANINGS: dict[str, str] = {
 METHOD_LABELS: dict[str, str] = {"model": "published forecast", "naive": "naive drift"}
 
 _BRACKETS = re.compile(r"\[([^\[\]]+)\]")
-_DASH = "\u2013"
 _BR = "<br>"
 _MINUS = "\u2212"
 
@@ -538,151 +538,6 @@ def scenarios_md(directory: str | Path = SCENARIO_DIR) -> str:
 
 
 # --- backtest -----------------------------------------------------------------------------
-
-
-def compare_word(skill: float, tolerance: float = 0.005) -> str:
-    """Describe a skill score against the naive benchmark in words.
-
-    Args:
-        skill: ``1 - MAPE / MAPE_naive``.
-        tolerance: Scores this close to zero count as a tie.
-
-    Returns:
-        ``"more accurate than"``, ``"less accurate than"`` or ``"as accurate as"``.
-    """
-    if not math.isfinite(skill):
-        raise ValueError("skill must be finite")
-    if skill > tolerance:
-        return "more accurate than"
-    if skill < -tolerance:
-        return "less accurate than"
-    return "as accurate as"
-
-
-def coverage_word(coverage: Sequence[float], nominal: Sequence[float],
-                  tolerance: float = 0.1) -> str:
-    """Describe interval coverage against its nominal level in words.
-
-    Args:
-        coverage: Empirical coverage of several intervals (fractions).
-        nominal: Their nominal levels (fractions).
-        tolerance: Mean shortfall or excess that still counts as "close".
-
-    Returns:
-        ``"too narrow"``, ``"too wide"`` or ``"close to their nominal level"``.
-    """
-    if len(coverage) == 0 or len(coverage) != len(nominal):
-        raise ValueError("need as many coverage values as nominal levels, at least one")
-    gap = sum(c - n for c, n in zip(coverage, nominal, strict=True)) / len(coverage)
-    if gap < -tolerance:
-        return "too narrow"
-    if gap > tolerance:
-        return "too wide"
-    return "close to their nominal level"
-
-
-def annual_known_by(annual: pd.DataFrame, as_of: str) -> pd.DataFrame:
-    """Keep the fiscal years reported by ``as_of`` (the rule of :mod:`analysis.data.calendar`).
-
-    Args:
-        annual: Wide annual frame with an int ``year`` column.
-        as_of: Data cut-off (ISO date).
-
-    Returns:
-        The rows of the known years (a copy sorted by year, index reset).
-    """
-    return calendar.reported_annual(annual, as_of)
-
-
-NOT_AVAILABLE = "not available"
-NOT_COMPARABLE = "not yet comparable with"
-
-#: Glue-key stems of the backtest's series.
-SERIES_KEYS: dict[str, str] = {"Gross capex": "capex", "Employees": "emp"}
-
-
-def backtest_text_values(detail: pd.DataFrame, summary: pd.DataFrame,
-                         series_keys: Mapping[str, str] | None = None,
-                         horizons: Sequence[int] = (1, 2),
-                         levels_pct: Sequence[int] = (80, 95)) -> dict[str, str]:
-    """Return every number and verdict the backtest page glues, as formatted strings.
-
-    Keys (all prefixed ``bt_``): per series stem ``s`` and horizon ``h``,
-    ``{s}_h{h}_mape_model``, ``{s}_h{h}_mape_naive``, ``{s}_h{h}_cov80``, ``{s}_h{h}_cov95``,
-    ``{s}_h{h}_n``, ``{s}_h{h}_skill`` and ``{s}_h{h}_verdict``; then ``cov80_range``,
-    ``cov95_range`` (over the
-    selected model's cells), ``n_worse`` and ``n_cells`` (cells where the model was less
-    accurate than the benchmark), ``n_short`` and ``n_level_cells`` (cells and levels where
-    coverage fell short of nominal), ``worse_of_cells`` and ``short_of_cells`` (the same
-    counts as one phrase, "all 4" or "3 of the 4", from :func:`analysis.text.fmt_k_of_n`),
-    ``interval_verdict``, ``overall_verdict`` (mean skill),
-    ``n_models`` (distinct models chosen), and the largest single miss of the model:
-    ``worst_series``, ``worst_target``, ``worst_origin``, ``worst_error``. Every key is
-    present even when no outcome is known yet (late origins): the numbers then read
-    ``"not available"`` and the counts ``"0"``.
-
-    Args:
-        detail: :attr:`analysis.models.backtest.BacktestResult.detail`.
-        summary: :attr:`analysis.models.backtest.BacktestResult.summary`.
-        series_keys: Series label -> key stem (default :data:`SERIES_KEYS`).
-        horizons: Horizons the page refers to, years.
-        levels_pct: Interval levels in the summary.
-
-    Returns:
-        Key -> text.
-    """
-    keys = SERIES_KEYS if series_keys is None else series_keys
-    by = summary.set_index(["series", "horizon", "method"])
-    out: dict[str, str] = {}
-    for label, stem in keys.items():
-        for h in horizons:
-            if (label, h, "model") not in by.index or (label, h, "naive") not in by.index:
-                for name in ("mape_model", "mape_naive", *(f"cov{lv}" for lv in levels_pct)):
-                    out[f"bt_{stem}_h{h}_{name}"] = NOT_AVAILABLE
-                out[f"bt_{stem}_h{h}_n"] = "0"
-                out[f"bt_{stem}_h{h}_skill"] = NOT_AVAILABLE
-                out[f"bt_{stem}_h{h}_verdict"] = NOT_COMPARABLE
-                continue
-            model, naive = by.loc[(label, h, "model")], by.loc[(label, h, "naive")]
-            out[f"bt_{stem}_h{h}_mape_model"] = fmt_pct(model["mape_pct"], 1)
-            out[f"bt_{stem}_h{h}_mape_naive"] = fmt_pct(naive["mape_pct"], 1)
-            for lv in levels_pct:
-                out[f"bt_{stem}_h{h}_cov{lv}"] = fmt_prob(model[f"coverage_{lv}"])
-            out[f"bt_{stem}_h{h}_n"] = fmt_count(model["n"])
-            out[f"bt_{stem}_h{h}_verdict"] = compare_word(float(model["skill_vs_naive"]))
-            out[f"bt_{stem}_h{h}_skill"] = fmt_pct(100.0 * float(model["skill_vs_naive"]), 1,
-                                                   signed=True)
-    rows = summary[summary["method"] == "model"]
-    for lv in levels_pct:
-        out[f"bt_cov{lv}_range"] = NOT_AVAILABLE if rows.empty else (
-            fmt_prob(rows[f"coverage_{lv}"].min()) + _DASH + fmt_prob(rows[f"coverage_{lv}"].max()))
-    out["bt_n_worse"] = fmt_count(int((rows["skill_vs_naive"] < 0).sum()))
-    out["bt_n_cells"] = fmt_count(len(rows))
-    cov = [float(v) for lv in levels_pct for v in rows[f"coverage_{lv}"]]
-    nom = [lv / 100.0 for lv in levels_pct for _ in range(len(rows))]
-    out["bt_n_short"] = fmt_count(sum(c < n for c, n in zip(cov, nom, strict=True)))
-    out["bt_n_level_cells"] = fmt_count(len(cov))
-    # "In all 4 ...", "In 3 of the 4 ...": one phrase, so no sentence reads "4 of the 4".
-    out["bt_worse_of_cells"] = (fmt_k_of_n(int((rows["skill_vs_naive"] < 0).sum()), len(rows))
-                                if len(rows) else "none of the")
-    out["bt_short_of_cells"] = (fmt_k_of_n(sum(c < n for c, n in zip(cov, nom, strict=True)),
-                                           len(cov)) if cov else "none of the")
-    out["bt_interval_verdict"] = coverage_word(cov, nom) if cov else "not measurable yet"
-    out["bt_overall_verdict"] = (NOT_COMPARABLE if rows.empty
-                                 else compare_word(float(rows["skill_vs_naive"].mean())))
-    models = detail[detail["method"] == "model"] if not detail.empty else detail
-    out["bt_n_models"] = fmt_count(models["model"].nunique() if not models.empty else 0)
-    known = models[models["actual"].notna()] if not models.empty else models
-    if known.empty:
-        for name in ("series", "target", "origin", "error"):
-            out[f"bt_worst_{name}"] = NOT_AVAILABLE
-        return out
-    worst = known.loc[known["error_pct"].abs().idxmax()]
-    out["bt_worst_series"] = str(worst["series"]).lower()
-    out["bt_worst_target"] = str(int(worst["target_year"]))
-    out["bt_worst_origin"] = str(int(worst["origin"]))
-    out["bt_worst_error"] = fmt_pct(float(worst["error_pct"]), 0, signed=True)
-    return out
 
 
 def _horizon_label(h: int) -> str:

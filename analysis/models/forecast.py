@@ -59,7 +59,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis import text
-from analysis.data.calendar import last_reported_year
+from analysis.data.calendar import last_reported_year, reported_annual
 from analysis.models import scoring
 
 __all__ = [
@@ -73,6 +73,7 @@ __all__ = [
     "ForecastResult",
     "RelationResult",
     "annual_guidance_lookup",
+    "annual_known_by",
     "annual_series",
     "capex_headcount_relation",
     "forecast_annual",
@@ -289,6 +290,21 @@ CAPEX_CANDIDATES: tuple[Candidate, ...] = ANNUAL_CANDIDATES + (
 
 def _as_date(as_of: str | dt.date) -> pd.Timestamp:
     return pd.Timestamp(dt.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of)
+
+
+def annual_known_by(annual: pd.DataFrame, as_of: str) -> pd.DataFrame:
+    """Keep the fiscal years reported by ``as_of`` (the rule of :mod:`analysis.data.calendar`).
+
+    The same cut as :func:`annual_series`, for the whole wide frame.
+
+    Args:
+        annual: Wide annual frame with an int ``year`` column.
+        as_of: Data cut-off (ISO date).
+
+    Returns:
+        The rows of the known years (a copy sorted by year, index reset).
+    """
+    return reported_annual(annual, as_of)
 
 
 def annual_series(annual: pd.DataFrame, column: str, as_of: str) -> pd.Series:

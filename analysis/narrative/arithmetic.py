@@ -1,129 +1,28 @@
-"""The arithmetic behind the headline: what is announced, what the claim still needs.
+"""The headline's arithmetic in sentences: what is announced, what the claim still needs.
 
-One frozen result and the sentences made from it, for the forecast page and the briefing:
-the further cuts already announced by the cut-off, what each reading of "by 2027" still needs
-at the low and high end of the claimed range, Amazon's largest past rounds, what one more round
-of the largest size would do, and Reuters' report of a plan for up to 30,000 cuts. Every
-comparison word ("inside", "above", "below") is decided here from the numbers.
+The numbers are :class:`analysis.chapters.forecast.Arithmetic` (computed once with the forecast
+chapter's results; :func:`arithmetic` is re-exported here for the briefing): the further cuts
+already announced by the cut-off, what each reading of "by 2027" still needs at the low and
+high end of the claimed range, Amazon's largest past rounds, what one more round of the largest
+size would do, and Reuters' report of a plan for up to 30,000 cuts. Where a total falls against
+the range ("inside", "above", "below") is decided there from the numbers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import pandas as pd
-
 from analysis import study, text
-from analysis.models.headline import HeadlineResult, fmt_observed, sized_rounds
+from analysis.chapters.forecast import (
+    REUTERS_PLAN_ID,
+    Arithmetic,
+    ReadingNeed,
+    arithmetic,
+    position,
+)
+from analysis.models.headline import fmt_observed
 from analysis.narrative.likelihood import likelihood_phrase
 
-__all__ = ["Arithmetic", "ReadingNeed", "arithmetic", "position", "sentences"]
-
-#: Benchmark row holding Reuters' report of the planned cuts.
-REUTERS_PLAN_ID = "reuters-plan-30000"
-
-
-@dataclass(frozen=True)
-class ReadingNeed:
-    """What one reading of "by 2027" still needs.
-
-    Attributes:
-        reading: ``"2026"`` or ``"2027"`` (keys of :data:`analysis.study.READINGS`).
-        label: The reading in words.
-        cutoff: Last day on which an announcement counts (ISO date).
-        months_left: Whole months from the data cut-off to ``cutoff``.
-        need_low: More roles needed to reach the low end (0 if already reached).
-        need_high: More roles allowed before passing the high end (negative if passed).
-        prob_inside: The combined forecast's chance of ending inside the range.
-    """
-
-    reading: str
-    label: str
-    cutoff: str
-    months_left: int
-    need_low: float
-    need_high: float
-    prob_inside: float
-
-
-@dataclass(frozen=True)
-class Arithmetic:
-    """The arithmetic context of the headline.
-
-    Attributes:
-        as_of: Data cut-off.
-        observed: Further corporate cuts announced after 28 Oct 2025 and by ``as_of``.
-        largest: Largest past corporate rounds (not nested in another), largest first:
-            ``announced`` (Timestamp), ``roles`` (midpoint).
-        one_more_largest: ``observed`` plus the largest past round.
-        one_more_position: Where that total falls: "below", "inside" or "above" the range.
-        plan_roles: Reuters' reported plan ("as many as"), or ``None`` if not in the data.
-        plan_date: Date of that report (ISO), or ``""``.
-        since_plan: Corporate cuts announced from the 28 Oct 2025 round on, by ``as_of``.
-        readings: One :class:`ReadingNeed` per reading.
-    """
-
-    as_of: str
-    observed: float
-    largest: pd.DataFrame
-    one_more_largest: float
-    one_more_position: str
-    plan_roles: float | None
-    plan_date: str
-    since_plan: float
-    readings: tuple[ReadingNeed, ...]
-
-
-def position(total: float, low: float = study.CLAIM_LOW, high: float = study.CLAIM_HIGH) -> str:
-    """Where ``total`` falls against the range (inclusive ends): below, inside or above."""
-    if total < low:
-        return "below"
-    if total > high:
-        return "above"
-    return "inside"
-
-
-def _months(start: str, end: str) -> int:
-    a, b = pd.Timestamp(start), pd.Timestamp(end)
-    return max(0, (b.year - a.year) * 12 + b.month - a.month)
-
-
-def arithmetic(result: HeadlineResult, rounds: pd.DataFrame, benchmarks: pd.DataFrame,
-               as_of: str, n_largest: int = 3) -> Arithmetic:
-    """Compute the arithmetic context from the headline, the rounds and the benchmarks.
-
-    Args:
-        result: The headline (:func:`analysis.models.headline.compute_headline`) at ``as_of``.
-        rounds: Layoff rounds (``analysis.data.load_layoff_rounds``).
-        benchmarks: Benchmarks (``analysis.data.load_benchmarks``), for the Reuters report.
-        as_of: Data cut-off (ISO date); rounds after it are not counted.
-        n_largest: How many of the largest past rounds to list.
-    """
-    sized = sized_rounds(rounds)
-    known = sized[sized["is_corporate"].astype(bool)
-                  & (sized["announced"] <= pd.Timestamp(as_of))]
-    largest = (known.sort_values(["roles_mid", "announced"], ascending=[False, True])
-               .head(n_largest)[["announced", "roles_mid"]]
-               .rename(columns={"roles_mid": "roles"}).reset_index(drop=True))
-    observed = float(result.observed)
-    top = float(largest["roles"].iloc[0]) if not largest.empty else 0.0
-    plan = benchmarks.loc[benchmarks["benchmark_id"] == REUTERS_PLAN_ID]
-    plan_known = (not plan.empty and pd.notna(plan["statement_date"].iloc[0])
-                  and pd.Timestamp(plan["statement_date"].iloc[0]) <= pd.Timestamp(as_of))
-    since = known[known["announced"] >= pd.Timestamp(study.FURTHER_AFTER)]
-    readings = []
-    for reading, cutoff in study.READINGS.items():
-        row = result.get("combined", reading)
-        readings.append(ReadingNeed(
-            reading=reading, label=study.READING_LABELS[reading], cutoff=cutoff,
-            months_left=_months(as_of, cutoff), need_low=max(0.0, study.CLAIM_LOW - observed),
-            need_high=study.CLAIM_HIGH - observed, prob_inside=float(row["prob_inside"])))
-    return Arithmetic(
-        as_of=as_of, observed=observed, largest=largest, one_more_largest=observed + top,
-        one_more_position=position(observed + top),
-        plan_roles=float(plan["value_high"].iloc[0]) if plan_known else None,
-        plan_date=str(pd.Timestamp(plan["statement_date"].iloc[0]).date()) if plan_known else "",
-        since_plan=float(since["roles_mid"].sum()), readings=tuple(readings))
+__all__ = ["REUTERS_PLAN_ID", "Arithmetic", "ReadingNeed", "arithmetic", "position",
+           "sentences"]
 
 
 def sentences(a: Arithmetic) -> dict[str, str]:

@@ -71,6 +71,7 @@ COMPUTATIONS: dict[str, str] = {
     "workforce": "analysis.chapters.workforce",
     "automation": "analysis.chapters.automation",
     "regulation": "analysis.chapters.regulation",
+    "forecast": "analysis.chapters.forecast",
 }
 RESULT_FILE = "result.pickle"
 #: Folders and modules that no computation may import (the import-linter contract enforces it),
