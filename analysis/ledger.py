@@ -27,6 +27,7 @@ import pandas as pd
 from analysis import study, text
 from analysis.chapters import automation, capital, regulation, workforce
 from analysis.models.headline import HeadlineResult, compute_headline, fmt_observed, further_rounds
+from analysis.narrative import automation as automation_narrative
 from analysis.narrative.likelihood import likelihood_phrase
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "RUBRIC",
     "VERDICTS",
     "all_rows",
+    "automation_rows",
     "Claim",
     "Judgement",
     "LedgerRow",
@@ -528,6 +530,11 @@ def capital_rows(annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFram
     ]
 
 
+def automation_rows(res: automation.AutomationResults) -> list[LedgerRow]:
+    """The three AI-native-enterprise claims: chapter 3's results, this module's rules."""
+    return chapter_rows("ch3", automation_narrative.claim_evidence(res))
+
+
 def forecast_judgement(prob_2027: float, prob_2026: float) -> Judgement:
     """The prediction's likelihood words, for both readings of "by 2027"."""
     words = (f"{likelihood_phrase(prob_2027)} {study.READING_LABELS['2027']}; "
@@ -584,7 +591,7 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
     rows += chapter_rows("ch2", workforce.claim_evidence(wf))
     ch3 = automation.analyse_chapter(robots, milestones, annual, benchmarks, as_of=params.as_of,
                                      seed=params.seed, level_pct=params.interval_level_pct)
-    rows += chapter_rows("ch3", ch3.evidence)
+    rows += automation_rows(ch3)
     reg = regulation.analyse_regulation(params, annual=annual, rounds=rounds, families=families,
                                         eu=eu, memos=memos, benchmarks=benchmarks)
     rows += chapter_rows("ch4", regulation.claim_evidence(reg))
