@@ -566,8 +566,9 @@ def forecast_row(result: HeadlineResult) -> LedgerRow:
 
 def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
              families: pd.DataFrame, memos: pd.DataFrame, benchmarks: pd.DataFrame,
-             guidance: pd.DataFrame, peer: pd.DataFrame, robots: pd.DataFrame,
-             milestones: pd.DataFrame, eu: pd.DataFrame, cost_spread_usd_k: tuple[float, float]
+             guidance: pd.DataFrame, peer: pd.DataFrame,
+             automation_results: automation.AutomationResults,
+             eu: pd.DataFrame, cost_spread_usd_k: tuple[float, float]
              | None) -> list[LedgerRow]:
     """Every row of the ledger: run each chapter's calculations, then apply the rules.
 
@@ -580,8 +581,7 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
         benchmarks: Benchmarks.
         guidance: Capex guidance.
         peer: Peer capex.
-        robots: Warehouse robot counts.
-        milestones: Automation milestones.
+        automation_results: Chapter 3's results (``results.get("automation", params)``).
         eu: EU AI Act timeline.
         cost_spread_usd_k: The cost-per-employee band of the parameter schema.
     """
@@ -589,9 +589,7 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
     rows += capital_rows(annual, guidance, peer, rounds, benchmarks, params, cost_spread_usd_k)
     wf = workforce.analyse_workforce(params, families, rounds, memos, benchmarks)
     rows += chapter_rows("ch2", workforce.claim_evidence(wf))
-    ch3 = automation.analyse_chapter(robots, milestones, annual, benchmarks, as_of=params.as_of,
-                                     seed=params.seed, level_pct=params.interval_level_pct)
-    rows += automation_rows(ch3)
+    rows += automation_rows(automation_results)
     reg = regulation.analyse_regulation(params, annual=annual, rounds=rounds, families=families,
                                         eu=eu, memos=memos, benchmarks=benchmarks)
     rows += chapter_rows("ch4", regulation.claim_evidence(reg))
