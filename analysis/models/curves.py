@@ -19,9 +19,12 @@ Conventions:
     * A ceiling interval is also read from the profile of the fit: every ceiling whose best fit
       is not worse than the unconstrained one by more than the F(1, n - p) quantile at the level.
       With few points this is an approximation, and its upper end may not exist.
-    * Fitting is deterministic: the same inputs (and, for the bootstrap, the same seed) give the
-      same numbers. No result depends on an optimiser's convergence flag: each fit keeps the
-      best finite solution found from fixed starts, and the flag is only reported.
+    * Fitting is deterministic: fixed starts, no global random state, and the bootstrap draws
+      from its own seeded generator, so the same inputs and seed give the same numbers.
+    * Nothing is asserted, raised or dropped on an optimiser's convergence flag (it can differ
+      between CPUs): each fit keeps the best finite solution of its fixed starts and reports
+      the flag only. The vectorised bootstrap refits use their stopping rule only to choose
+      which rows get refitted from more starts.
 """
 
 from __future__ import annotations
