@@ -29,6 +29,7 @@ from analysis.chapters import automation, capital, regulation, workforce
 from analysis.chapters.capital import CapitalResults
 from analysis.chapters.forecast import ForecastChapterResults
 from analysis.models.headline import fmt_observed, further_rounds
+from analysis.narrative import automation as automation_narrative
 from analysis.narrative import capital as capital_text
 from analysis.narrative.likelihood import likelihood_phrase
 
@@ -42,6 +43,7 @@ __all__ = [
     "RUBRIC",
     "VERDICTS",
     "all_rows",
+    "automation_rows",
     "Claim",
     "Judgement",
     "LedgerRow",
@@ -524,6 +526,11 @@ def capital_rows(res: CapitalResults) -> list[LedgerRow]:
     ]
 
 
+def automation_rows(res: automation.AutomationResults) -> list[LedgerRow]:
+    """The three AI-native-enterprise claims: chapter 3's results, this module's rules."""
+    return chapter_rows("ch3", automation_narrative.claim_evidence(res))
+
+
 def forecast_judgement(prob_2027: float, prob_2026: float) -> Judgement:
     """The prediction's likelihood words, for both readings of "by 2027"."""
     words = (f"{likelihood_phrase(prob_2027)} {study.READING_LABELS['2027']}; "
@@ -560,8 +567,8 @@ def forecast_row(res: ForecastChapterResults) -> LedgerRow:
 
 def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
              families: pd.DataFrame, memos: pd.DataFrame, benchmarks: pd.DataFrame,
-             robots: pd.DataFrame, milestones: pd.DataFrame, eu: pd.DataFrame,
-             capital_results: CapitalResults,
+             eu: pd.DataFrame, capital_results: CapitalResults,
+             automation_results: automation.AutomationResults,
              forecast: ForecastChapterResults) -> list[LedgerRow]:
     """Every row of the ledger: run each chapter's calculations, then apply the rules.
 
@@ -572,8 +579,7 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
         families: Job families.
         memos: Workplace memos.
         benchmarks: Benchmarks.
-        robots: Warehouse robot counts.
-        milestones: Automation milestones.
+        automation_results: Chapter 3's results (``results.get("automation", params)``).
         eu: EU AI Act timeline.
         capital_results: Chapter 1's results (``results.get("capital", params)``).
         forecast: The forecast chapter's results (``results.get("forecast", params)``).
@@ -582,9 +588,7 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
     rows += capital_rows(capital_results)
     wf = workforce.analyse_workforce(params, families, rounds, memos, benchmarks)
     rows += chapter_rows("ch2", workforce.claim_evidence(wf))
-    ch3 = automation.analyse_chapter(robots, milestones, annual, benchmarks, as_of=params.as_of,
-                                     seed=params.seed, level_pct=params.interval_level_pct)
-    rows += chapter_rows("ch3", ch3.evidence)
+    rows += automation_rows(automation_results)
     reg = regulation.analyse_regulation(params, annual=annual, rounds=rounds, families=families,
                                         eu=eu, memos=memos, benchmarks=benchmarks)
     rows += chapter_rows("ch4", regulation.claim_evidence(reg))
