@@ -398,16 +398,24 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
                   use_cache: bool, stream: TextIO | None, t_start: float,
                   limits: dict[str, float]) -> BuildSummary:
     """The build's steps in order; each step is a function below."""
-    _ensure_kernel()
     pages = read_pages(root)
-    _validate_data(root / "data")
     data_sums, env = _environment(root)
     cache_dir = build_dir / "cache"
     values = params.to_dict()
+    plan = _plan_pages(pages, values, env, cache_dir)
+    site_key = _site_key(params, pages, plan, root, env)
+    if use_cache and archive is None:
+        current = _current_site(build_dir, site_key, t_start)
+        if current is not None:
+            _log(stream, "Nothing changed since the last build (pages, parameters, data, code, "
+                         "configuration): the published site is current")
+            _log_summary(current, 0.0, stream)
+            return current
+    _ensure_kernel()
+    _validate_data(root / "data")
     _sweep_stage(pages, values, jobs, root, stream)
     _results_stage(params, jobs, root, stream)
-    plan, runs = _execute_pages(pages, values, env, cache_dir, use_cache, jobs, root, limits,
-                                stream)
+    runs = _execute_pages(plan, use_cache, jobs, root, limits, stream)
     info = _build_info(params, root, archive)
     stage = build_dir / "stage"
     static = _stage_files(root, stage, cache_dir, limits)
@@ -425,17 +433,16 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     site = build_dir / "html"
     swap_in(new_site, site)
     shutil.rmtree(out, ignore_errors=True)
+    _record_site_key(build_dir, site_key, staged.runs)
     summary = BuildSummary(site=site, runs=staged.runs,
                            seconds=time.perf_counter() - t_start, archive=archived)
     _log_summary(summary, jb_seconds, stream)
     return summary
 
 
-def _execute_pages(pages: list[Page], values: dict[str, Any], env: dict[str, str],
-                   cache_dir: Path, use_cache: bool, jobs: int, root: Path,
-                   limits: dict[str, float], stream: TextIO | None
-                   ) -> tuple[list[tuple[Page, dict[str, Any], Path]], dict[str, dict[str, Any]]]:
-    """Execute (or reuse) every page with code; return the plan and a run record per page."""
+def _plan_pages(pages: list[Page], values: dict[str, Any], env: dict[str, str],
+                cache_dir: Path) -> list[tuple[Page, dict[str, Any], Path]]:
+    """Each page with code, its injected parameters and its cache folder (keyed on inputs)."""
     from analysis.site import results
 
     plan: list[tuple[Page, dict[str, Any], Path]] = []
@@ -445,6 +452,13 @@ def _execute_pages(pages: list[Page], values: dict[str, Any], env: dict[str, str
         page_params = page_parameters(page, values, results.parameters_of(results_read(page)))
         key = cache_key(page, page_params, env)
         plan.append((page, page_params, cache_dir / "pages" / page.page_id / key))
+    return plan
+
+
+def _execute_pages(plan: list[tuple[Page, dict[str, Any], Path]], use_cache: bool, jobs: int,
+                   root: Path, limits: dict[str, float], stream: TextIO | None
+                   ) -> dict[str, dict[str, Any]]:
+    """Execute (or reuse) every planned page; return a run record per page."""
     todo = [(p, pp, d) for p, pp, d in plan
             if not (use_cache and (d / "page.ipynb").exists() and (d / "record.json").exists())]
     _log(stream, f"Building {len(plan)} pages: {len(plan) - len(todo)} cached, "
@@ -460,7 +474,57 @@ def _execute_pages(pages: list[Page], values: dict[str, Any], env: dict[str, str
             runs[page.docname] = {"docname": page.docname, "how": "cached",
                                   "seconds": rec["seconds"], "started": rec["started"],
                                   "parameters": page_params}
-    return plan, runs
+    return runs
+
+
+#: Where the key of the published site's inputs is kept (not inside the published site).
+SITE_KEY_FILE = "site-key.json"
+
+
+def _site_key(params: Params, pages: list[Page], plan: list[tuple[Page, dict[str, Any], Path]],
+              root: Path, env: dict[str, str]) -> str:
+    """Hash of everything the published site is made from.
+
+    The page cache keys (page source, injected parameters, data, package, requirements),
+    every page's source, the parameters and scenario, the book's configuration and every
+    other file under ``book/`` (static files, bibliography), and whether Chromium is there
+    to print the briefing.
+    """
+    files = {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+             for p in sorted([root / "_config.yml", root / "_toc.yml",
+                              *(root / "book").rglob("*")])
+             if p.is_file() and "__pycache__" not in p.parts
+             and not p.name.endswith((".ipynb", ".pyc"))}
+    payload = {"params": params.to_dict(), "scenario": params.scenario, "env": env,
+               "pages": [d.name for _, _, d in plan], "sources": [p.docname for p in pages],
+               "files": files, "chromium": bool(_find_chromium())}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _current_site(build_dir: Path, site_key: str, t_start: float) -> BuildSummary | None:
+    """The published site, if it was built from exactly these inputs and is untouched."""
+    record_path = build_dir / "cache" / SITE_KEY_FILE
+    manifest_path = build_dir / "html" / "manifest.json"
+    if not (record_path.exists() and manifest_path.exists()):
+        return None
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    if record.get("key") != site_key or record.get("manifest_sha256") != hashlib.sha256(
+            manifest_path.read_bytes()).hexdigest():
+        return None
+    runs = [dict(r, how="cached") for r in record["runs"]]
+    return BuildSummary(site=build_dir / "html", runs=runs,
+                        seconds=time.perf_counter() - t_start)
+
+
+def _record_site_key(build_dir: Path, site_key: str, runs: list[dict[str, Any]]) -> None:
+    manifest_path = build_dir / "html" / "manifest.json"
+    record = {"key": site_key, "runs": runs,
+              "manifest_sha256": hashlib.sha256(manifest_path.read_bytes()).hexdigest()}
+    path = build_dir / "cache" / SITE_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, sort_keys=True, default=str), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _stage_files(root: Path, stage: Path, cache_dir: Path, limits: dict[str, float]) -> Path:
