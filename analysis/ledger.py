@@ -26,6 +26,7 @@ import pandas as pd
 
 from analysis import study, text
 from analysis.chapters import automation, capital, regulation, workforce
+from analysis.data.layoff_rounds import corporate_rounds
 from analysis.models.headline import HeadlineResult, compute_headline, fmt_observed, further_rounds
 from analysis.narrative.likelihood import likelihood_phrase
 
@@ -484,11 +485,11 @@ def chapter_rows(chapter: str, evidence: Mapping[str, Any]) -> list[LedgerRow]:
 
 def cuts_row(rounds: pd.DataFrame, as_of: str) -> LedgerRow:
     """The "over 14,000 corporate positions" claim, checked against the announced rounds."""
-    df = rounds[rounds["is_corporate"].astype(bool)]
+    df = corporate_rounds(rounds)
     oct_round = df[df["announced"] == pd.Timestamp(study.FURTHER_AFTER)]
-    later = further_rounds(rounds, as_of)
+    later = further_rounds(rounds, as_of)  # undisclosed sizes count as rounds, add no roles
     roles = float(oct_round["roles_mid"].sum()) if not oct_round.empty else None
-    j = rule_cuts(roles, float(later["roles_mid"].fillna(0).sum()), len(later), as_of)
+    j = rule_cuts(roles, float(later["roles_mid"].sum()), len(later), as_of)
     return _row("cuts-14000", j)
 
 

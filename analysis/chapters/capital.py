@@ -37,6 +37,7 @@ import pandas as pd
 
 from analysis import text
 from analysis.charts import PALETTE
+from analysis.data.layoff_rounds import corporate_rounds
 from analysis.data.schemas import CONFIDENCE_WEAKNESS
 from analysis.models import economics
 from analysis.models.forecast import (
@@ -608,6 +609,17 @@ def severance_sentence(benchmarks: pd.DataFrame, as_of: str) -> str:
     return f"Amazon booked severance charges of {words}"
 
 
+def _corporate_between(rounds: pd.DataFrame, start: str, as_of: str) -> pd.DataFrame:
+    """The rounds that count (the one rule), announced from ``start`` to ``as_of`` inclusive.
+
+    The rule is :func:`analysis.data.layoff_rounds.corporate_rounds`: nested rows skipped, a
+    missing bound filled from the other, undisclosed sizes kept with missing sizes.
+    """
+    sel = corporate_rounds(rounds)
+    announced = pd.to_datetime(sel["announced"])
+    return sel.loc[(announced >= _day(start)) & (announced <= _day(as_of))]
+
+
 def cuts_since(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> CutCount:
     """Count corporate roles announced from ``start`` to ``as_of`` (both inclusive).
 
@@ -621,14 +633,8 @@ def cuts_since(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> CutC
     Returns:
         A :class:`CutCount`.
     """
-    nested = rounds["included_in_round_id"].fillna("").astype(str).str.strip() != ""
-    announced = pd.to_datetime(rounds["announced"])
-    keep = (~nested & rounds["is_corporate"].astype(bool) & (announced >= _day(start))
-            & (announced <= _day(as_of)))
-    sel = rounds.loc[keep]
-    low = sel["roles_low"].fillna(sel["roles_high"])
-    high = sel["roles_high"].fillna(sel["roles_low"])
-    mid = (low + high) / 2.0
+    sel = _corporate_between(rounds, start, as_of)
+    low, mid, high = sel["roles_low"], sel["roles_mid"], sel["roles_high"]
     return CutCount(roles_low=float(low.sum()), roles_mid=float(mid.sum()),
                     roles_high=float(high.sum()), rounds=len(sel),
                     undisclosed=int(mid.isna().sum()),
@@ -2008,14 +2014,8 @@ def cumulative_cuts(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) ->
         ``roles_mid`` (NaN if undisclosed), ``cumulative_roles``, ``date_known_to`` (the
         date's precision: day, month, year...), ``confidence``.
     """
-    nested = rounds["included_in_round_id"].fillna("").astype(str).str.strip() != ""
-    announced = pd.to_datetime(rounds["announced"])
-    keep = (~nested & rounds["is_corporate"].astype(bool) & (announced >= _day(start))
-            & (announced <= _day(as_of)))
-    sel = rounds.loc[keep].sort_values("announced", kind="stable")
-    low = sel["roles_low"].fillna(sel["roles_high"])
-    high = sel["roles_high"].fillna(sel["roles_low"])
-    mid = (low + high) / 2.0
+    sel = _corporate_between(rounds, start, as_of).sort_values("announced", kind="stable")
+    mid = sel["roles_mid"]
     return pd.DataFrame({
         "announced": pd.to_datetime(sel["announced"]).to_numpy(),
         "round_id": sel["round_id"].astype(str).to_numpy(),

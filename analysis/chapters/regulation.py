@@ -23,6 +23,7 @@ import pandas as pd
 from analysis import text
 from analysis.chapters.workforce import ClaimEvidence, projection_events
 from analysis.data import lookup_value
+from analysis.data.layoff_rounds import corporate_rounds
 from analysis.models import projection
 from analysis.params import Params, validate
 
@@ -165,7 +166,8 @@ def severance_adjusted_margin(annual: pd.DataFrame, benchmarks: pd.DataFrame, ye
 def corporate_cuts_by_year(rounds: pd.DataFrame) -> pd.DataFrame:
     """Sum the announced corporate layoff rounds by calendar year of announcement.
 
-    Rounds nested in a later one (``included_in_round_id`` set) are skipped; rounds of
+    Rows are selected by the one rule (:func:`analysis.data.layoff_rounds.corporate_rounds`):
+    rounds nested in a later one (``included_in_round_id`` set) are skipped; rounds of
     undisclosed size are counted in ``rounds_undisclosed`` but add no roles.
 
     Args:
@@ -175,15 +177,13 @@ def corporate_cuts_by_year(rounds: pd.DataFrame) -> pd.DataFrame:
         One row per year with at least one round: ``year`` (int), ``roles_low``,
         ``roles_mid``, ``roles_high`` (roles), ``rounds`` (count) and ``rounds_undisclosed``.
     """
-    _check_columns(rounds, ["announced", "roles_low", "roles_high", "is_corporate",
-                            "included_in_round_id"], "rounds")
-    nested = rounds["included_in_round_id"].notna() & (rounds["included_in_round_id"] != "")
-    df = rounds.loc[rounds["is_corporate"].astype(bool) & ~nested]
+    _check_columns(rounds, ["announced", "roles_low", "roles_high", "is_corporate"], "rounds")
+    df = corporate_rounds(rounds)
     years = pd.to_datetime(df["announced"]).dt.year.astype("int64")
     frame = pd.DataFrame({"year": years.to_numpy(),
                           "roles_low": df["roles_low"].astype(float).to_numpy(),
                           "roles_high": df["roles_high"].astype(float).to_numpy()})
-    frame["undisclosed"] = frame["roles_low"].isna() | frame["roles_high"].isna()
+    frame["undisclosed"] = frame["roles_low"].isna()  # by the rule: both bounds missing
     out = frame.groupby("year", as_index=False).agg(
         roles_low=("roles_low", "sum"), roles_high=("roles_high", "sum"),
         rounds=("undisclosed", "size"), rounds_undisclosed=("undisclosed", "sum"))
@@ -615,7 +615,7 @@ def analyse_regulation(params: Mapping[str, Any], *, annual: pd.DataFrame,
     cuts = corporate_cuts_by_year(rounds)
     with_margin = margins.loc[(margins["segment"] == SEGMENTS[0])
                               & margins["operating_margin_pct"].notna(), "year"]
-    corporate = rounds.loc[rounds["is_corporate"].astype(bool), "announced"]
+    corporate = corporate_rounds(rounds, include_nested=True)["announced"]
     base_year = int(pd.to_datetime(corporate).dt.year.min()) - 1
     last_year = int(with_margin.max())
     after_base = margins.loc[(margins["segment"] == SEGMENTS[0]) & (margins["year"] > base_year)

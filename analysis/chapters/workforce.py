@@ -24,8 +24,8 @@ import pandas as pd
 
 from analysis import text
 from analysis.data import lookup_value
+from analysis.data.layoff_rounds import corporate_rounds, is_corporate, is_nested
 from analysis.models import projection
-from analysis.models.headline import sized_rounds
 from analysis.params import Params, validate
 from analysis.study import EXPOSURE_AXIS_TITLE
 
@@ -128,8 +128,9 @@ def central_interval(values: np.ndarray | pd.Series | Sequence[float], level_pct
 def projection_events(rounds: pd.DataFrame) -> pd.DataFrame:
     """Return the layoff rounds the projection core can count.
 
-    Drops rows nested in another round (``included_in_round_id`` set: counting both would
-    double-count) and rounds of undisclosed size (``roles_mid`` missing), which add nothing.
+    The one rule (:func:`analysis.data.layoff_rounds.corporate_rounds` with ``sized=True``):
+    corporate rounds only, no row nested in another round (``included_in_round_id`` set:
+    counting both would double-count), and no round of undisclosed size, which adds nothing.
 
     Args:
         rounds: Layoff rounds as from :func:`analysis.data.load_layoff_rounds`.
@@ -137,8 +138,7 @@ def projection_events(rounds: pd.DataFrame) -> pd.DataFrame:
     Returns:
         The remaining rows, in the input order, with a fresh RangeIndex.
     """
-    _check_columns(rounds, ["roles_mid", "included_in_round_id"], "rounds")
-    return sized_rounds(rounds)
+    return corporate_rounds(rounds, sized=True)
 
 
 def reading_cutoff(result: projection.ProjectionResult, reading: str = "2027") -> str:
@@ -549,21 +549,21 @@ def rounds_table(rounds: pd.DataFrame) -> pd.DataFrame:
     """
     _check_columns(rounds, ["announced", "announced_precision", "organisation", "roles_low",
                             "roles_high", "included_in_round_id", "is_corporate"], "rounds")
-    df = rounds.loc[rounds["is_corporate"].astype(bool)].sort_values("announced", kind="stable")
+    df = corporate_rounds(rounds, include_nested=True).sort_values("announced", kind="stable")
 
     def roles(low: float, high: float) -> str:
         if pd.isna(low) or pd.isna(high):
             return "not disclosed"
         return f"{low:,.0f}" if low == high else f"{low:,.0f}\u2013{high:,.0f}"
 
-    nested = df["included_in_round_id"].fillna("").astype(str)
+    parent = df["included_in_round_id"].fillna("").astype(str).str.strip()
     return pd.DataFrame({
         "announced": [text.fmt_event_date(pd.Timestamp(d), str(p)) for d, p in
                       zip(df["announced"], df["announced_precision"], strict=True)],
         "organisation": df["organisation"].astype(str).to_numpy(),
         "roles": [roles(lo, hi) for lo, hi in zip(df["roles_low"], df["roles_high"],
                                                   strict=True)],
-        "counted": np.where(nested == "", "yes", "inside " + nested),
+        "counted": np.where(is_nested(df), "inside " + parent, "yes"),
     })
 
 
@@ -579,7 +579,7 @@ def rounds_naming(rounds: pd.DataFrame, pattern: str) -> pd.DataFrame:
     """
     _check_columns(rounds, ["organisation", "is_corporate", "announced"], "rounds")
     hit = rounds["organisation"].astype(str).str.contains(pattern, case=False, regex=True)
-    out = rounds.loc[hit & rounds["is_corporate"].astype(bool)]
+    out = rounds.loc[hit & is_corporate(rounds)]
     return out.sort_values("announced", kind="stable").reset_index(drop=True)
 
 
@@ -776,8 +776,7 @@ def analyse_workforce(params: Mapping[str, Any], families: pd.DataFrame, rounds:
     p = params if isinstance(params, Params) else validate(dict(params))
     level = float(p["interval_level_pct"])
     result = projection.run_monte_carlo(p, families, projection_events(rounds))
-    nested = rounds["included_in_round_id"].notna() & (rounds["included_in_round_id"] != "")
-    counted = rounds.loc[~nested & rounds["is_corporate"].astype(bool)]
+    counted = corporate_rounds(rounds)
     pxt = rounds_naming(counted, r"\bPXT\b|people experience")
     facts: dict[str, Any] = {
         "rounds_counted": len(counted),
