@@ -25,9 +25,11 @@ from typing import Any
 import pandas as pd
 
 from analysis import study, text
-from analysis.chapters import automation, capital, regulation, workforce
+from analysis.chapters import automation, capital, regulation
+from analysis.chapters.workforce import WorkforceResults
 from analysis.data.layoff_rounds import corporate_rounds
 from analysis.models.headline import HeadlineResult, compute_headline, fmt_observed, further_rounds
+from analysis.narrative import workforce as workforce_story
 from analysis.narrative.likelihood import likelihood_phrase
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "likelihood_scale_text",
     "rubric_markdown",
     "verdict_counts",
+    "workforce_rows",
 ]
 
 VERDICTS = study.FACTUAL_VERDICTS
@@ -529,6 +532,11 @@ def capital_rows(annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFram
     ]
 
 
+def workforce_rows(res: WorkforceResults) -> list[LedgerRow]:
+    """Chapter 2's four claims: the chapter's evidence, this module's rules."""
+    return chapter_rows("ch2", workforce_story.claim_evidence(res))
+
+
 def forecast_judgement(prob_2027: float, prob_2026: float) -> Judgement:
     """The prediction's likelihood words, for both readings of "by 2027"."""
     words = (f"{likelihood_phrase(prob_2027)} {study.READING_LABELS['2027']}; "
@@ -562,7 +570,7 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
              families: pd.DataFrame, memos: pd.DataFrame, benchmarks: pd.DataFrame,
              guidance: pd.DataFrame, peer: pd.DataFrame, robots: pd.DataFrame,
              milestones: pd.DataFrame, eu: pd.DataFrame, cost_spread_usd_k: tuple[float, float]
-             | None) -> list[LedgerRow]:
+             | None, workforce: WorkforceResults) -> list[LedgerRow]:
     """Every row of the ledger: run each chapter's calculations, then apply the rules.
 
     Args:
@@ -578,11 +586,11 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
         milestones: Automation milestones.
         eu: EU AI Act timeline.
         cost_spread_usd_k: The cost-per-employee band of the parameter schema.
+        workforce: Chapter 2's results (``results.get("workforce", params)``).
     """
     rows = [cuts_row(rounds, params.as_of)]
     rows += capital_rows(annual, guidance, peer, rounds, benchmarks, params, cost_spread_usd_k)
-    wf = workforce.analyse_workforce(params, families, rounds, memos, benchmarks)
-    rows += chapter_rows("ch2", workforce.claim_evidence(wf))
+    rows += workforce_rows(workforce)
     ch3 = automation.analyse_chapter(robots, milestones, annual, benchmarks, as_of=params.as_of,
                                      seed=params.seed, level_pct=params.interval_level_pct)
     rows += chapter_rows("ch3", ch3.evidence)

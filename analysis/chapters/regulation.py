@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import text
-from analysis.chapters.workforce import ClaimEvidence, projection_events
 from analysis.data import lookup_value
 from analysis.data.layoff_rounds import corporate_rounds
 from analysis.models import projection
+from analysis.narrative.evidence import ClaimEvidence  # until the narrative moves out
 from analysis.params import Params, validate
 
 __all__ = [
@@ -277,7 +277,7 @@ def brake_grid(params: Mapping[str, Any], families: pd.DataFrame, events: pd.Dat
             ``eu_brake_strength_pct`` and ``mc_draws``).
         families: Job families for the projection.
         events: Layoff rounds the projection can count
-            (:func:`analysis.chapters.workforce.projection_events`).
+            (:func:`analysis.data.layoff_rounds.corporate_rounds`, ``sized=True``).
         starts: Label → application date (ISO) of the brake, e.g. the original and the
             post-Omnibus Annex III dates.
         strengths_pct: Central brake strengths, percent.
@@ -625,7 +625,7 @@ def analyse_regulation(params: Mapping[str, Any], *, annual: pd.DataFrame,
     dates = annex_iii_dates(eu)
     labels = {"original": f"{text.fmt_date(dates['original'])} (original Act)",
               "after_omnibus": f"{text.fmt_date(dates['after_omnibus'])} (Digital Omnibus)"}
-    events = projection_events(rounds)
+    events = corporate_rounds(rounds, sized=True)
     headline = projection.run_monte_carlo(p, families, events)
     grid = brake_grid(p, families, events, {labels["original"]: dates["original"],
                                             labels["after_omnibus"]: dates["after_omnibus"]})
