@@ -25,10 +25,12 @@ from typing import Any
 import pandas as pd
 
 from analysis import study, text
-from analysis.chapters import automation, capital, regulation
+from analysis.chapters import automation, capital
+from analysis.chapters.regulation import RegulationResults
 from analysis.chapters.workforce import WorkforceResults
 from analysis.data.layoff_rounds import corporate_rounds
 from analysis.models.headline import HeadlineResult, compute_headline, fmt_observed, further_rounds
+from analysis.narrative import regulation as regulation_story
 from analysis.narrative import workforce as workforce_story
 from analysis.narrative.likelihood import likelihood_phrase
 
@@ -56,6 +58,7 @@ __all__ = [
     "ledger_markdown",
     "likelihood_phrase",
     "likelihood_scale_text",
+    "regulation_rows",
     "rubric_markdown",
     "verdict_counts",
     "workforce_rows",
@@ -537,6 +540,11 @@ def workforce_rows(res: WorkforceResults) -> list[LedgerRow]:
     return chapter_rows("ch2", workforce_story.claim_evidence(res))
 
 
+def regulation_rows(res: RegulationResults) -> list[LedgerRow]:
+    """Chapter 4's three claims: the chapter's evidence, this module's rules."""
+    return chapter_rows("ch4", regulation_story.claim_evidence(res))
+
+
 def forecast_judgement(prob_2027: float, prob_2026: float) -> Judgement:
     """The prediction's likelihood words, for both readings of "by 2027"."""
     words = (f"{likelihood_phrase(prob_2027)} {study.READING_LABELS['2027']}; "
@@ -567,10 +575,10 @@ def forecast_row(result: HeadlineResult) -> LedgerRow:
 
 
 def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
-             families: pd.DataFrame, memos: pd.DataFrame, benchmarks: pd.DataFrame,
-             guidance: pd.DataFrame, peer: pd.DataFrame, robots: pd.DataFrame,
-             milestones: pd.DataFrame, eu: pd.DataFrame, cost_spread_usd_k: tuple[float, float]
-             | None, workforce: WorkforceResults) -> list[LedgerRow]:
+             families: pd.DataFrame, benchmarks: pd.DataFrame, guidance: pd.DataFrame,
+             peer: pd.DataFrame, robots: pd.DataFrame, milestones: pd.DataFrame,
+             cost_spread_usd_k: tuple[float, float] | None, workforce: WorkforceResults,
+             regulation: RegulationResults) -> list[LedgerRow]:
     """Every row of the ledger: run each chapter's calculations, then apply the rules.
 
     Args:
@@ -578,15 +586,14 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
         annual: Annual financials.
         rounds: Layoff rounds.
         families: Job families.
-        memos: Workplace memos.
         benchmarks: Benchmarks.
         guidance: Capex guidance.
         peer: Peer capex.
         robots: Warehouse robot counts.
         milestones: Automation milestones.
-        eu: EU AI Act timeline.
         cost_spread_usd_k: The cost-per-employee band of the parameter schema.
         workforce: Chapter 2's results (``results.get("workforce", params)``).
+        regulation: Chapter 4's results (``results.get("regulation", params)``).
     """
     rows = [cuts_row(rounds, params.as_of)]
     rows += capital_rows(annual, guidance, peer, rounds, benchmarks, params, cost_spread_usd_k)
@@ -594,9 +601,7 @@ def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
     ch3 = automation.analyse_chapter(robots, milestones, annual, benchmarks, as_of=params.as_of,
                                      seed=params.seed, level_pct=params.interval_level_pct)
     rows += chapter_rows("ch3", ch3.evidence)
-    reg = regulation.analyse_regulation(params, annual=annual, rounds=rounds, families=families,
-                                        eu=eu, memos=memos, benchmarks=benchmarks)
-    rows += chapter_rows("ch4", regulation.claim_evidence(reg))
+    rows += regulation_rows(regulation)
     rows.append(forecast_row(compute_headline(params, families, rounds)))
     return rows
 
