@@ -435,6 +435,10 @@ class Params(Mapping[str, Any]):
         return len(self.values)
 
     def __getattr__(self, key: str) -> Any:
+        # pickle and copy probe special names on an instance whose fields are not set yet
+        # (``values`` would then be Mapping.values): those are never parameters.
+        if key.startswith("__") or "values" not in self.__dict__:
+            raise AttributeError(key)
         try:
             return self.values[key]
         except KeyError:

@@ -212,3 +212,7 @@ def test_the_page_glues_exactly_what_the_package_gives():
                for v in values.values())
     for chart in figures.values():
         chart.to_json()  # serialisable
+    import pickle
+
+    again = pickle.loads(pickle.dumps(res))  # as the results cache stores it
+    assert rg_story.glue_values(again, verdicts) == values

@@ -312,3 +312,15 @@ def test_the_page_glues_exactly_what_the_package_gives():
                for v in values.values())
     for chart in figures.values():
         chart.to_json()  # serialisable
+
+
+def test_the_results_cache_stores_and_reuses_the_result(tmp_path):
+    from analysis.site import results
+
+    p = validate({"mc_draws": 200})
+    first = results.get("workforce", p, results_dir=tmp_path)
+    (folder,) = tmp_path.iterdir()
+    again = results.get("workforce", p, results_dir=tmp_path)  # read back from the pickle
+    assert again.params == p and again.facts == first.facts
+    pd.testing.assert_frame_equal(again.totals, first.totals)
+    assert list(tmp_path.iterdir()) == [folder]
