@@ -25,12 +25,17 @@ from typing import Any
 import pandas as pd
 
 from analysis import study, text
-from analysis.chapters import automation, capital, regulation, workforce
+from analysis.chapters import automation, capital
 from analysis.chapters.capital import CapitalResults
 from analysis.chapters.forecast import ForecastChapterResults
+from analysis.chapters.regulation import RegulationResults
+from analysis.chapters.workforce import WorkforceResults
+from analysis.data.layoff_rounds import corporate_rounds
 from analysis.models.headline import fmt_observed, further_rounds
 from analysis.narrative import automation as automation_narrative
 from analysis.narrative import capital as capital_text
+from analysis.narrative import regulation as regulation_story
+from analysis.narrative import workforce as workforce_story
 from analysis.narrative.likelihood import likelihood_phrase
 
 __all__ = [
@@ -58,8 +63,10 @@ __all__ = [
     "ledger_markdown",
     "likelihood_phrase",
     "likelihood_scale_text",
+    "regulation_rows",
     "rubric_markdown",
     "verdict_counts",
+    "workforce_rows",
 ]
 
 VERDICTS = study.FACTUAL_VERDICTS
@@ -489,11 +496,11 @@ def chapter_rows(chapter: str, evidence: Mapping[str, Any]) -> list[LedgerRow]:
 
 def cuts_row(rounds: pd.DataFrame, as_of: str) -> LedgerRow:
     """The "over 14,000 corporate positions" claim, checked against the announced rounds."""
-    df = rounds[rounds["is_corporate"].astype(bool)]
+    df = corporate_rounds(rounds)
     oct_round = df[df["announced"] == pd.Timestamp(study.FURTHER_AFTER)]
-    later = further_rounds(rounds, as_of)
+    later = further_rounds(rounds, as_of)  # undisclosed sizes count as rounds, add no roles
     roles = float(oct_round["roles_mid"].sum()) if not oct_round.empty else None
-    j = rule_cuts(roles, float(later["roles_mid"].fillna(0).sum()), len(later), as_of)
+    j = rule_cuts(roles, float(later["roles_mid"].sum()), len(later), as_of)
     return _row("cuts-14000", j)
 
 
@@ -531,6 +538,16 @@ def automation_rows(res: automation.AutomationResults) -> list[LedgerRow]:
     return chapter_rows("ch3", automation_narrative.claim_evidence(res))
 
 
+def workforce_rows(res: WorkforceResults) -> list[LedgerRow]:
+    """Chapter 2's four claims: the chapter's evidence, this module's rules."""
+    return chapter_rows("ch2", workforce_story.claim_evidence(res))
+
+
+def regulation_rows(res: RegulationResults) -> list[LedgerRow]:
+    """Chapter 4's three claims: the chapter's evidence, this module's rules."""
+    return chapter_rows("ch4", regulation_story.claim_evidence(res))
+
+
 def forecast_judgement(prob_2027: float, prob_2026: float) -> Judgement:
     """The prediction's likelihood words, for both readings of "by 2027"."""
     words = (f"{likelihood_phrase(prob_2027)} {study.READING_LABELS['2027']}; "
@@ -565,34 +582,28 @@ def forecast_row(res: ForecastChapterResults) -> LedgerRow:
     return _row("further-cuts", j, details)
 
 
-def all_rows(params: Any, *, annual: pd.DataFrame, rounds: pd.DataFrame,
-             families: pd.DataFrame, memos: pd.DataFrame, benchmarks: pd.DataFrame,
-             eu: pd.DataFrame, capital_results: CapitalResults,
+def all_rows(params: Any, *, rounds: pd.DataFrame, capital_results: CapitalResults,
+             workforce_results: WorkforceResults,
              automation_results: automation.AutomationResults,
-             forecast: ForecastChapterResults) -> list[LedgerRow]:
-    """Every row of the ledger: run each chapter's calculations, then apply the rules.
+             regulation_results: RegulationResults,
+             forecast_results: ForecastChapterResults) -> list[LedgerRow]:
+    """Every row of the ledger: each chapter's stored results, judged by this module's rules.
 
     Args:
         params: Validated parameters (:class:`analysis.params.Params`).
-        annual: Annual financials.
-        rounds: Layoff rounds.
-        families: Job families.
-        memos: Workplace memos.
-        benchmarks: Benchmarks.
-        automation_results: Chapter 3's results (``results.get("automation", params)``).
-        eu: EU AI Act timeline.
+        rounds: Layoff rounds (for the row on the cuts announced so far).
         capital_results: Chapter 1's results (``results.get("capital", params)``).
-        forecast: The forecast chapter's results (``results.get("forecast", params)``).
+        workforce_results: Chapter 2's results (``results.get("workforce", params)``).
+        automation_results: Chapter 3's results (``results.get("automation", params)``).
+        regulation_results: Chapter 4's results (``results.get("regulation", params)``).
+        forecast_results: The forecast chapter's results (``results.get("forecast", params)``).
     """
     rows = [cuts_row(rounds, params.as_of)]
     rows += capital_rows(capital_results)
-    wf = workforce.analyse_workforce(params, families, rounds, memos, benchmarks)
-    rows += chapter_rows("ch2", workforce.claim_evidence(wf))
+    rows += workforce_rows(workforce_results)
     rows += automation_rows(automation_results)
-    reg = regulation.analyse_regulation(params, annual=annual, rounds=rounds, families=families,
-                                        eu=eu, memos=memos, benchmarks=benchmarks)
-    rows += chapter_rows("ch4", regulation.claim_evidence(reg))
-    rows.append(forecast_row(forecast))
+    rows += regulation_rows(regulation_results)
+    rows.append(forecast_row(forecast_results))
     return rows
 
 

@@ -435,8 +435,10 @@ class Params(Mapping[str, Any]):
         return len(self.values)
 
     def __getattr__(self, key: str) -> Any:
-        # Read the field from the instance: while unpickling it is not set yet, and
-        # ``self.values`` would then be Mapping.values, not a KeyError.
+        # pickle and copy probe special names on an instance whose fields are not set yet
+        # (``values`` would then be Mapping.values): those are never parameters.
+        if key.startswith("__") or "values" not in self.__dict__:
+            raise AttributeError(key)
         try:
             return self.__dict__["values"][key]
         except KeyError:

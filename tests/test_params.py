@@ -184,3 +184,15 @@ def test_every_parameter_has_a_short_human_label():
 def test_label_of_an_unknown_name_is_an_error():
     with pytest.raises(KeyError, match="no label"):
         params.label("not_a_parameter")
+
+
+def test_params_survive_pickle_and_copy():
+    """The results cache pickles results that hold their parameters."""
+    import copy
+    import pickle
+
+    p = params.validate({"mc_draws": 123}, scenario="x")
+    for q in (pickle.loads(pickle.dumps(p)), copy.deepcopy(p)):
+        assert q == p and q.mc_draws == 123 and q.scenario == "x"
+    with pytest.raises(AttributeError):
+        p.not_a_parameter  # noqa: B018

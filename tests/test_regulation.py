@@ -11,6 +11,9 @@ import pytest
 
 from analysis import ledger
 from analysis.chapters import regulation as rg
+from analysis.charts import regulation as rg_charts
+from analysis.narrative import regulation as rg_story
+from analysis.params import validate
 
 ANNUAL = pd.DataFrame({
     "year": [2022, 2023, 2024],
@@ -148,7 +151,7 @@ def test_memo_table_dates_and_quotes():
         "date_precision": ["year", "day"], "author": ["Amazon", "Andy Jassy"],
         "topic": ["Non-compliance", "Five days"], "quote": [None, "as before COVID"],
         "source_id": ["a", "b"]})
-    out = rg.memo_table(memos)
+    out = rg_charts.memo_table(memos)
     assert list(out["date"]) == ["2024-09-16", "2025"]
     assert list(out["quote"]) == ["as before COVID", ""]
 
@@ -156,15 +159,15 @@ def test_memo_table_dates_and_quotes():
 def test_charts_build():
     margins = rg.operating_margins(ANNUAL)
     cuts = rg.corporate_cuts_by_year(ROUNDS)
-    assert isinstance(rg.margins_chart(margins, cuts), alt.VConcatChart)
+    assert isinstance(rg_charts.margins_chart(margins, cuts), alt.VConcatChart)
     markers = pd.DataFrame({"date": pd.to_datetime(["2026-06-30"]), "label": ["as_of"]})
-    spec = rg.timeline_chart(rg.ai_act_timeline(EU), markers).to_dict()
+    spec = rg_charts.timeline_chart(rg.ai_act_timeline(EU), markers).to_dict()
     assert spec["layer"]
     grid = pd.DataFrame({"start_label": ["a", "a"], "eu_brake_start": ["2026-08-02"] * 2,
                          "eu_brake_strength_pct": [0.0, 100.0], "reading": ["2027"] * 2,
                          "median": [2.0, 1.0], "lower": [1.0, 0.5], "upper": [3.0, 2.0],
                          "level_pct": [80.0, 80.0], "n_draws": [10, 10]})
-    chart = rg.brake_chart(grid, reading="2027", current_strength_pct=50)
+    chart = rg_charts.brake_chart(grid, reading="2027", current_strength_pct=50)
     assert isinstance(chart, alt.LayerChart)
     chart.to_json()  # serialisable (no Period or Timestamp objects left)
 
@@ -179,10 +182,37 @@ def test_analyse_regulation_and_claim_evidence_on_the_real_data():
     assert res.annex_iii == {"original": "2026-08-02", "after_omnibus": "2027-12-02"}
     assert set(res.grid["n_draws"]) == {1_000}  # the floor of brake_draws_per_point
     assert res.eu_staff_as_of > 0
-    evidence = rg.claim_evidence(res)
+    evidence = rg_story.claim_evidence(res)
     assert set(evidence) == {"morale", "eu_collision", "margins"}
     verdicts = ledger.chapter_verdicts("ch4", evidence)
     assert verdicts["eu_collision"].verdict == "partly supported"  # duties after the cut-off
     for item in evidence.values():
         assert not re.search(r"\bnan\b", item.evidence)
     assert "2 Dec 2027" in evidence["eu_collision"].evidence
+
+
+def test_the_page_glues_exactly_what_the_package_gives():
+    """Every glue key of the chapter 4 page comes from the narrative or the chart builders."""
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "book" / "ch4-morale-regulation.md"
+            ).read_text(encoding="utf-8")
+    used = set(re.findall(r"\{glue:text\}`([\w-]+)`", page))
+    used |= set(re.findall(r"```\{glue(?::figure|:md)?\} ([\w-]+)", page))
+    res = rg.compute(validate({"mc_draws": 1_000}))
+    assert res.after_omnibus_dates["omnibus-proposed"] == "2025-11-19"
+    verdicts = ledger.chapter_verdicts("ch4", rg_story.claim_evidence(res))
+    values = rg_story.glue_values(res, verdicts)
+    figures, tables = rg_charts.figures(res), rg_charts.tables(res)
+    given = set(values) | {f"fig-ch4-morale-regulation-{n}" for n in figures}
+    given |= {f"tbl-ch4-morale-regulation-{n}{s}" for n in tables for s in ("", "-csv")}
+    assert used <= given, sorted(used - given)
+    assert set(rg_story.alt_texts(res)) == set(figures)
+    assert all(isinstance(v, str) and v and not re.search(r"\bnan\b", v)
+               for v in values.values())
+    for chart in figures.values():
+        chart.to_json()  # serialisable
+    import pickle
+
+    again = pickle.loads(pickle.dumps(res))  # as the results cache stores it
+    assert rg_story.glue_values(again, verdicts) == values

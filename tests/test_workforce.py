@@ -11,7 +11,10 @@ import pytest
 
 from analysis import ledger
 from analysis.chapters import workforce as wf
+from analysis.charts import workforce as wf_charts
+from analysis.data.layoff_rounds import corporate_rounds
 from analysis.models import projection as pr
+from analysis.narrative import workforce as wf_story
 from analysis.params import validate
 
 FAMILIES = pd.DataFrame({
@@ -36,17 +39,6 @@ ROUNDS = pd.DataFrame({
     "included_in_round_id": ["r23", None, None, None, None],  # r22 is inside r23
 })
 ROUNDS["roles_mid"] = (ROUNDS["roles_low"] + ROUNDS["roles_high"]) / 2.0
-
-
-def test_projection_events_drops_nested_and_unsized_rounds():
-    out = wf.projection_events(ROUNDS)
-    assert list(out["round_id"]) == ["r23", "r25", "r26"]
-    assert out.index.equals(pd.RangeIndex(3))
-
-
-def test_projection_events_treats_empty_string_as_not_nested():
-    rounds = ROUNDS.assign(included_in_round_id=["r23", "", "", "", ""])
-    assert list(wf.projection_events(rounds)["round_id"]) == ["r23", "r25", "r26"]
 
 
 def test_family_exposure_sizes_ranges_and_ranks():
@@ -214,7 +206,7 @@ def test_decomposition_totals_signs_and_net_change():
 
 
 def test_rounds_table_labels_precision_sizes_and_nesting():
-    out = wf.rounds_table(ROUNDS)
+    out = wf_charts.rounds_table(ROUNDS)
     assert list(out["announced"]) == ["Nov 2022", "4 Jan 2023", "28 Oct 2025", "2026",
                                       "28 Jan 2026"]
     assert out.loc[0, "counted"] == "inside r23"
@@ -229,13 +221,14 @@ def test_rounds_naming_is_case_insensitive_and_corporate_only():
 
 
 def test_charts_build_with_tooltips():
-    exposure = wf.exposure_chart(wf.family_exposure(FAMILIES, 1_000)).to_dict()
+    exposure = wf_charts.exposure_chart(wf.family_exposure(FAMILIES, 1_000)).to_dict()
     assert any("tooltip" in layer["encoding"] for layer in exposure["layer"])
     quarters = wf.decomposition_by_quarter(POINT, 12.0, 2.0, 50.0)
-    assert isinstance(wf.decomposition_chart(quarters), alt.LayerChart)
+    assert isinstance(wf_charts.decomposition_chart(quarters), alt.LayerChart)
     df = pd.DataFrame({"family": ["x"], "median": [1.0], "lower": [0.0], "upper": [2.0],
                        "level_pct": [80.0]})
-    spec = wf.interval_chart(df, category="family", x_title="roles", sort=["x"]).to_dict()
+    spec = wf_charts.interval_chart(df, category="family", x_title="roles",
+                                    sort=["x"]).to_dict()
     assert spec["layer"][1]["encoding"]["tooltip"][1]["title"] == "median"
 
 
@@ -261,7 +254,7 @@ def test_middle_families_are_real_family_ids():
 
 
 def test_reading_cutoff_follows_an_early_horizon():
-    events = wf.projection_events(ROUNDS.assign(is_corporate=True))
+    events = corporate_rounds(ROUNDS, sized=True)
     short = pr.run_monte_carlo({"horizon_end": "2027-06-30", "mc_draws": 100}, FAMILIES, events)
     assert wf.reading_cutoff(short) == "2027-06-30"
     assert wf.reading_cutoff(short, "2026") == "2026-12-31"
@@ -277,11 +270,57 @@ def test_analyse_workforce_and_claim_evidence_on_the_real_data():
     assert res.projection.n_draws == 500
     assert res.facts["rounds_naming_pxt"] >= 1
     assert res.facts["ic_ratio_increase_pct"] == 15
-    assert len(res.cuts) == len(res.exposure) == 9
-    evidence = wf.claim_evidence(res)
+    assert len(res.cuts) == len(res.exposure) == res.n_families == 9
+    evidence = wf_story.claim_evidence(res)
     assert set(evidence) == {"middle", "elite_hiring", "quiet_attrition", "internal_automation"}
     verdicts = ledger.chapter_verdicts("ch2", evidence)
     assert verdicts["elite_hiring"].verdict == "not testable"
     for item in evidence.values():
         assert not re.search(r"\bnan\b", item.evidence) and "{" not in item.evidence
     assert "31 Dec 2027" in evidence["middle"].evidence
+
+
+def test_compute_loads_its_tables_and_is_frozen():
+    import dataclasses
+
+    res = wf.compute(validate({"mc_draws": 200}))
+    assert res.projection.n_draws == 200 and res.as_of_stock > 0
+    assert res.observed_further_cuts > 0
+    assert "included_in_round_id" in res.rounds and res.rounds["is_corporate"].all()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.n_families = 1  # type: ignore[misc]
+    assert set(wf.PARAMETERS) <= set(res.params.to_dict())
+
+
+def test_the_page_glues_exactly_what_the_package_gives():
+    """Every glue key of the chapter 2 page comes from the narrative or the chart builders."""
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parent.parent / "book" / "ch2-corporate-middle.md"
+            ).read_text(encoding="utf-8")
+    used = set(re.findall(r"\{glue:text\}`([\w-]+)`", page))
+    used |= set(re.findall(r"```\{glue(?::figure|:md)?\} ([\w-]+)", page))
+    res = wf.compute(validate({"mc_draws": 200}))
+    verdicts = ledger.chapter_verdicts("ch2", wf_story.claim_evidence(res))
+    values = wf_story.glue_values(res, verdicts)
+    figures, tables = wf_charts.figures(res), wf_charts.tables(res)
+    given = set(values) | {f"fig-ch2-corporate-middle-{n}" for n in figures}
+    given |= {f"tbl-ch2-corporate-middle-{n}{s}" for n in tables for s in ("", "-csv")}
+    assert used <= given, sorted(used - given)
+    assert set(wf_story.alt_texts(res)) == set(figures)
+    assert all(isinstance(v, str) and v and not re.search(r"\bnan\b", v)
+               for v in values.values())
+    for chart in figures.values():
+        chart.to_json()  # serialisable
+
+
+def test_the_results_cache_stores_and_reuses_the_result(tmp_path):
+    from analysis.site import results
+
+    p = validate({"mc_draws": 200})
+    first = results.get("workforce", p, results_dir=tmp_path)
+    (folder,) = tmp_path.iterdir()
+    again = results.get("workforce", p, results_dir=tmp_path)  # read back from the pickle
+    assert again.params == p and again.facts == first.facts
+    pd.testing.assert_frame_equal(again.totals, first.totals)
+    assert list(tmp_path.iterdir()) == [folder]

@@ -39,6 +39,7 @@ import pandas as pd
 
 from analysis import data, text
 from analysis.data.calendar import as_date, reported_annual, stated_by
+from analysis.data.layoff_rounds import corporate_rounds
 from analysis.data.schemas import CONFIDENCE_WEAKNESS
 from analysis.models import economics
 from analysis.models.forecast import (
@@ -549,13 +550,15 @@ class CutCount:
     round_ids: tuple[str, ...]
 
 
-def _rounds_in_window(rounds: pd.DataFrame, start: str, as_of: str) -> pd.DataFrame:
-    """Corporate rounds announced from ``start`` to ``as_of`` (both inclusive), not nested."""
-    nested = rounds["included_in_round_id"].fillna("").astype(str).str.strip() != ""
-    announced = pd.to_datetime(rounds["announced"])
-    keep = (~nested & rounds["is_corporate"].astype(bool) & (announced >= as_date(start))
-            & (announced <= as_date(as_of)))
-    return rounds.loc[keep]
+def _corporate_between(rounds: pd.DataFrame, start: str, as_of: str) -> pd.DataFrame:
+    """The rounds that count (the one rule), announced from ``start`` to ``as_of`` inclusive.
+
+    The rule is :func:`analysis.data.layoff_rounds.corporate_rounds`: nested rows skipped, a
+    missing bound filled from the other, undisclosed sizes kept with missing sizes.
+    """
+    sel = corporate_rounds(rounds)
+    announced = pd.to_datetime(sel["announced"])
+    return sel.loc[(announced >= as_date(start)) & (announced <= as_date(as_of))]
 
 
 def cuts_since(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> CutCount:
@@ -571,10 +574,8 @@ def cuts_since(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) -> CutC
     Returns:
         A :class:`CutCount`.
     """
-    sel = _rounds_in_window(rounds, start, as_of)
-    low = sel["roles_low"].fillna(sel["roles_high"])
-    high = sel["roles_high"].fillna(sel["roles_low"])
-    mid = (low + high) / 2.0
+    sel = _corporate_between(rounds, start, as_of)
+    low, mid, high = sel["roles_low"], sel["roles_mid"], sel["roles_high"]
     return CutCount(roles_low=float(low.sum()), roles_mid=float(mid.sum()),
                     roles_high=float(high.sum()), rounds=len(sel),
                     undisclosed=int(mid.isna().sum()),
@@ -592,10 +593,8 @@ def cumulative_cuts(rounds: pd.DataFrame, as_of: str, start: str = CUTS_FROM) ->
         ``roles_mid`` (NaN if undisclosed), ``cumulative_roles``, ``date_known_to`` (the
         date's precision: day, month, year...), ``confidence``.
     """
-    sel = _rounds_in_window(rounds, start, as_of).sort_values("announced", kind="stable")
-    low = sel["roles_low"].fillna(sel["roles_high"])
-    high = sel["roles_high"].fillna(sel["roles_low"])
-    mid = (low + high) / 2.0
+    sel = _corporate_between(rounds, start, as_of).sort_values("announced", kind="stable")
+    mid = sel["roles_mid"]
     return pd.DataFrame({
         "announced": pd.to_datetime(sel["announced"]).to_numpy(),
         "round_id": sel["round_id"].astype(str).to_numpy(),

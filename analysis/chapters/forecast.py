@@ -148,8 +148,7 @@ def arithmetic(result: HeadlineResult, rounds: pd.DataFrame, benchmarks: pd.Data
         An :class:`Arithmetic`.
     """
     sized = headline.sized_rounds(rounds)
-    known = sized[sized["is_corporate"].astype(bool)
-                  & (sized["announced"] <= pd.Timestamp(as_of))]
+    known = sized[sized["announced"] <= pd.Timestamp(as_of)]
     largest = (known.sort_values(["roles_mid", "announced"], ascending=[False, True])
                .head(n_largest)[["announced", "roles_mid"]]
                .rename(columns={"roles_mid": "roles"}).reset_index(drop=True))

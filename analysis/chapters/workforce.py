@@ -1,8 +1,10 @@
 """The corporate middle: job families, AI exposure, de-layering and "quiet attrition".
 
-Pure functions behind chapter 2 (and the claim ledger). They take the loaded tables
-(:mod:`analysis.data`), the projection core's output (:mod:`analysis.models.projection`) and
-parameter values, and return frames, dicts or charts; nothing here reads files or globals.
+The calculations behind chapter 2 (and the claim ledger): :func:`compute` loads the tables
+(:mod:`analysis.data`), runs the projection core (:mod:`analysis.models.projection`) and returns
+one frozen :class:`WorkforceResults`. Sentences, evidence and glued values are in
+:mod:`analysis.narrative.workforce`, charts and display tables in
+:mod:`analysis.charts.workforce`. Nothing here writes files or reads globals.
 
 The corporate workforce (about 350,000) and its split into job families are ESTIMATES: Amazon
 files neither. Every count per family below inherits that.
@@ -16,45 +18,47 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
-from analysis import text
+from analysis import data
 from analysis.data import lookup_value
+from analysis.data.layoff_rounds import corporate_rounds, is_corporate
 from analysis.models import projection
-from analysis.models.headline import sized_rounds
+from analysis.models.headline import observed_further_cuts
 from analysis.params import Params, validate
-from analysis.study import EXPOSURE_AXIS_TITLE
 
 __all__ = [
-    "CHART_WIDTH_WITH_LABELS",
     "COMPONENT_ORDER",
     "FAMILY_PREFIX",
     "MIDDLE_FAMILIES",
-    "ClaimEvidence",
+    "PARAMETERS",
     "WorkforceResults",
     "analyse_workforce",
     "central_interval",
-    "claim_evidence",
+    "check_columns",
+    "compute",
     "decomposition_by_quarter",
-    "decomposition_chart",
     "decomposition_totals",
-    "exposure_chart",
     "family_cuts",
     "family_exposure",
     "group_share_of_cuts",
-    "interval_chart",
     "manager_mandate",
-    "projection_events",
     "quiet_attrition",
     "reading_cutoff",
     "rounds_naming",
-    "rounds_table",
     "rto_extra_leavers",
+    "stock_at_as_of",
 ]
+
+#: Every parameter the projection, and so this chapter's results, depend on (the results
+#: cache keys on these only).
+PARAMETERS: tuple[str, ...] = (
+    *projection.MODEL_PARAMETERS, "eu_brake_start", "eu_brake_lead_months", "as_of",
+    "horizon_end", "include_unreliable", "mc_draws", "seed", "interval_level_pct")
 
 #: Prefix of the per-family cut columns in ``ProjectionResult.draws``.
 FAMILY_PREFIX = "projected_cuts_2027__"
@@ -78,10 +82,6 @@ COMPONENT_ORDER: tuple[str, ...] = (
     "backfill hires",
     "AI-specialist hires (assumed)",
 )
-#: Plot width (px) of charts with long category labels on the y axis, so they fit the page.
-CHART_WIDTH_WITH_LABELS = 400
-_COMPONENT_COLOURS = ("#000000", "#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#009E73",
-                      "#CC79A7")
 
 # Columns the interval helpers read from ProjectionResult.draws, by component.
 _TOTAL_COLUMNS: dict[str, str] = {
@@ -92,7 +92,14 @@ _TOTAL_COLUMNS: dict[str, str] = {
 }
 
 
-def _check_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def check_columns(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """Raise ``ValueError`` naming the first of ``columns`` that ``df`` lacks.
+
+    Args:
+        df: The frame to check.
+        columns: Required column names.
+        what: The frame's name in the message.
+    """
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ValueError(f"{what}: missing column {missing[0]!r}")
@@ -122,23 +129,7 @@ def central_interval(values: np.ndarray | pd.Series | Sequence[float], level_pct
     return float(median), float(lower), float(upper)
 
 
-# --- inputs --------------------------------------------------------------------------------
-
-
-def projection_events(rounds: pd.DataFrame) -> pd.DataFrame:
-    """Return the layoff rounds the projection core can count.
-
-    Drops rows nested in another round (``included_in_round_id`` set: counting both would
-    double-count) and rounds of undisclosed size (``roles_mid`` missing), which add nothing.
-
-    Args:
-        rounds: Layoff rounds as from :func:`analysis.data.load_layoff_rounds`.
-
-    Returns:
-        The remaining rows, in the input order, with a fresh RangeIndex.
-    """
-    _check_columns(rounds, ["roles_mid", "included_in_round_id"], "rounds")
-    return sized_rounds(rounds)
+# --- the projection's readings --------------------------------------------------------------
 
 
 def reading_cutoff(result: projection.ProjectionResult, reading: str = "2027") -> str:
@@ -155,6 +146,20 @@ def reading_cutoff(result: projection.ProjectionResult, reading: str = "2027") -
     if rows.empty:
         raise ValueError(f"no reading {reading!r} in the projection summary")
     return pd.Timestamp(rows.iloc[0]).date().isoformat()
+
+
+def stock_at_as_of(result: projection.ProjectionResult) -> float:
+    """The projected corporate workforce at ``as_of`` (start of the first projected step).
+
+    Args:
+        result: A projection (its ``deterministic`` path at the central parameter values).
+
+    Returns:
+        Persons, summed over the job families.
+    """
+    point = result.deterministic
+    return float(point.loc[point["phase"] == "projected"].groupby("quarter_end")[
+        "headcount_start"].sum().iloc[0])
 
 
 # --- job families and exposure ---------------------------------------------------------------
@@ -180,9 +185,9 @@ def family_exposure(families: pd.DataFrame, corporate_headcount_base: float) -> 
     Raises:
         ValueError: A column is missing or the base is not positive.
     """
-    _check_columns(families, ["family", "family_label", "headcount_share_pct",
-                              "ai_exposure_pct", "ai_exposure_gpt4_pct", "is_ai_specialist"],
-                   "families")
+    check_columns(families, ["family", "family_label", "headcount_share_pct",
+                             "ai_exposure_pct", "ai_exposure_gpt4_pct", "is_ai_specialist"],
+                 "families")
     if not corporate_headcount_base > 0:
         raise ValueError("corporate_headcount_base must be positive")
     human = families["ai_exposure_pct"].astype(float)
@@ -231,8 +236,8 @@ def family_cuts(draws: pd.DataFrame, families: pd.DataFrame, level_pct: float) -
     Raises:
         ValueError: A family has no column in ``draws``, or a column is missing.
     """
-    _check_columns(draws, ["headcount_2027", "net_headcount_change_2027"], "draws")
-    _check_columns(families, ["family", "family_label", "headcount_share_pct"], "families")
+    check_columns(draws, ["headcount_2027", "net_headcount_change_2027"], "draws")
+    check_columns(families, ["family", "family_label", "headcount_share_pct"], "families")
     stock_as_of = (draws["headcount_2027"] - draws["net_headcount_change_2027"]).to_numpy(float)
     rows = []
     for fam in families.itertuples(index=False):
@@ -282,7 +287,7 @@ def group_share_of_cuts(draws: pd.DataFrame, families: pd.DataFrame, group: Sequ
         raise ValueError(f"group: unknown family {unknown[0]!r}" if unknown
                          else "group: no families")
     columns = [FAMILY_PREFIX + f for f in ids]
-    _check_columns(draws, columns, "draws")
+    check_columns(draws, columns, "draws")
     total = draws[columns].to_numpy(float).sum(axis=1)
     part = draws[[FAMILY_PREFIX + g for g in group]].to_numpy(float).sum(axis=1)
     share = np.divide(part, total, out=np.zeros_like(part), where=total > 0) * 100.0
@@ -407,7 +412,7 @@ def quiet_attrition(draws: pd.DataFrame, inputs: pd.DataFrame, params: Mapping[s
         uplift's share of all leavers at the parameter values) and ``level_pct``.
     """
     column = f"attrition_{reading}"
-    _check_columns(draws, [column], "draws")
+    check_columns(draws, [column], "draws")
     names = ("attrition_rate_pct", "rto_attrition_uplift_pct", "backfill_rate_pct")
     values = {n: (inputs[n].to_numpy(float) if n in inputs.columns else float(params[n]))
               for n in names}
@@ -450,8 +455,8 @@ def decomposition_by_quarter(point: pd.DataFrame, attrition_rate_pct: float,
         ``phase``, ``component``, ``order`` (stacking order), ``roles`` (signed: outflows
         negative, hires positive, persons). Components sum to the step's headcount change.
     """
-    _check_columns(point, ["quarter_end", "phase", "observed_cuts", "layoffs_ai",
-                           "layoffs_delayering", "attrition", "hires"], "point")
+    check_columns(point, ["quarter_end", "phase", "observed_cuts", "layoffs_ai",
+                          "layoffs_delayering", "attrition", "hires"], "point")
     flows = point.groupby("quarter_end", sort=True).agg(
         phase=("phase", "first"), observed=("observed_cuts", "sum"),
         ai=("layoffs_ai", "sum"), dl=("layoffs_delayering", "sum"),
@@ -503,8 +508,8 @@ def decomposition_totals(draws: pd.DataFrame, inputs: pd.DataFrame,
         ``level_pct``, ``order``.
     """
     cols = {k: v.format(r=reading) for k, v in _TOTAL_COLUMNS.items()}
-    _check_columns(draws, [*cols.values(), "observed_further_cuts",
-                           f"net_headcount_change_{reading}"], "draws")
+    check_columns(draws, [*cols.values(), "observed_further_cuts",
+                          f"net_headcount_change_{reading}"], "draws")
     names = ("attrition_rate_pct", "rto_attrition_uplift_pct", "backfill_rate_pct")
     values = {n: (inputs[n].to_numpy(float) if n in inputs.columns else float(params[n]))
               for n in names}
@@ -533,40 +538,6 @@ def decomposition_totals(draws: pd.DataFrame, inputs: pd.DataFrame,
 # --- the announced rounds ----------------------------------------------------------------------
 
 
-def rounds_table(rounds: pd.DataFrame) -> pd.DataFrame:
-    """Tabulate the announced corporate rounds for display, oldest first.
-
-    Args:
-        rounds: :func:`analysis.data.load_layoff_rounds` output (``announced``,
-            ``announced_precision``, ``organisation``, ``roles_low``, ``roles_high``,
-            ``included_in_round_id``, ``is_corporate``).
-
-    Returns:
-        Columns ``announced`` (as precise as the source: ``"28 Oct 2025"``, ``"Nov 2022"``,
-        ``"2025 Q1"``, ``"2025 H1"`` or ``"2026"``), ``organisation``, ``roles``
-        (``"14,000"``, ``"200–900"`` or ``"not disclosed"``) and ``counted`` (``"yes"``, or
-        ``"inside <round id>"`` for a round already counted in a later one).
-    """
-    _check_columns(rounds, ["announced", "announced_precision", "organisation", "roles_low",
-                            "roles_high", "included_in_round_id", "is_corporate"], "rounds")
-    df = rounds.loc[rounds["is_corporate"].astype(bool)].sort_values("announced", kind="stable")
-
-    def roles(low: float, high: float) -> str:
-        if pd.isna(low) or pd.isna(high):
-            return "not disclosed"
-        return f"{low:,.0f}" if low == high else f"{low:,.0f}\u2013{high:,.0f}"
-
-    nested = df["included_in_round_id"].fillna("").astype(str)
-    return pd.DataFrame({
-        "announced": [text.fmt_event_date(pd.Timestamp(d), str(p)) for d, p in
-                      zip(df["announced"], df["announced_precision"], strict=True)],
-        "organisation": df["organisation"].astype(str).to_numpy(),
-        "roles": [roles(lo, hi) for lo, hi in zip(df["roles_low"], df["roles_high"],
-                                                  strict=True)],
-        "counted": np.where(nested == "", "yes", "inside " + nested),
-    })
-
-
 def rounds_naming(rounds: pd.DataFrame, pattern: str) -> pd.DataFrame:
     """Return the corporate rounds whose ``organisation`` matches a regular expression.
 
@@ -577,151 +548,18 @@ def rounds_naming(rounds: pd.DataFrame, pattern: str) -> pd.DataFrame:
     Returns:
         The matching rows (all columns), oldest first.
     """
-    _check_columns(rounds, ["organisation", "is_corporate", "announced"], "rounds")
+    check_columns(rounds, ["organisation", "is_corporate", "announced"], "rounds")
     hit = rounds["organisation"].astype(str).str.contains(pattern, case=False, regex=True)
-    out = rounds.loc[hit & rounds["is_corporate"].astype(bool)]
+    out = rounds.loc[hit & is_corporate(rounds)]
     return out.sort_values("announced", kind="stable").reset_index(drop=True)
 
 
-# --- charts ------------------------------------------------------------------------------------
-
-
-def exposure_chart(exposure: pd.DataFrame) -> alt.LayerChart:
-    """Range between the human-rated and the GPT-4-rated exposure of each family.
-
-    Args:
-        exposure: :func:`family_exposure` output.
-
-    Returns:
-        A layered chart: a bar from the lower to the higher rating, a filled circle at the
-        human rating (the report's central value) and an open diamond at the GPT-4 rating.
-    """
-    _check_columns(exposure, ["family_label", "exposure_human_pct", "exposure_gpt4_pct",
-                              "exposure_low_pct", "exposure_high_pct", "headcount_est",
-                              "headcount_share_pct"], "exposure")
-    order = list(exposure.sort_values("exposure_human_pct", ascending=False)["family_label"])
-    data = exposure.loc[:, ["family_label", "exposure_human_pct", "exposure_gpt4_pct",
-                            "exposure_low_pct", "exposure_high_pct", "headcount_est",
-                            "headcount_share_pct"]]
-    tips = [alt.Tooltip("family_label:N", title="job family"),
-            alt.Tooltip("exposure_human_pct:Q", title="human-rated score \u03b2", format=".1f"),
-            alt.Tooltip("exposure_gpt4_pct:Q", title="GPT-4-rated score \u03b2", format=".1f"),
-            alt.Tooltip("headcount_est:Q", title="estimated headcount", format=",.0f"),
-            alt.Tooltip("headcount_share_pct:Q", title="estimated share (%)", format=".0f")]
-    y = alt.Y("family_label:N", sort=order, title=None, axis=alt.Axis())
-    base = alt.Chart(data).encode(y=y, tooltip=tips)
-    rule = base.mark_rule(strokeWidth=6, opacity=0.35, color="#0072B2").encode(
-        x=alt.X("exposure_low_pct:Q", title=EXPOSURE_AXIS_TITLE,
-                scale=alt.Scale(zero=False, padding=10)),
-        x2="exposure_high_pct:Q")
-    long = data.melt(id_vars=["family_label", "headcount_est", "headcount_share_pct"],
-                     value_vars=["exposure_human_pct", "exposure_gpt4_pct"],
-                     var_name="rating", value_name="exposure_pct")
-    long["rating"] = long["rating"].map({"exposure_human_pct": "human annotators",
-                                         "exposure_gpt4_pct": "GPT-4"})
-    dots = alt.Chart(long).mark_point(size=90, filled=True).encode(
-        y=y, x="exposure_pct:Q",
-        shape=alt.Shape("rating:N", title="rated by",
-                        scale=alt.Scale(domain=["human annotators", "GPT-4"],
-                                        range=["circle", "diamond"])),
-        color=alt.Color("rating:N", title="rated by",
-                        scale=alt.Scale(domain=["human annotators", "GPT-4"],
-                                        range=["#0072B2", "#D55E00"])),
-        tooltip=[alt.Tooltip("family_label:N", title="job family"),
-                 alt.Tooltip("rating:N", title="rated by"),
-                 alt.Tooltip("exposure_pct:Q", title="exposure (%)", format=".1f")])
-    return alt.layer(rule, dots).properties(width=CHART_WIDTH_WITH_LABELS)
-
-
-def interval_chart(df: pd.DataFrame, *, category: str, x_title: str, sort: Sequence[str],
-                   value_format: str = ",.0f", label_title: str = "median",
-                   extra_tooltips: Sequence[alt.Tooltip] = ()) -> alt.LayerChart:
-    """Medians with central intervals, one row per category (tooltips say "median").
-
-    Args:
-        df: Columns ``category``, ``median``, ``lower``, ``upper`` and ``level_pct``.
-        category: The category column.
-        x_title: Value axis title with unit.
-        sort: Category order (top to bottom).
-        value_format: d3 format of values in tooltips.
-        label_title: Tooltip title of the central value.
-        extra_tooltips: More tooltip fields (columns of ``df``).
-
-    Returns:
-        A layered chart (interval rule plus median point), with a zero rule.
-    """
-    _check_columns(df, [category, "median", "lower", "upper", "level_pct"], "df")
-    data = df.assign(interval=[f"{lv:.0f}% interval" for lv in df["level_pct"]])
-    tips = [alt.Tooltip(f"{category}:N", title=category.replace("_", " ")),
-            alt.Tooltip("median:Q", title=label_title, format=value_format),
-            alt.Tooltip("lower:Q", title="lower", format=value_format),
-            alt.Tooltip("upper:Q", title="upper", format=value_format),
-            alt.Tooltip("interval:N", title="interval"), *extra_tooltips]
-    y = alt.Y(f"{category}:N", sort=list(sort), title=None, axis=alt.Axis())
-    base = alt.Chart(data).encode(y=y, tooltip=tips)
-    rule = base.mark_rule(strokeWidth=3, color="#0072B2").encode(
-        x=alt.X("lower:Q", title=x_title, axis=alt.Axis(format=",d")), x2="upper:Q")
-    dots = base.mark_point(filled=True, size=80, color="#0072B2").encode(x="median:Q")
-    zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#888").encode(x="zero:Q")
-    return alt.layer(zero, rule, dots).properties(width=CHART_WIDTH_WITH_LABELS)
-
-
-def decomposition_chart(quarters: pd.DataFrame) -> alt.LayerChart:
-    """Stacked bars of the flows per step (outflows below zero, hires above) and net change.
-
-    Args:
-        quarters: :func:`decomposition_by_quarter` output.
-
-    Returns:
-        A layered chart: stacked bars by component and a black tick at each step's net
-        change.
-    """
-    _check_columns(quarters, ["step", "quarter_end", "component", "order", "roles"], "quarters")
-    steps = list(dict.fromkeys(quarters.sort_values("quarter_end")["step"]))
-    data = quarters.loc[:, ["step", "phase", "component", "order", "roles"]]
-    net = data.groupby("step", sort=False, as_index=False)["roles"].sum()
-    x = alt.X("step:O", sort=steps, title="quarter (step end)", axis=alt.Axis(labelAngle=-40))
-    bars_ = alt.Chart(data).mark_bar().encode(
-        x=x,
-        y=alt.Y("sum(roles):Q", title="change in corporate headcount (persons)",
-                axis=alt.Axis(format=",d"), stack="zero"),
-        color=alt.Color("component:N", title=None,
-                        scale=alt.Scale(domain=list(COMPONENT_ORDER),
-                                        range=list(_COMPONENT_COLOURS)),
-                        legend=alt.Legend(columns=3)),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("step:O", title="quarter"), alt.Tooltip("phase:N", title="phase"),
-                 alt.Tooltip("component:N", title="flow"),
-                 alt.Tooltip("roles:Q", title="persons (signed)", format=",.0f")])
-    ticks = alt.Chart(net).mark_tick(color="#333", thickness=3, size=22).encode(
-        x=x, y=alt.Y("roles:Q"),
-        tooltip=[alt.Tooltip("step:O", title="quarter"),
-                 alt.Tooltip("roles:Q", title="net change (persons)", format=",.0f")])
-    return alt.layer(bars_, ticks).properties(width=560)
-
-
-# --- the chapter in one call, and its claims -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ClaimEvidence:
-    """The evidence on one claim of the original analysis (``analysis.ledger`` decides).
-
-    Attributes:
-        claim: The claim, paraphrased.
-        evidence: A few sentences with the numbers (formatted by :mod:`analysis.text`); plain
-            text, no citations (the chapter cites the sources next to it).
-        measures: The numbers the ledger's rule for this claim takes, by argument name.
-    """
-
-    claim: str
-    evidence: str
-    measures: Mapping[str, Any]
+# --- the chapter in one call -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class WorkforceResults:
-    """Everything chapter 2 computes, for the page and the claim ledger.
+    """Everything chapter 2 computes, for the page, the claim ledger and the briefing.
 
     Attributes:
         params: The parameters used.
@@ -733,7 +571,8 @@ class WorkforceResults:
         quiet: :func:`quiet_attrition` to the 2027 reading.
         quarters: :func:`decomposition_by_quarter` of the deterministic path.
         totals: :func:`decomposition_totals` to the 2027 reading.
-        rounds: :func:`rounds_table` of every corporate round.
+        rounds: Every corporate round announced, nested ones included
+            (:func:`analysis.data.layoff_rounds.corporate_rounds`), in the table's order.
         facts: Sourced figures the chapter quotes, by name: ``rounds_counted`` (rounds not
             nested in another), ``rounds_naming_pxt``, ``rounds_naming_pxt_years`` (list of
             years), ``warn_washington_notices``,
@@ -741,6 +580,10 @@ class WorkforceResults:
             ``rto_memo_date``, ``rto_effective``, ``genai_applications``,
             ``challenger_ai_cuts_2026_01``, ``challenger_cuts_2026_01`` (NaN or ``""`` where
             the row is missing).
+        n_families: Number of job families.
+        as_of_stock: :func:`stock_at_as_of` of the projection, persons.
+        observed_further_cuts: Further cuts announced by ``as_of``
+            (:func:`analysis.models.headline.observed_further_cuts`), roles.
     """
 
     params: Params
@@ -754,19 +597,48 @@ class WorkforceResults:
     totals: pd.DataFrame
     rounds: pd.DataFrame
     facts: dict[str, Any]
+    n_families: int
+    as_of_stock: float
+    observed_further_cuts: float
 
 
+def _facts(rounds: pd.DataFrame, memos: pd.DataFrame, benchmarks: pd.DataFrame
+           ) -> dict[str, Any]:
+    """The sourced figures of :attr:`WorkforceResults.facts`."""
+    counted = corporate_rounds(rounds)
+    pxt = rounds_naming(counted, r"\bPXT\b|people experience")
+    return {
+        "rounds_counted": len(counted),
+        "rounds_naming_pxt": len(pxt),
+        "rounds_naming_pxt_years": sorted({int(d.year) for d in pxt["announced"]}),
+        "warn_washington_notices": lookup_value(benchmarks, "benchmark_id",
+                                                "washington-warn-2025-10", "value_low"),
+        "warn_engineering_share_pct": lookup_value(benchmarks, "benchmark_id",
+                                                   "warn-engineering-share", "value_low"),
+        "ic_ratio_increase_pct": lookup_value(memos, "memo_id", "ic-per-manager-15pct", "value"),
+        "ic_ratio_deadline": lookup_value(memos, "memo_id", "ic-per-manager-15pct",
+                                          "effective_date"),
+        "rto_memo_date": lookup_value(memos, "memo_id", "rto-five-days", "date"),
+        "rto_effective": lookup_value(memos, "memo_id", "rto-five-days", "effective_date"),
+        "genai_applications": lookup_value(memos, "memo_id", "jassy-ai-memo-applications",
+                                           "value"),
+        "challenger_ai_cuts_2026_01": lookup_value(benchmarks, "benchmark_id",
+                                                   "challenger-ai-cuts-2026-01", "value_low"),
+        "challenger_cuts_2026_01": lookup_value(benchmarks, "benchmark_id",
+                                                "challenger-cuts-2026-01", "value_low"),
+    }
 
 
 def analyse_workforce(params: Mapping[str, Any], families: pd.DataFrame, rounds: pd.DataFrame,
                       memos: pd.DataFrame, benchmarks: pd.DataFrame) -> WorkforceResults:
-    """Run chapter 2's analysis: exposure, projected cuts by family, mandate, quiet attrition.
+    """Run chapter 2's analysis on loaded tables: exposure, cuts by family, mandate, attrition.
 
     Args:
         params: Parameter values (validated here).
         families: :func:`analysis.data.load_job_families`.
-        rounds: :func:`analysis.data.load_layoff_rounds` (all rows; nested and unsized rounds
-            are dropped for the projection by :func:`projection_events`).
+        rounds: :func:`analysis.data.load_layoff_rounds` (all rows; the projection counts
+            the sized corporate rounds not nested in another,
+            :func:`analysis.data.layoff_rounds.corporate_rounds`).
         memos: :func:`analysis.data.load_workplace_memos`.
         benchmarks: :func:`analysis.data.load_benchmarks`.
 
@@ -775,29 +647,7 @@ def analyse_workforce(params: Mapping[str, Any], families: pd.DataFrame, rounds:
     """
     p = params if isinstance(params, Params) else validate(dict(params))
     level = float(p["interval_level_pct"])
-    result = projection.run_monte_carlo(p, families, projection_events(rounds))
-    nested = rounds["included_in_round_id"].notna() & (rounds["included_in_round_id"] != "")
-    counted = rounds.loc[~nested & rounds["is_corporate"].astype(bool)]
-    pxt = rounds_naming(counted, r"\bPXT\b|people experience")
-    facts: dict[str, Any] = {
-        "rounds_counted": len(counted),
-        "rounds_naming_pxt": len(pxt),
-        "rounds_naming_pxt_years": sorted({int(d.year) for d in pxt["announced"]}),
-        "warn_washington_notices": lookup_value(benchmarks, "benchmark_id",
-                                                "washington-warn-2025-10", "value_low"),
-        "warn_engineering_share_pct": lookup_value(benchmarks, "benchmark_id",
-                                              "warn-engineering-share", "value_low"),
-        "ic_ratio_increase_pct": lookup_value(memos, "memo_id", "ic-per-manager-15pct", "value"),
-        "ic_ratio_deadline": lookup_value(memos, "memo_id", "ic-per-manager-15pct",
-                                          "effective_date"),
-        "rto_memo_date": lookup_value(memos, "memo_id", "rto-five-days", "date"),
-        "rto_effective": lookup_value(memos, "memo_id", "rto-five-days", "effective_date"),
-        "genai_applications": lookup_value(memos, "memo_id", "jassy-ai-memo-applications", "value"),
-        "challenger_ai_cuts_2026_01": lookup_value(benchmarks, "benchmark_id",
-                                              "challenger-ai-cuts-2026-01", "value_low"),
-        "challenger_cuts_2026_01": lookup_value(benchmarks, "benchmark_id",
-                                                "challenger-cuts-2026-01", "value_low"),
-    }
+    result = projection.run_monte_carlo(p, families, corporate_rounds(rounds, sized=True))
     return WorkforceResults(
         params=p,
         projection=result,
@@ -811,113 +661,26 @@ def analyse_workforce(params: Mapping[str, Any], families: pd.DataFrame, rounds:
                                           p["rto_attrition_uplift_pct"],
                                           p["backfill_rate_pct"]),
         totals=decomposition_totals(result.draws, result.inputs, p, level),
-        rounds=rounds_table(rounds),
-        facts=facts,
+        rounds=corporate_rounds(rounds, include_nested=True),
+        facts=_facts(rounds, memos, benchmarks),
+        n_families=len(families),
+        as_of_stock=stock_at_as_of(result),
+        observed_further_cuts=observed_further_cuts(rounds, p["as_of"]),
     )
 
 
-def _lower_first(label: str) -> str:
-    """Lower-case a label's first letter for use mid-sentence, keeping acronyms ("AI")."""
-    if len(label) > 1 and label[1].isupper():
-        return label
-    return label[:1].lower() + label[1:]
-
-
-def _interval_text(row: Mapping[str, float], level_pct: float, sign: float = 1.0,
-                   fmt: Any = text.fmt_roles) -> str:
-    low, high = sorted((sign * row["lower"], sign * row["upper"]))
-    return (f"{fmt(sign * row['median'])} ({text.fmt_pct(level_pct)} interval "
-            f"{text.fmt_interval(low, high, fmt=fmt)})")
-
-
-def claim_evidence(res: WorkforceResults) -> dict[str, ClaimEvidence]:
-    """Evidence and the rules' numbers for chapter 2's four claims.
+def compute(params: Params, data_dir: Path | None = None) -> WorkforceResults:
+    """Load chapter 2's tables and run :func:`analyse_workforce` (the results cache calls this).
 
     Args:
-        res: From :func:`analyse_workforce`.
+        params: Validated parameters (only :data:`PARAMETERS` matter).
+        data_dir: Data folder (default: the repository's ``data/``).
 
     Returns:
-        Keys ``middle``, ``elite_hiring``, ``quiet_attrition``, ``internal_automation``.
+        A :class:`WorkforceResults`.
     """
-    p, f, level = res.params, res.facts, float(res.params["interval_level_pct"])
-    cutoff = text.fmt_date(reading_cutoff(res.projection))
-    exp = res.exposure
-    lo_row = exp.loc[exp["exposure_human_pct"].idxmin()]
-    hi_row = exp.loc[exp["exposure_human_pct"].idxmax()]
-    totals = res.totals.set_index("component")
-    years = f["rounds_naming_pxt_years"]
-    pxt_years = "" if not years else (f", all in {years[0]}" if len(set(years)) == 1
-                                      else f", all in {years[0]}-{years[-1]}")
-    middle = ClaimEvidence(
-        claim="The corporate middle is being hollowed out: process management, coordination, "
-              "HR and routine analysis are targeted.",
-        measures={"rounds_naming_middle": int(f["rounds_naming_pxt"]),
-                  "rounds_counted": int(f["rounds_counted"])},
-        evidence=(
-            f"The announced rounds named business units rather than job functions, except HR "
-            f"(PXT), named in {text.fmt_count(f['rounds_naming_pxt'])} of "
-            f"{text.fmt_count(f['rounds_counted'])} corporate rounds{pxt_years}; the "
-            f"Oct 2025 memo spoke of 'fewer layers'. Washington WARN notices for that round "
-            f"({text.fmt_count(f['warn_washington_notices'])}) included more than 500 managers "
-            f"but also more than 600 software engineers, and about "
-            f"{text.fmt_pct(f['warn_engineering_share_pct'])} of the WARN-filed cuts in four "
-            f"states were engineering roles. Published exposure does not single out the "
-            f"middle: human-rated exposure runs only from "
-            f"{text.fmt_pct(lo_row['exposure_human_pct'])} "
-            f"({_lower_first(lo_row['family_label'])}) "
-            f"to {text.fmt_pct(hi_row['exposure_human_pct'])} "
-            f"({_lower_first(hi_row['family_label'])}), so in the projection the four middle "
-            f"families ({text.fmt_pct(res.middle['headcount_share_pct'])} of the estimated "
-            f"workforce) take {text.fmt_pct(res.middle['median'])} of the projected cuts by "
-            f"{cutoff} ({text.fmt_pct(level)} interval "
-            f"{text.fmt_interval(res.middle['lower'], res.middle['upper'], fmt=text.fmt_pct)})."
-        ))
-    hires = totals.loc["AI-specialist hires (assumed)"]
-    layoffs = res.projection.draws["projected_cuts_2027"]
-    elite = ClaimEvidence(
-        claim="Amazon is hiring a smaller number of elite AI and machine-learning specialists "
-              "in their place.",
-        # no table in data/ holds a count of AI or machine-learning hires
-        measures={"ai_hires_observed": float("nan")},
-        evidence=(
-            f"No sourced count of AI or machine-learning hires exists, so the claim cannot be "
-            f"tested with these data. The projection assumes "
-            f"{text.fmt_count(p['ai_specialist_hires_per_year'])} AI-specialist hires a year, "
-            f"{_interval_text(hires, level)} from {text.fmt_date(p['as_of'])} to {cutoff}, "
-            f"against a median of {text.fmt_roles(float(layoffs.median()))} projected "
-            f"layoffs over the same period; both are assumptions, not observations."))
-    quiet = ClaimEvidence(
-        claim="Strict return-to-office mandates are tools to reduce headcount without "
-              "severance ('quiet attrition').",
-        # no table in data/ holds a corporate attrition series
-        measures={"attrition_series": float("nan")},
-        evidence=(
-            f"Amazon publishes no corporate attrition, and the only source saying that staff "
-            f"who did not comply with the five-day rule were treated as resigning without "
-            f"severance is a single low-quality page. The model assumes the rule adds "
-            f"{text.fmt_value(p['rto_attrition_uplift_pct'])} percentage points to "
-            f"{text.fmt_pct(p['attrition_rate_pct'])} yearly attrition; that assumption alone "
-            f"implies {_interval_text(res.quiet, level)} extra leavers from "
-            f"{text.fmt_date(p['as_of'])} to {cutoff}, or "
-            f"{text.fmt_roles(res.quiet['net_median'])} fewer staff after backfill: a "
-            f"consequence of the assumption, not evidence of intent."))
-    apps = f["genai_applications"]
-    apps_text = f"more than {text.fmt_count(apps)}" if np.isfinite(apps) else "many"
-    ai_cuts, all_cuts = f["challenger_ai_cuts_2026_01"], f["challenger_cuts_2026_01"]
-    share = (f" (across the US, {text.fmt_pct(ai_cuts / all_cuts * 100)} of that month's "
-             f"announced cuts were attributed to AI)"
-             if np.isfinite(ai_cuts) and np.isfinite(all_cuts) and all_cuts > 0 else "")
-    automation = ClaimEvidence(
-        claim="Generative AI is being deployed in HR and operations to automate the "
-              "administrative and analytical tasks of the people laid off.",
-        # no source in data/ links a cut role to a task that was automated
-        measures={"genai_applications": apps, "linked_task_sources": 0},
-        evidence=(
-            f"Jassy wrote in Jun 2025 that {apps_text} generative-AI services and applications "
-            f"were built or in development and that AI would reduce the corporate workforce "
-            f"'in the next few years'; no source in the data says which HR or operations tasks "
-            f"were automated or links the cut roles to them. Challenger attributed Amazon's "
-            f"Jan 2026 cuts more to over-hiring and reducing layers than to AI{share}, and "
-            f"Jassy called the Oct 2025 cuts 'not really AI-driven'."))
-    return {"middle": middle, "elite_hiring": elite, "quiet_attrition": quiet,
-            "internal_automation": automation}
+    unreliable = params.include_unreliable
+    return analyse_workforce(params, data.load_job_families(unreliable, data_dir),
+                             data.load_layoff_rounds(unreliable, data_dir),
+                             data.load_workplace_memos(unreliable, data_dir),
+                             data.load_benchmarks(unreliable, data_dir))

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import study, text
+from analysis.data.layoff_rounds import corporate_rounds, is_nested
 from analysis.models import projection, rounds
 from analysis.params import SCHEMA, Params, list_scenarios, load_scenario, validate
 from analysis.params import label as param_label
@@ -88,28 +89,26 @@ class HeadlineResult:
 
 
 def sized_rounds(events: pd.DataFrame) -> pd.DataFrame:
-    """Return the rounds the projection core counts: disclosed size, not nested in another.
+    """Return the rounds the projection core counts: corporate, disclosed size, not nested.
 
-    A round of undisclosed size (such as "a small number" of roles) adds nothing to the
-    counts; a row counted inside a later round (``included_in_round_id``) is dropped.
+    This is :func:`analysis.data.layoff_rounds.corporate_rounds` with ``sized=True`` (the one
+    rule): a round of undisclosed size (such as "a small number" of roles) adds nothing to the
+    counts, and a row counted inside a later round (``included_in_round_id``) is dropped.
     """
-    df = events.dropna(subset=["roles_mid"])
-    if "included_in_round_id" in df.columns:
-        nested = df["included_in_round_id"].notna() & (df["included_in_round_id"] != "")
-        df = df[~nested]
-    return df.reset_index(drop=True)
+    return corporate_rounds(events, sized=True)
 
 
 def further_rounds(events: pd.DataFrame, as_of: str, after: str = study.FURTHER_AFTER
                    ) -> pd.DataFrame:
     """Return the corporate rounds announced after ``after`` (28 Oct 2025) and by ``as_of``.
 
-    All sizes are kept, undisclosed ones included.
+    Rows are selected by :func:`analysis.data.layoff_rounds.corporate_rounds`: rows nested in
+    another round are dropped, and every size is kept, undisclosed ones included (their sizes
+    are missing and add nothing to a sum).
     """
-    mask = (events["is_corporate"].astype(bool)
-            & (events["announced"] > pd.Timestamp(after))
-            & (events["announced"] <= pd.Timestamp(as_of)))
-    return events.loc[mask]
+    df = corporate_rounds(events)
+    announced = pd.to_datetime(df["announced"])
+    return df.loc[(announced > pd.Timestamp(after)) & (announced <= pd.Timestamp(as_of))]
 
 
 def rounds_known_at(events: pd.DataFrame, as_of: str) -> pd.DataFrame:
@@ -123,7 +122,7 @@ def rounds_known_at(events: pd.DataFrame, as_of: str) -> pd.DataFrame:
     known = events.loc[pd.to_datetime(events["announced"]) <= pd.Timestamp(as_of)].copy()
     if "included_in_round_id" in known and "round_id" in known:
         parent = known["included_in_round_id"]
-        dangling = parent.notna() & (parent != "") & ~parent.isin(set(known["round_id"]))
+        dangling = is_nested(known) & ~parent.isin(set(known["round_id"]))
         known.loc[dangling, "included_in_round_id"] = None
     return known
 
@@ -134,7 +133,7 @@ def observed_further_cuts(events: pd.DataFrame, as_of: str) -> float:
     Rows nested in another round (``included_in_round_id`` set) are not counted twice; rounds
     of undisclosed size add nothing.
     """
-    return float(further_rounds(sized_rounds(events), as_of)["roles_mid"].sum())
+    return float(further_rounds(events, as_of)["roles_mid"].sum())
 
 
 def observed_further_cuts_text(events: pd.DataFrame, as_of: str) -> str:
@@ -154,8 +153,7 @@ def fmt_observed(roles: float) -> str:
 
 def undisclosed_further_rounds(events: pd.DataFrame, as_of: str) -> int:
     """Count the further corporate rounds by ``as_of`` whose size was not disclosed."""
-    rounds_ = further_rounds(events, as_of)
-    return int(rounds_["roles_low"].isna().sum())
+    return int(further_rounds(events, as_of)["roles_mid"].isna().sum())
 
 
 def summarise_draws(values: np.ndarray, level_pct: float, low: float = projection.CLAIM_LOW,

@@ -151,9 +151,7 @@ def backtest_origins(as_of: str, history_start: str, first: str = FIRST_ORIGIN,
 
 
 def _disclosed_total(events: pd.DataFrame, day: str) -> float:
-    known = headline.rounds_known_at(events, day)
-    corporate = known[known["is_corporate"].astype(bool)]
-    return float(headline.sized_rounds(corporate)["roles_mid"].sum())
+    return float(headline.sized_rounds(headline.rounds_known_at(events, day))["roles_mid"].sum())
 
 
 def realised_cuts(events: pd.DataFrame, origin: str, end: str) -> tuple[float, int]:
@@ -172,10 +170,7 @@ def realised_cuts(events: pd.DataFrame, origin: str, end: str) -> tuple[float, i
     """
     roles = _disclosed_total(events, end) - _disclosed_total(events, origin)
     window = headline.further_rounds(headline.rounds_known_at(events, end), end, after=origin)
-    nested = window["included_in_round_id"].notna() if "included_in_round_id" in window \
-        else pd.Series(False, index=window.index)
-    undisclosed = int((window["roles_mid"].isna() & ~nested).sum())
-    return roles, undisclosed
+    return roles, int(window["roles_mid"].isna().sum())
 
 
 # --- scores -------------------------------------------------------------------------------------

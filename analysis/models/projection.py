@@ -78,6 +78,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
+from analysis.data.layoff_rounds import is_corporate
 from analysis.params import SCHEMA, Params, validate
 from analysis.study import CLAIM_HIGH, CLAIM_LOW, FURTHER_AFTER, READINGS
 
@@ -272,7 +273,7 @@ def _events_used(events: pd.DataFrame, as_of: dt.date, further_after: str = FURT
     announced = pd.to_datetime(events["announced"]).dt.normalize()
     if announced.isna().any():
         raise ValueError("events: 'announced' has missing dates")
-    corporate = events["is_corporate"].fillna(False).astype(bool)
+    corporate = is_corporate(events)  # the one rule: a missing flag is not corporate
     cutoff = pd.Timestamp(further_after)
     base_mask = corporate & (announced == cutoff)
     obs_mask = corporate & (announced > cutoff) & (announced <= pd.Timestamp(as_of))

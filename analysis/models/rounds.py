@@ -16,8 +16,9 @@ A round is one announced corporate reduction (``announced``, ``roles_low``, ``ro
 "Further cuts" (DESIGN §5) are corporate roles announced after 28 Oct 2025. The observed
 part (announced after that date and on or before ``as_of``) is counted exactly from
 ``roles_mid`` (or the one bound given); only the part after ``as_of`` is simulated and added
-to it. Rows counted inside a later round (``included_in_round_id`` set) are skipped; a round
-of undisclosed size counts as a small round for the frequency and adds no roles.
+to it. Which rows count is the one rule of :func:`analysis.data.layoff_rounds.corporate_rounds`:
+rows counted inside a later round (``included_in_round_id`` set) are skipped; a round of
+undisclosed size counts as a small round for the frequency and adds no roles.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.data.layoff_rounds import corporate_rounds
 from analysis.study import FURTHER_AFTER
 
 __all__ = [
@@ -69,28 +71,14 @@ def history_rounds(rounds: pd.DataFrame, as_of: str, history_start: str,
         disclosed); ``size_class`` is ``"large"`` or ``"small"`` (undisclosed sizes count as
         small rounds).
     """
-    corporate = _corporate(rounds)
+    corporate = corporate_rounds(rounds)
     announced = pd.to_datetime(corporate["announced"])
     keep = (announced >= _ts(history_start)) & (announced <= _ts(as_of))
     out = corporate.loc[keep, ["announced", "roles_low", "roles_high"]].copy()
     out["announced"] = pd.to_datetime(out["announced"])
-    out["roles"] = _point_size(corporate.loc[keep])
+    out["roles"] = corporate.loc[keep, "roles_mid"]
     out["size_class"] = np.where(out["roles"] >= large_threshold_roles, "large", "small")
     return out.sort_values("announced", kind="stable").reset_index(drop=True)
-
-
-def _corporate(rounds: pd.DataFrame) -> pd.DataFrame:
-    """Corporate rounds that are not already counted inside a later round."""
-    keep = rounds["is_corporate"].fillna(False).astype(bool)
-    if "included_in_round_id" in rounds:
-        keep &= rounds["included_in_round_id"].isna()
-    return rounds.loc[keep]
-
-
-def _point_size(rounds: pd.DataFrame) -> pd.Series:
-    mid = rounds["roles_mid"] if "roles_mid" in rounds else (
-        rounds["roles_low"] + rounds["roles_high"]) / 2.0
-    return mid.fillna(rounds["roles_low"]).fillna(rounds["roles_high"]).astype(float)
 
 
 def rounds_per_quarter(rounds: pd.DataFrame, as_of: str, history_start: str,
@@ -241,10 +229,10 @@ def simulate_further_cuts(rounds: pd.DataFrame, as_of: str, horizon_end: str = "
     if exposure_q <= 0:
         raise ValueError("as_of is before history_start")
 
-    corporate = _corporate(rounds)
+    corporate = corporate_rounds(rounds)
     announced = pd.to_datetime(corporate["announced"])
     after = announced > _ts(further_after)
-    sizes = _point_size(corporate).fillna(0.0)  # an undisclosed size adds nothing
+    sizes = corporate["roles_mid"].fillna(0.0)  # an undisclosed size adds nothing
 
     def observed_to(end: pd.Timestamp) -> float:
         return float(sizes[after & (announced <= min(cut, end))].sum())
