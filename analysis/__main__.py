@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
 import time
@@ -21,6 +22,7 @@ from analysis.params import (
     parse_cli_assignments,
     resolve,
     schema_table,
+    validate,
 )
 
 EXIT_BAD_INPUT = 2
@@ -158,6 +160,26 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_golden(args: argparse.Namespace) -> int:
+    """Build with the smoke parameters and write (or check) the reference glue snapshot."""
+    from analysis.site import golden
+    from analysis.site.build import build, repo_root
+
+    root = repo_root()
+    summary = build(validate(golden.SMOKE_PARAMS), root=root, stream=sys.stdout)
+    snapshot = golden.site_snapshot(summary.site)
+    reference = root / golden.REFERENCE
+    if args.check:
+        diffs = golden.compare_snapshots(
+            json.loads(reference.read_text(encoding="utf-8")), snapshot)
+        print("\n".join(diffs) or "no differences from the reference")
+        return 1 if diffs else 0
+    reference.write_text(json.dumps(snapshot, indent=1, sort_keys=True, ensure_ascii=False)
+                         + "\n", encoding="utf-8")
+    print(f"wrote {reference.relative_to(root)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit code."""
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
@@ -191,6 +213,10 @@ def main(argv: list[str] | None = None) -> int:
     p_diff.add_argument("old", help="archive version, folder or manifest.json")
     p_diff.add_argument("new", help="archive version, folder or manifest.json")
     p_diff.set_defaults(func=_cmd_diff)
+    p_gold = sub.add_parser("golden", help="write (or --check) the reference glue snapshot "
+                                           "that shows a refactoring changed no number")
+    p_gold.add_argument("--check", action="store_true", help="compare instead of writing")
+    p_gold.set_defaults(func=_cmd_golden)
     p_sweep = sub.add_parser("sweep", help="the headline over a grid of assumptions")
     p_sweep.add_argument("--scenario", default=os.environ.get("SCENARIO") or "baseline",
                          help="scenario name in data/scenarios or a YAML file")

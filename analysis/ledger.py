@@ -582,7 +582,7 @@ def forecast_row(res: ForecastChapterResults) -> LedgerRow:
     return _row("further-cuts", j, details)
 
 
-def all_rows(params: Any, *, rounds: pd.DataFrame, capital_results: CapitalResults,
+def all_rows(as_of: str, *, rounds: pd.DataFrame, capital_results: CapitalResults,
              workforce_results: WorkforceResults,
              automation_results: automation.AutomationResults,
              regulation_results: RegulationResults,
@@ -590,15 +590,15 @@ def all_rows(params: Any, *, rounds: pd.DataFrame, capital_results: CapitalResul
     """Every row of the ledger: each chapter's stored results, judged by this module's rules.
 
     Args:
-        params: Validated parameters (:class:`analysis.params.Params`).
-        rounds: Layoff rounds (for the row on the cuts announced so far).
+        as_of: Data cut-off (ISO date) of the row on the cuts announced so far.
+        rounds: Layoff rounds (for that row).
         capital_results: Chapter 1's results (``results.get("capital", params)``).
         workforce_results: Chapter 2's results (``results.get("workforce", params)``).
         automation_results: Chapter 3's results (``results.get("automation", params)``).
         regulation_results: Chapter 4's results (``results.get("regulation", params)``).
         forecast_results: The forecast chapter's results (``results.get("forecast", params)``).
     """
-    rows = [cuts_row(rounds, params.as_of)]
+    rows = [cuts_row(rounds, as_of)]
     rows += capital_rows(capital_results)
     rows += workforce_rows(workforce_results)
     rows += automation_rows(automation_results)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,42 @@ def test_tables_are_numbered_as_tables_and_figures_as_figures():
                 assert directive in ("table", "list-table"), f"{page.docname}: {name}"
             elif name.startswith("fig-"):
                 assert directive in ("glue:figure", "figure"), f"{page.docname}: {name}"
+
+
+#: Calls that receive the page's parameters but read only their own results' parameters.
+_KEYED_READS = ("results.get", "results.sweep_results")
+
+
+def test_every_parameter_a_page_uses_reaches_it():
+    """A page gets its declared parameters and those of the results it reads (issue 14).
+
+    So each parameter it reads (``P.name``) must be one of those, and a page that hands its
+    whole parameter set to a function must receive every parameter.
+    """
+    from analysis.site import results
+    from analysis.site.pages import results_read
+
+    for page in read_pages(REPO):
+        src = page.source_text
+        names = set(page.declared) | set(results.parameters_of(results_read(page)))
+        used = set(re.findall(r"\bP\.([a-z_]+)\b", src)) & set(SCHEMA)
+        assert used <= names, f"{page.docname} reads {sorted(used - names)} but is not given them"
+        calls = {c for c in re.findall(r"([A-Za-z_][\w.]*)\((?:[^()]*,\s*)?P\s*[,)]", src)
+                 if c not in _KEYED_READS}
+        if calls:
+            missing = sorted(set(SCHEMA) - names)
+            assert not missing, f"{page.docname} passes P to {sorted(calls)} without {missing}"
+
+
+def test_injected_parameters_include_those_of_the_results_read():
+    from analysis.site import results
+    from analysis.site.pages import page_parameters, results_read
+
+    pages = {p.docname: p for p in read_pages(REPO)}
+    values = {k: spec.default for k, spec in SCHEMA.items()}
+    ch2 = pages["book/ch2-corporate-middle"]
+    assert results_read(ch2) == ("workforce",)
+    injected = page_parameters(ch2, values, results.parameters_of(results_read(ch2)))
+    assert set(ch2.declared) < set(injected)
+    assert "backfill_rate_pct" in injected and "backfill_rate_pct" not in ch2.declared
+    assert set(results.parameters_of(["sweep"])) == set(SCHEMA)

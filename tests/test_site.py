@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from analysis import params
+from analysis.site import golden
 from analysis.site.build import build
 from analysis.site.pages import toc_entries
 from tests.conftest import copy_repo
@@ -29,7 +30,7 @@ from tests.conftest import copy_repo
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SMOKE = {"mc_draws": 2_000, "sweep_draws_per_point": 300}
+SMOKE = golden.SMOKE_PARAMS  # the reference snapshot's parameters
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
@@ -561,3 +562,15 @@ def test_chart_spec_on_the_page_fits_its_container(built_site):
     svg = (built_site / "_static" / "figures" / "fig-ch5-forecast-tornado.svg").read_text("utf-8")
     width = re.search(r'<svg[^>]+width="(\d+)"', svg)
     assert width and int(width.group(1)) >= 400  # the download keeps its designed width
+
+
+def test_glued_numbers_match_the_reference_snapshot(built_site):
+    """The same parameters and data give the same glued numbers as the reference (issue 14).
+
+    The reference (tests/golden/manifest-smoke.json) was taken from the build before the
+    package was split into layers; a change of numbers that is meant must regenerate it with
+    ``python -m analysis golden`` and say why in the commit.
+    """
+    reference = json.loads((REPO / golden.REFERENCE).read_text(encoding="utf-8"))
+    diffs = golden.compare_snapshots(reference, golden.site_snapshot(built_site))
+    assert not diffs, "\n".join(diffs[:20])

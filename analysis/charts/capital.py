@@ -363,6 +363,33 @@ def savings_fcf_chart(fcf: pd.DataFrame, savings: tuple[float, float, float]) ->
     return alt.layer(bars_, band, line, zero).properties(width=CHART_WIDTH - 100, height=280)
 
 
+#: Description of the introduction's savings chart for assistive technology.
+SAVINGS_CURVE_ALT = ("Line chart: yearly labour savings rise in proportion to the number of "
+                     "corporate roles eliminated; a shaded band shows the range of the "
+                     "cost-per-employee assumption.")
+
+
+def savings_curve_chart(curve: pd.DataFrame) -> alt.LayerChart:
+    """Yearly labour savings against roles eliminated, with the cost assumption's band.
+
+    Args:
+        curve: :func:`analysis.models.economics.savings_curve` (``roles``,
+            ``savings_usd_bn``, ``savings_low_usd_bn``, ``savings_high_usd_bn``).
+    """
+    base = alt.Chart(curve).encode(
+        x=alt.X("roles:Q", title="corporate roles eliminated", axis=alt.Axis(format=",d")))
+    band = base.mark_area(opacity=0.25).encode(
+        y=alt.Y("savings_low_usd_bn:Q", title="yearly savings (USD bn)"),
+        y2="savings_high_usd_bn:Q")
+    line = base.mark_line().encode(
+        y="savings_usd_bn:Q",
+        tooltip=[alt.Tooltip("roles:Q", title="roles", format=","),
+                 alt.Tooltip("savings_usd_bn:Q", title="savings, USD bn", format=".2f"),
+                 alt.Tooltip("savings_low_usd_bn:Q", title="low, USD bn", format=".2f"),
+                 alt.Tooltip("savings_high_usd_bn:Q", title="high, USD bn", format=".2f")])
+    return band + line
+
+
 def figures(res: CapitalResults) -> dict[str, alt.TopLevelMixin]:
     """Every chart of the chapter page, by figure name (``fig-ch1-capital-<name>``).
 

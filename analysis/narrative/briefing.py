@@ -16,15 +16,23 @@ import pandas as pd
 
 from analysis import study, text
 from analysis.chapters.capital import CapitalResults
+from analysis.chapters.forecast import ForecastChapterResults
+from analysis.models import economics
 from analysis.models.headline import fmt_observed
+from analysis.narrative import arithmetic, sources, vintage
 
 __all__ = [
+    "HEADLINE_ALT",
     "KeyNumber",
     "backtest_caveat",
     "bottom_line",
+    "briefing_values",
     "capex_number",
     "capital_number",
     "forecast_numbers",
+    "intro_call_values",
+    "intro_cost_values",
+    "intro_values",
     "key_numbers",
     "key_numbers_markdown",
     "odds",
@@ -222,3 +230,73 @@ def headline_backtest_caveat(result: Any) -> str:
             f"{text.plural(len(bt.origins), 'past cut-off')} and scored on what was announced "
             f"next; {judged} (the projection core's weight of {text.fmt_pct(result.weight_pct)} "
             f"has an 80% interval of {interval}){tail}")
+
+
+#: Description of the briefing's headline histogram for assistive technology.
+HEADLINE_ALT = ("Histogram of simulated further corporate cuts by the end of 2027, with the "
+                "claimed range of 20,000 to 35,000 roles shaded and the cuts already announced "
+                "marked by a dashed line.")
+
+
+def briefing_values(res: ForecastChapterResults, capital: CapitalResults, verdict: str
+                    ) -> dict[str, str]:
+    """Every text the briefing page glues, from the stored results.
+
+    Args:
+        res: The forecast chapter's results (headline, backtests, arithmetic, vintage).
+        capital: Chapter 1's results at the same cut-off (the capex key number).
+        verdict: The ledger's likelihood verdict on the prediction (the ledger decides it).
+
+    Returns:
+        Glue key -> text (``br_*``).
+    """
+    p, head = res.params, res.headline
+    r26, r27 = head.get("combined", "2026"), head.get("combined", "2027")
+    out = {"br_bottom_line": bottom_line(verdict, r26, r27),
+           "br_backtest": backtest_caveat(res.annual_backtest.summary, 80),
+           "br_headline_backtest": headline_backtest_caveat(head),
+           "br_not_in_data": vintage.not_yet_in_data_sentence({**res.vintage, "as_of": p.as_of})}
+    numbers = key_numbers(head.observed, p.as_of, r27, p.interval_level_pct, capital)
+    for key, n in zip(("announced", "median", "inside", "capex"), numbers, strict=True):
+        out |= {f"br_{key}": n.value, f"br_{key}_label": n.label, f"br_{key}_context": n.context}
+    out |= {f"br_ar_{k}": s for k, s in arithmetic.sentences(res.arithmetic).items()}
+    return out
+
+
+def intro_values(res: ForecastChapterResults, verdict: str) -> dict[str, str]:
+    """The introduction's key findings (``intro_*``), from the same results as the briefing."""
+    p, head = res.params, res.headline
+    r26, r27 = head.get("combined", "2026"), head.get("combined", "2027")
+    out = {"intro_bottom_line": bottom_line(verdict, r26, r27)}
+    for key, n in zip(("announced", "median", "inside"),
+                      forecast_numbers(head.observed, p.as_of, r27, p.interval_level_pct),
+                      strict=True):
+        out |= {f"intro_{key}": n.value, f"intro_{key}_context": n.context}
+    return out
+
+
+def intro_cost_values(cost_per_employee_usd_k: float, headcount: float) -> dict[str, str]:
+    """The introduction's savings arithmetic: cost per employee, workforce cost, claim savings.
+
+    Args:
+        cost_per_employee_usd_k: Fully loaded yearly cost of one corporate employee, USD k.
+        headcount: Estimated corporate workforce before 28 Oct 2025.
+    """
+    claim = economics.labour_savings_usd_bn([study.CLAIM_LOW, study.CLAIM_HIGH],
+                                            cost_per_employee_usd_k)
+    return {
+        "intro_cost_per_employee": text.fmt_usd(cost_per_employee_usd_k * 1000, 0),
+        "intro_workforce_cost": text.fmt_usd_bn(
+            economics.labour_savings_usd_bn(headcount, cost_per_employee_usd_k)),
+        "intro_claim_savings": text.fmt_interval(*claim, fmt=text.fmt_usd_bn, decimals=1),
+        "intro_headcount_base": text.fmt_count(headcount)}
+
+
+def intro_call_values(guidance: pd.DataFrame, statement_id: str = "2025-10-q3-call"
+                      ) -> dict[str, str]:
+    """The introduction's account of the October 2025 call, with its source strength."""
+    call = guidance.set_index("statement_id").loc[statement_id]
+    return {"intro_call_date": text.fmt_date(call["statement_date"].date()),
+            "intro_call_capex": text.fmt_usd_bn(call["value_low_usd_bn"]),
+            "intro_call_source": sources.source_clause("The account of that call",
+                                                       call["confidence"])}

@@ -12,12 +12,18 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-__all__ = ["VOLATILE_KEYS", "compare_snapshots", "glue_snapshot"]
+__all__ = ["REFERENCE", "SMOKE_PARAMS", "VOLATILE_KEYS", "compare_snapshots", "glue_snapshot",
+           "site_snapshot"]
 
 #: Glued values that change with every commit, not with the numbers.
 VOLATILE_KEYS = frozenset({"explore_commit"})
+#: The parameters of the reference build (small, so the test build is quick).
+SMOKE_PARAMS: dict[str, Any] = {"mc_draws": 2_000, "sweep_draws_per_point": 300}
+#: The reference snapshot, relative to the repository root.
+REFERENCE = Path("tests") / "golden" / "manifest-smoke.json"
 
 
 def _digest(value: Any) -> str:
@@ -56,3 +62,8 @@ def compare_snapshots(expected: Mapping[str, Any], actual: Mapping[str, Any]) ->
                     out.append(f"{section} {page} {key}: {str(a.get(key))[:80]!r} -> "
                                f"{str(b.get(key))[:80]!r}")
     return out
+
+
+def site_snapshot(site: Path) -> dict[str, Any]:
+    """:func:`glue_snapshot` of a built site's ``manifest.json``."""
+    return glue_snapshot(json.loads((site / "manifest.json").read_text(encoding="utf-8")))

@@ -128,11 +128,16 @@ def read_pages(root: Path) -> list[Page]:
 
 #: How a page reads a stored result: ``results.get("name", P)`` (see analysis.site.results).
 _RESULT_READ = re.compile(r"""results\.get\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']""")
+#: How a page reads the stored sweep: ``results.sweep_results(P)`` (depends on every parameter).
+_SWEEP_READ = re.compile(r"results\.sweep_results\(")
 
 
 def results_read(page: Page) -> tuple[str, ...]:
-    """Names of the stored results ``page`` reads, in order of first use."""
-    return tuple(dict.fromkeys(_RESULT_READ.findall(page.source_text)))
+    """Names of the stored results ``page`` reads, in order of first use ("sweep" included)."""
+    names = dict.fromkeys(_RESULT_READ.findall(page.source_text))
+    if _SWEEP_READ.search(page.source_text):
+        names["sweep"] = None
+    return tuple(names)
 
 
 def page_parameters(page: Page, values: dict[str, Any],

@@ -112,12 +112,16 @@ def result_key(name: str, params: Params, env: Mapping[str, Any]) -> str:
 
 
 def parameters_of(names: Iterable[str]) -> tuple[str, ...]:
-    """The parameters the named results depend on (a result without ``PARAMETERS``: all)."""
+    """The parameters the named results depend on (a result without ``PARAMETERS``: all).
+
+    ``"sweep"`` (the explore page's sweep, :func:`sweep_results`) depends on all of them.
+    """
     from analysis.params import SCHEMA
 
     out: dict[str, None] = {}
     for name in names:
-        out.update(dict.fromkeys(getattr(_module(name), "PARAMETERS", None) or SCHEMA))
+        wanted = None if name == "sweep" else getattr(_module(name), "PARAMETERS", None)
+        out.update(dict.fromkeys(wanted or SCHEMA))
     return tuple(out)
 
 
