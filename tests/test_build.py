@@ -148,3 +148,31 @@ def test_malformed_data_row_stops_the_build_before_any_page_runs(small_repo):
     with pytest.raises(DataValidationError, match=r"data/peer_capex\.csv:4:\d+: column 'kind'"):
         build(params.validate(), root=small_repo, stream=None)
     assert tree_digest(site) == before
+
+
+def test_narrative_edit_reexecutes_only_that_page_and_reuses_the_results(tmp_path):
+    """Compute once (issue 14): results are keyed on their inputs, not on page text."""
+    import io
+
+    from tests.conftest import copy_repo
+
+    root = copy_repo(tmp_path, ["book/intro"])
+    smoke = params.validate({"mc_draws": 2_000})
+    first = build(smoke, root=root, stream=None)
+    stored = sorted(p.name for p in (root / "_build/cache/results").iterdir())
+    assert [name.split("-")[0] for name in stored] == ["forecast"]  # only what intro reads
+    before = glued(first.site)
+    page = root / "book" / "intro.md"
+    text = page.read_text(encoding="utf-8")
+    marker = "\n## "
+    page.write_text(text.replace(marker, "\nA sentence added by an editor.\n" + marker, 1),
+                    encoding="utf-8")
+    log = io.StringIO()
+    second = build(smoke, root=root, stream=log)
+    how = {r["docname"]: r["how"] for r in second.runs}
+    assert how == {"book/intro": "executed", "book/references": "cached"}
+    assert "forecast reused" in log.getvalue() and "computed" not in log.getvalue().split(
+        "Results:")[1].splitlines()[0]
+    assert sorted(p.name for p in (root / "_build/cache/results").iterdir()) == stored
+    assert glued(second.site) == before
+    assert "A sentence added by an editor." in (second.site / "book/intro.html").read_text()

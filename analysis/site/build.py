@@ -414,7 +414,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     _ensure_kernel()
     _validate_data(root / "data")
     _sweep_stage(pages, values, jobs, root, stream)
-    _results_stage(params, jobs, root, stream)
+    _results_stage(pages, params, jobs, root, stream)
     runs = _execute_pages(plan, use_cache, jobs, root, limits, stream)
     info = _build_info(params, root, archive)
     stage = build_dir / "stage"
@@ -696,15 +696,17 @@ def _sweep_stage(pages: list[Page], values: dict[str, Any], jobs: int, root: Pat
     _log(stream, f"Sweep for {EXPLORE}: {len(run.table) // 2} points, {how}")
 
 
-def _results_stage(params: Params, jobs: int, root: Path, stream: TextIO | None) -> None:
-    """Compute every registered model and chapter result once, in parallel, before the pages.
+def _results_stage(pages: list[Page], params: Params, jobs: int, root: Path,
+                   stream: TextIO | None) -> None:
+    """Compute the stored results the pages read, once and in parallel, before the pages.
 
     Pages, the ledger and the briefing then read them (:func:`analysis.site.results.get`)
     with the same parameters, so no page recomputes a chapter.
     """
     from analysis.site import results
 
-    names = results.registered()
+    read = {name for page in pages for name in results_read(page)}
+    names = [name for name in results.registered() if name in read]
     if not names:
         return
     started = time.perf_counter()
