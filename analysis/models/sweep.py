@@ -45,6 +45,11 @@ __all__ = [
     "validate_grid",
 ]
 
+#: Parameters a sweep depends on: the headline's. Chapter 1's cost per employee and capex path
+#: are not read by the models, so changing them reuses a stored sweep.
+PARAMETERS: tuple[str, ...] = tuple(
+    name for name in SCHEMA if name not in ("capex_path", "cost_per_employee_usd_k"))
+
 #: Quantiles stored per point and reading: what the explorer draws as the distribution.
 QUANTILE_LEVELS: tuple[float, ...] = tuple(round(0.025 * k, 3) for k in range(1, 40))
 #: The headline's summary columns stored per point and reading.

@@ -185,7 +185,8 @@ def _commit(root: Path) -> str:
 
 def sweep_key(params: Params, grid: sweep.SweepGrid, env: dict[str, dict[str, str]]) -> str:
     """Hash of everything a sweep depends on (16 hex digits)."""
-    blob = json.dumps({"params": params.to_dict(), "grid": grid.to_dict(), "env": env},
+    read = {k: params[k] for k in sweep.PARAMETERS}
+    blob = json.dumps({"params": read, "grid": grid.to_dict(), "env": env},
                       sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
@@ -197,7 +198,7 @@ def sweep_provenance(params: Params, grid: sweep.SweepGrid, env: dict[str, dict[
     ``base`` is what every point started from (:func:`analysis.models.sweep.sweep_base`),
     with the models' weight as held.
     """
-    return {"parameters": params.to_dict(), "grid": grid.to_dict(),
+    return {"parameters": {k: params[k] for k in sweep.PARAMETERS}, "grid": grid.to_dict(),
             "point_base": base or {},
             "data_checksums": env["data"], "commit": commit,
             "common_random_numbers": f"every point uses seed {params.seed}"}
