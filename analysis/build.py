@@ -40,6 +40,7 @@ from analysis.execute import (
     execute_page,
     export_figures,
     glued_values,
+    reserve_chart_heights,
     strip_figure_records,
 )
 from analysis.pages import KERNEL_NAME, Page, cache_key, page_parameters, read_pages
@@ -69,6 +70,7 @@ EXECUTION_RECORD = "book/execution-record"
 BRIEFING = "book/briefing"
 EXPLORE = "book/explore"
 BRIEFING_PDF = "_static/amzn-efficiency-briefing.pdf"
+PDF_WINDOW_HEIGHT = 8000  # px: taller than the briefing at 800 px wide
 RECORD_MARKER = "<!-- execution-record -->"
 #: Written by the build from this build's manifest and the previous archived one.
 WHAT_CHANGED = "book/what-changed"
@@ -457,6 +459,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             nb.cells.insert(1, nbformat.v4.new_markdown_cell(
                 f'<p class="pdf-link"><a href="../{BRIEFING_PDF}" download>Download this '
                 "briefing as a PDF</a> (charts included).</p>"))
+        reserve_chart_heights(nb, d / "figures")
         strip_figure_records(nb)
         nbformat.write(nb, stage / f"{page.docname}.ipynb")
         glued[page.docname] = glued_values(nb)
@@ -617,6 +620,9 @@ def _print_pdf(chromium: str, page: Path, pdf: Path, build_dir: Path, timeout_s:
     cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=10000",
+           # The page's charts are drawn as they near the viewport (report-charts.js): a
+           # window as tall as the page puts every chart in view before the page is printed.
+           f"--window-size=800,{PDF_WINDOW_HEIGHT}",
            "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()]
     try:
         proc = run_command("pdf", cmd, timeout_s)

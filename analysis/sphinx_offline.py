@@ -3,9 +3,11 @@
 - Jupyter Book v1 always loads sphinx-thebe, which adds an inline script twice per page (a
   ``SyntaxError`` in the console: "Identifier 'THEBE_JS_URL' has already been declared") and
   points at a launcher on unpkg. The report has no live kernels, so its assets are dropped.
-- The Vega bundle (about 0.9 MiB) and the chart loader are added, deferred, only to pages that
-  hold a chart container; every other script file in the head is deferred too, so no page
-  waits for a script before its first paint.
+- The chart loader is added, deferred, only to pages that hold a chart container. The Vega
+  bundle (about 0.9 MiB) is not a script of the page: the loader adds it (its URL is the
+  loader's ``data-vega-bundle`` attribute) after the page has loaded, when a chart comes near
+  the viewport. Every other script file in the head is deferred, so no page waits for a
+  script before its first paint.
 - The theme's templates are overridden (``analysis/site/templates``) so no page loads
   FontAwesome's 1.45 MiB script: the header's icons are inline SVG, and the header buttons'
   accessible names contain their visible text.
@@ -26,11 +28,12 @@ from typing import Any
 
 from docutils import nodes
 
-__all__ = ["CHART_SCRIPTS", "TEMPLATES", "meta_description", "redirect_page", "setup"]
+__all__ = ["CHART_LOADER", "TEMPLATES", "VEGA_BUNDLE", "meta_description", "redirect_page", "setup"]
 
 TEMPLATES = Path(__file__).resolve().parent / "site" / "templates"
-# In load order: the loader calls vegaEmbed, so it comes after the bundle (both deferred).
-CHART_SCRIPTS = ("vega-bundle.js", "report-charts.js")
+# The loader (a script of the page) and the bundle it loads when a chart is near the viewport.
+CHART_LOADER = "report-charts.js"
+VEGA_BUNDLE = "vega-bundle.js"
 CHART_MARKER = 'class="vega-chart"'
 DESCRIPTION_CHARS = 160
 
@@ -99,13 +102,17 @@ def _first_paragraph(doctree: Any) -> str:
 def _page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any],
                   doctree: Any) -> None:
     if CHART_MARKER in str(context.get("body", "")):
-        from sphinx.builders.html._assets import _JavaScript
+        from sphinx.builders.html._assets import _file_checksum, _JavaScript
 
+        bundle = f"_static/{VEGA_BUNDLE}"
+        url = context["pathto"](bundle, 1)
+        if checksum := _file_checksum(Path(app.outdir), bundle):
+            url += f"?v={checksum}"
         files = context.setdefault("script_files", [])
-        for name in CHART_SCRIPTS:
-            asset = _JavaScript(f"_static/{name}", defer="defer", priority=800)
-            if asset not in files:
-                files.append(asset)
+        asset = _JavaScript(f"_static/{CHART_LOADER}", defer="defer", priority=800,
+                            **{"data-vega-bundle": url})
+        if asset not in files:
+            files.append(asset)
     for key in ("script_files", "css_files"):
         if key in context:
             context[key] = [a for a in context[key] if not _is_thebe(a)]
