@@ -11,6 +11,9 @@
 - The theme's templates are overridden (``analysis/site/templates``) so no page loads
   FontAwesome's 1.45 MiB script: the header's icons are inline SVG, and the header buttons'
   accessible names contain their visible text.
+- sphinx-design's stylesheet (54 KiB, render-blocking) and tab script are dropped from pages
+  that use none of its components (no ``sd-`` class); Jupyter Book loads the extension for
+  every page.
 - Every page gets a meta description (front matter ``html_meta`` wins, else the page's first
   paragraph).
 - Bibliography entries are list items (docutils marks them with the deprecated
@@ -42,6 +45,15 @@ def _is_thebe(asset: Any) -> bool:
     filename = str(getattr(asset, "filename", asset) or "")
     body = str(getattr(asset, "attributes", {}).get("body", ""))
     return "thebe" in filename.lower() or "THEBE_JS_URL" in body
+
+
+SPHINX_DESIGN_ASSETS = ("sphinx-design.", "design-tabs.js")
+SPHINX_DESIGN_CLASS = re.compile(r'class="(?:[^"]*\s)?sd-')
+
+
+def _is_sphinx_design(asset: Any) -> bool:
+    filename = str(getattr(asset, "filename", asset) or "").rsplit("/", 1)[-1]
+    return filename.startswith(SPHINX_DESIGN_ASSETS)
 
 
 # Inline scripts in the head assign to DOCUMENTATION_OPTIONS, so this one file stays in order.
@@ -113,9 +125,11 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict[str,
                             **{"data-vega-bundle": url})
         if asset not in files:
             files.append(asset)
+    unused_design = not SPHINX_DESIGN_CLASS.search(str(context.get("body", "")))
     for key in ("script_files", "css_files"):
         if key in context:
-            context[key] = [a for a in context[key] if not _is_thebe(a)]
+            context[key] = [a for a in context[key] if not _is_thebe(a)
+                            and not (unused_design and _is_sphinx_design(a))]
     if "script_files" in context:
         context["script_files"] = [_deferred(a) for a in context["script_files"]]
     metatags = str(context.get("metatags", ""))
