@@ -61,9 +61,12 @@ def _is_sphinx_design(asset: Any) -> bool:
 
 # Inline scripts in the head assign to DOCUMENTATION_OPTIONS, so this one file stays in order.
 KEEP_BLOCKING = ("documentation_options.js",)
+# The search page's own scripts (searchtools.js, in its body, not deferred) call doctools.js's
+# `_ready` as they run, so there it stays in order too.
+KEEP_BLOCKING_ON_SEARCH = (*KEEP_BLOCKING, "doctools.js")
 
 
-def _deferred(asset: Any) -> Any:
+def _deferred(asset: Any, keep: tuple[str, ...] = KEEP_BLOCKING) -> Any:
     """The same script, deferred: no script file in the head blocks the first paint.
 
     Deferred files still run in document order and before ``DOMContentLoaded``, which is
@@ -74,7 +77,7 @@ def _deferred(asset: Any) -> Any:
     filename = str(getattr(asset, "filename", asset) or "")
     attributes = dict(getattr(asset, "attributes", {}) or {})
     if (not filename or "body" in attributes or "async" in attributes or "defer" in attributes
-            or filename.split("?")[0].endswith(KEEP_BLOCKING) or "://" in filename):
+            or filename.split("?")[0].endswith(keep) or "://" in filename):
         return asset
     return _JavaScript(filename, priority=getattr(asset, "priority", 500), defer="defer",
                        **attributes)
@@ -134,7 +137,8 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict[str,
             context[key] = [a for a in context[key] if not _is_thebe(a)
                             and not (unused_design and _is_sphinx_design(a))]
     if "script_files" in context:
-        context["script_files"] = [_deferred(a) for a in context["script_files"]]
+        keep = KEEP_BLOCKING_ON_SEARCH if pagename == "search" else KEEP_BLOCKING
+        context["script_files"] = [_deferred(a, keep) for a in context["script_files"]]
     metatags = str(context.get("metatags", ""))
     if 'name="description"' not in metatags:
         text = _first_paragraph(doctree) if doctree is not None else ""

@@ -355,6 +355,21 @@ def test_explorer_control_moves_the_headline_to_the_sweep_value(server, browser,
     tab.close()
 
 
+def test_search_finds_a_page(server, browser):
+    """The header's search opens the search page, whose scripts run in order and list results."""
+    tab = browser.new_page(viewport=DESKTOP)
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.goto(f"{server}/book/briefing.html", wait_until="load")
+    tab.keyboard.press("Control+k")
+    tab.locator("#pst-search-dialog input[name=q]").fill("capex")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(re.compile(r"search\.html\?q=capex"))
+    tab.locator("#search-results li").first.wait_for(timeout=20_000)
+    tab.close()
+    assert errors == []
+
+
 def test_explorer_is_keyboard_operable(server, browser):
     tab = browser.new_page(viewport={"width": 1280, "height": 900})
     tab.goto(f"{server}/book/explore.html", wait_until="load")
