@@ -104,6 +104,8 @@ def test_page_loads_offline_with_charts_drawn(page, server, browser):
     tab.on("pageerror", lambda e: errors.append(str(e)))
     tab.on("request", lambda r: None if r.url.startswith(server) or r.url.startswith("data:")
            else outside.append(r.url))
+    fonts: list[str] = []
+    tab.on("request", lambda r: r.resource_type == "font" and fonts.append(r.url))
     tab.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
     response = tab.goto(f"{server}/{page}", wait_until="load")
     assert response is not None and response.ok
@@ -115,6 +117,7 @@ def test_page_loads_offline_with_charts_drawn(page, server, browser):
     ctx.close()
     assert errors == [], f"{page}: console errors {errors}"
     assert outside == [], f"{page}: requests left localhost: {outside}"
+    assert fonts == [], f"{page}: the icon font is drawn by CSS masks, yet fonts load: {fonts}"
 
 
 def test_every_figure_has_downloads(built_site):
