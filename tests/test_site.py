@@ -77,6 +77,24 @@ def site_pages() -> list[str]:
     return [f"{doc}.html" for doc in toc_entries(root)]
 
 
+def _draw_every_chart(tab, timeout_ms: int = 20_000) -> None:
+    """Scroll to each chart in turn until it is drawn, then back to the top.
+
+    report-charts.js draws a chart (and loads the Vega bundle for the first one) when it comes
+    near the viewport; a concatenation, a facet or a wide legend takes a few draws, and the
+    loader marks the chart ``data-drawn`` once it is drawn and fitted.
+    """
+    containers = tab.locator(".vega-chart")
+    for i in range(containers.count()):
+        containers.nth(i).scroll_into_view_if_needed()
+        containers.nth(i).locator("svg, canvas").first.wait_for(state="attached",
+                                                                timeout=timeout_ms)
+    tab.wait_for_function(
+        "document.querySelectorAll('.vega-chart:not([data-drawn])').length === 0",
+        timeout=timeout_ms)
+    tab.evaluate("window.scrollTo(0, 0)")
+
+
 @pytest.mark.parametrize("page", site_pages())
 def test_page_loads_offline_with_charts_drawn(page, server, browser):
     ctx = browser.new_context()
@@ -87,17 +105,20 @@ def test_page_loads_offline_with_charts_drawn(page, server, browser):
     tab.on("pageerror", lambda e: errors.append(str(e)))
     tab.on("request", lambda r: None if r.url.startswith(server) or r.url.startswith("data:")
            else outside.append(r.url))
+    fonts: list[str] = []
+    tab.on("request", lambda r: r.resource_type == "font" and fonts.append(r.url))
     tab.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
     response = tab.goto(f"{server}/{page}", wait_until="load")
     assert response is not None and response.ok
+    _draw_every_chart(tab)
     containers = tab.locator(".vega-chart")
     for i in range(containers.count()):
-        containers.nth(i).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
         assert containers.nth(i).get_attribute("aria-label")
     tab.wait_for_timeout(200)
     ctx.close()
     assert errors == [], f"{page}: console errors {errors}"
     assert outside == [], f"{page}: requests left localhost: {outside}"
+    assert fonts == [], f"{page}: the icon font is drawn by CSS masks, yet fonts load: {fonts}"
 
 
 def test_every_figure_has_downloads(built_site):
@@ -344,6 +365,21 @@ def test_explorer_control_moves_the_headline_to_the_sweep_value(server, browser,
     tab.close()
 
 
+def test_search_finds_a_page(server, browser):
+    """The header's search opens the search page, whose scripts run in order and list results."""
+    tab = browser.new_page(viewport=DESKTOP)
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.goto(f"{server}/book/briefing.html", wait_until="load")
+    tab.keyboard.press("Control+k")
+    tab.locator("#pst-search-dialog input[name=q]").fill("capex")
+    tab.keyboard.press("Enter")
+    tab.wait_for_url(re.compile(r"search\.html\?q=capex"))
+    tab.locator("#search-results li").first.wait_for(timeout=20_000)
+    tab.close()
+    assert errors == []
+
+
 def test_explorer_is_keyboard_operable(server, browser):
     tab = browser.new_page(viewport={"width": 1280, "height": 900})
     tab.goto(f"{server}/book/explore.html", wait_until="load")
@@ -394,11 +430,7 @@ def _open(browser, server: str, page: str, viewport: dict[str, int]):
     tab = ctx.new_page()
     tab.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
     tab.goto(f"{server}/{page}", wait_until="load")
-    # report-charts.js marks a chart once it is drawn and fitted (a concatenation, a facet or
-    # a wide legend takes a few draws).
-    tab.wait_for_function(
-        "document.querySelectorAll('.vega-chart:not([data-drawn])').length === 0",
-        timeout=20_000)
+    _draw_every_chart(tab)
     return ctx, tab
 
 
@@ -500,19 +532,42 @@ def test_every_control_shows_a_focus_ring(viewport, server, browser):
     assert missing == [], f"controls without a visible focus ring: {missing}"
 
 
-def test_vega_bundle_is_deferred_and_only_on_pages_with_charts(built_site):
+def test_vega_bundle_is_loaded_by_the_chart_loader_only_on_pages_with_charts(built_site):
+    """No page has the bundle as a script; chart pages defer the loader, which names it."""
     with_charts = 0
     for html in sorted((built_site / "book").glob("*.html")):
         text = html.read_text(encoding="utf-8")
         tags = re.findall(r"<script[^>]*(?:vega-bundle|report-charts)\.js[^>]*>", text)
         if 'class="vega-chart"' in text:
             with_charts += 1
-            assert len(tags) == 2, (html.name, tags)
-            assert "vega-bundle" in tags[0] and "report-charts" in tags[1], html.name
-            assert all(re.search(r"\bdefer\b", t) for t in tags), (html.name, tags)
+            assert len(tags) == 1 and 'src="../_static/report-charts.js' in tags[0], (html.name,
+                                                                                    tags)
+            assert re.search(r"\bdefer\b", tags[0]), (html.name, tags)
+            bundle = re.search(r'data-vega-bundle="([^"?]+)(\?v=[0-9a-f]+)?"', tags[0])
+            assert bundle, (html.name, tags)
+            assert (html.parent / bundle.group(1)).is_file(), bundle.group(1)
         else:
             assert tags == [], (html.name, tags)
     assert with_charts >= 5
+
+
+def test_charts_are_drawn_as_the_reader_reaches_them(server, browser):
+    """On a phone the forecast's charts are all below the first screen: the page loads without
+    the Vega bundle, and scrolling to a chart loads it and draws the chart."""
+    ctx = browser.new_context(viewport=PHONE)
+    tab = ctx.new_page()
+    bundles: list[str] = []
+    tab.on("request", lambda r: "vega-bundle.js" in r.url and bundles.append(r.url))
+    tab.goto(f"{server}/book/ch5-forecast.html", wait_until="load")
+    tab.wait_for_timeout(1_000)
+    first = tab.locator(".vega-chart").first
+    assert first.evaluate("e => e.getBoundingClientRect().top") > 2.5 * PHONE["height"]
+    assert bundles == [] and first.get_attribute("data-drawn") is None
+    first.scroll_into_view_if_needed()
+    tab.wait_for_function("e => e.hasAttribute('data-drawn')", arg=first.element_handle(),
+                          timeout=20_000)
+    ctx.close()
+    assert bundles, "the bundle was not loaded"
 
 
 def _site_pages_html(site: Path) -> list[Path]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 import altair as alt
+import nbformat
 import pandas as pd
 
-from analysis.charts import render_mimebundle, responsive_spec, setup
+from analysis.charts import FIGURE_MIMETYPE, render_mimebundle, responsive_spec, setup
+from analysis.site.execute import reserve_chart_heights
 from analysis.site.sphinx_offline import meta_description, redirect_page
 
 
@@ -51,6 +53,25 @@ def test_renderer_puts_the_page_spec_in_json_and_keeps_the_export_fixed():
     assert record["spec"]["width"] == 540
     assert record["spec"]["config"]["mark"]["aria"] is False
     assert 'aria-label="A line about &lt;/script&gt; and &lt;b&gt;tags&lt;/b&gt;."' in body
+
+
+def test_chart_container_keeps_the_height_of_its_export(tmp_path):
+    fig = setup("unit")
+    bundle = render_mimebundle(fig(_chart(), "demo", "A line.").to_dict())
+    prefix = "application/papermill.record/"  # a glued figure, as the pages glue them
+    data = {prefix + k: v for k, v in bundle.items()}
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data=data)]))
+    (tmp_path / "fig-unit-demo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="marks" width="600" height="251.5">'
+        '<rect width="600" height="251.5"/></svg>', encoding="utf-8")
+    assert reserve_chart_heights(nb, tmp_path) == 1
+    html = nb.cells[0].outputs[0].data[prefix + "text/html"]
+    assert '<div class="vega-chart" style="--chart-height: 252px" id="vg-' in html
+    assert FIGURE_MIMETYPE in "".join(nb.cells[0].outputs[0].data)
+    # No export (or no figure record): the container is left as it was.
+    assert reserve_chart_heights(nb, tmp_path / "missing") == 0
 
 
 def test_meta_description_is_one_line_cut_at_a_word():

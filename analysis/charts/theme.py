@@ -157,8 +157,8 @@ def responsive_spec(spec: dict[str, Any]) -> dict[str, Any]:
 def render_mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
     """Render a Vega-Lite spec as an offline HTML container plus a figure record.
 
-    The page holds the container and the spec as JSON; ``_static/report-charts.js`` (loaded,
-    deferred, after the Vega bundle on pages with a chart) draws it.
+    The page holds the container and the spec as JSON; ``_static/report-charts.js`` (deferred,
+    on pages with a chart) loads the Vega bundle and draws it when it nears the viewport.
 
     Args:
         spec: The Vega-Lite specification (as produced by ``chart.to_dict()``).

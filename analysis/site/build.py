@@ -42,6 +42,7 @@ from analysis.site.execute import (
     execute_page,
     export_figures,
     glued_values,
+    reserve_chart_heights,
     strip_figure_records,
 )
 from analysis.site.pages import (
@@ -76,6 +77,7 @@ EXECUTION_RECORD = "book/execution-record"
 BRIEFING = "book/briefing"
 EXPLORE = "book/explore"
 BRIEFING_PDF = "_static/amzn-efficiency-briefing.pdf"
+PDF_WINDOW_HEIGHT = 8000  # px: taller than the briefing at 800 px wide
 RECORD_MARKER = "<!-- execution-record -->"
 #: Written by the build from this build's manifest and the previous archived one.
 WHAT_CHANGED = "book/what-changed"
@@ -583,6 +585,7 @@ def _stage_pages(pages: list[Page], plan: list[tuple[Page, dict[str, Any], Path]
             nb.cells.insert(1, nbformat.v4.new_markdown_cell(
                 f'<p class="pdf-link"><a href="../{BRIEFING_PDF}" download>Download this '
                 "briefing as a PDF</a> (charts included).</p>"))
+        reserve_chart_heights(nb, d / "figures")
         strip_figure_records(nb)
         nbformat.write(nb, stage / f"{page.docname}.ipynb")
         staged.glued[page.docname] = glued_values(nb)
@@ -774,6 +777,9 @@ def _print_pdf(chromium: str, page: Path, pdf: Path, build_dir: Path, timeout_s:
     cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=10000",
+           # The page's charts are drawn as they near the viewport (report-charts.js): a
+           # window as tall as the page puts every chart in view before the page is printed.
+           f"--window-size=800,{PDF_WINDOW_HEIGHT}",
            "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()]
     try:
         proc = run_command("pdf", cmd, timeout_s)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,8 @@ from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
 from analysis.escape import csv_cell
 
 __all__ = ["ExecutionFailure", "PageRun", "check_outputs", "execute_page", "export_figures",
-           "glued_values", "hide_injected_parameters", "strip_figure_records"]
+           "glued_values", "hide_injected_parameters", "reserve_chart_heights",
+           "strip_figure_records"]
 
 GLUE_PREFIX = "application/papermill.record/"
 _KERNEL_START_ATTEMPTS = 3
@@ -222,6 +224,48 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
         (directory / name).write_text(rec["csv"], encoding="utf-8")
         written.append(name)
     return written
+
+
+CHART_TAG = '<div class="vega-chart" '
+_SVG_HEIGHT = re.compile(r'<svg\b[^>]*?\sheight="([0-9.]+)"')
+
+
+def reserve_chart_heights(nb: nbformat.NotebookNode, figures: Path) -> int:
+    """Give each chart container the height of its exported SVG, before the chart is drawn.
+
+    The loader draws a chart after the page's first paint, so the container holds the chart's
+    height (``--chart-height``, read by ``report.css``) and the text below it does not move when
+    the chart appears. The export is drawn at the chart's designed width; on the page a single
+    or layered view keeps its height at any width, and a concatenation or a facet that wraps on
+    a phone only grows.
+
+    Args:
+        nb: An executed page whose outputs still hold their figure records.
+        figures: The directory :func:`export_figures` wrote the page's SVG files to.
+
+    Returns:
+        The number of chart containers given a height.
+    """
+    done = 0
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            record = next((v for k, v in data.items() if k.endswith(FIGURE_MIMETYPE)), None)
+            html_key = next((k for k in data if k.endswith("text/html")), None)
+            if record is None or html_key is None:
+                continue
+            svg = figures / f"{figure_file_stem(record['page'], record['name'])}.svg"
+            found = _SVG_HEIGHT.search(svg.read_text(encoding="utf-8")[:4000]) \
+                if svg.is_file() else None
+            html = data[html_key]
+            text = "".join(html) if isinstance(html, list) else str(html)
+            if found is None or CHART_TAG not in text:
+                continue
+            height = round(float(found.group(1)))
+            data[html_key] = text.replace(
+                CHART_TAG, f'{CHART_TAG}style="--chart-height: {height}px" ', 1)
+            done += 1
+    return done
 
 
 def strip_figure_records(nb: nbformat.NotebookNode) -> None:

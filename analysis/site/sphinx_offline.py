@@ -3,12 +3,20 @@
 - Jupyter Book v1 always loads sphinx-thebe, which adds an inline script twice per page (a
   ``SyntaxError`` in the console: "Identifier 'THEBE_JS_URL' has already been declared") and
   points at a launcher on unpkg. The report has no live kernels, so its assets are dropped.
-- The Vega bundle (about 0.9 MiB) and the chart loader are added, deferred, only to pages that
-  hold a chart container; every other script file in the head is deferred too, so no page
-  waits for a script before its first paint.
+- The chart loader is added, deferred, only to pages that hold a chart container. The Vega
+  bundle (about 0.9 MiB) is not a script of the page: the loader adds it (its URL is the
+  loader's ``data-vega-bundle`` attribute) after the page has loaded, when a chart comes near
+  the viewport. Every other script file in the head is deferred, so no page waits for a
+  script before its first paint.
 - The theme's templates are overridden (``analysis/site/templates``) so no page loads
   FontAwesome's 1.45 MiB script: the header's icons are inline SVG, and the header buttons'
   accessible names contain their visible text.
+- sphinx-design's stylesheet (54 KiB, render-blocking) and tab script are dropped from pages
+  that use none of its components (no ``sd-`` class); Jupyter Book loads the extension for
+  every page.
+- The theme's and the extensions' stylesheets lose the rules no page of the site can match
+  (:mod:`analysis.site.css_purge`): pydata-sphinx-theme's 390 KiB stylesheet, which every page
+  waits for before its first paint, becomes about 105 KiB.
 - Every page gets a meta description (front matter ``html_meta`` wins, else the page's first
   paragraph).
 - Bibliography entries are list items (docutils marks them with the deprecated
@@ -26,11 +34,13 @@ from typing import Any
 
 from docutils import nodes
 
-__all__ = ["CHART_SCRIPTS", "TEMPLATES", "meta_description", "redirect_page", "setup"]
+__all__ = ["CHART_LOADER", "TEMPLATES", "VEGA_BUNDLE", "meta_description", "redirect_page",
+           "setup"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# In load order: the loader calls vegaEmbed, so it comes after the bundle (both deferred).
-CHART_SCRIPTS = ("vega-bundle.js", "report-charts.js")
+# The loader (a script of the page) and the bundle it loads when a chart is near the viewport.
+CHART_LOADER = "report-charts.js"
+VEGA_BUNDLE = "vega-bundle.js"
 CHART_MARKER = 'class="vega-chart"'
 DESCRIPTION_CHARS = 160
 
@@ -41,11 +51,23 @@ def _is_thebe(asset: Any) -> bool:
     return "thebe" in filename.lower() or "THEBE_JS_URL" in body
 
 
+SPHINX_DESIGN_ASSETS = ("sphinx-design.", "design-tabs.js")
+SPHINX_DESIGN_CLASS = re.compile(r'class="(?:[^"]*\s)?sd-')
+
+
+def _is_sphinx_design(asset: Any) -> bool:
+    filename = str(getattr(asset, "filename", asset) or "").rsplit("/", 1)[-1]
+    return filename.startswith(SPHINX_DESIGN_ASSETS)
+
+
 # Inline scripts in the head assign to DOCUMENTATION_OPTIONS, so this one file stays in order.
 KEEP_BLOCKING = ("documentation_options.js",)
+# The search page's own scripts (searchtools.js, in its body, not deferred) call doctools.js's
+# `_ready` as they run, so there it stays in order too.
+KEEP_BLOCKING_ON_SEARCH = (*KEEP_BLOCKING, "doctools.js")
 
 
-def _deferred(asset: Any) -> Any:
+def _deferred(asset: Any, keep: tuple[str, ...] = KEEP_BLOCKING) -> Any:
     """The same script, deferred: no script file in the head blocks the first paint.
 
     Deferred files still run in document order and before ``DOMContentLoaded``, which is
@@ -56,7 +78,7 @@ def _deferred(asset: Any) -> Any:
     filename = str(getattr(asset, "filename", asset) or "")
     attributes = dict(getattr(asset, "attributes", {}) or {})
     if (not filename or "body" in attributes or "async" in attributes or "defer" in attributes
-            or filename.split("?")[0].endswith(KEEP_BLOCKING) or "://" in filename):
+            or filename.split("?")[0].endswith(keep) or "://" in filename):
         return asset
     return _JavaScript(filename, priority=getattr(asset, "priority", 500), defer="defer",
                        **attributes)
@@ -99,18 +121,25 @@ def _first_paragraph(doctree: Any) -> str:
 def _page_context(app: Any, pagename: str, templatename: str, context: dict[str, Any],
                   doctree: Any) -> None:
     if CHART_MARKER in str(context.get("body", "")):
-        from sphinx.builders.html._assets import _JavaScript
+        from sphinx.builders.html._assets import _file_checksum, _JavaScript
 
+        bundle = f"_static/{VEGA_BUNDLE}"
+        url = context["pathto"](bundle, 1)
+        if checksum := _file_checksum(Path(app.outdir), bundle):
+            url += f"?v={checksum}"
         files = context.setdefault("script_files", [])
-        for name in CHART_SCRIPTS:
-            asset = _JavaScript(f"_static/{name}", defer="defer", priority=800)
-            if asset not in files:
-                files.append(asset)
+        asset = _JavaScript(f"_static/{CHART_LOADER}", defer="defer", priority=800,
+                            **{"data-vega-bundle": url})
+        if asset not in files:
+            files.append(asset)
+    unused_design = not SPHINX_DESIGN_CLASS.search(str(context.get("body", "")))
     for key in ("script_files", "css_files"):
         if key in context:
-            context[key] = [a for a in context[key] if not _is_thebe(a)]
+            context[key] = [a for a in context[key] if not _is_thebe(a)
+                            and not (unused_design and _is_sphinx_design(a))]
     if "script_files" in context:
-        context["script_files"] = [_deferred(a) for a in context["script_files"]]
+        keep = KEEP_BLOCKING_ON_SEARCH if pagename == "search" else KEEP_BLOCKING
+        context["script_files"] = [_deferred(a, keep) for a in context["script_files"]]
     metatags = str(context.get("metatags", ""))
     if 'name="description"' not in metatags:
         text = _first_paragraph(doctree) if doctree is not None else ""
@@ -166,6 +195,22 @@ def _write_redirect(app: Any, exception: Exception | None) -> None:
         unused.unlink()
 
 
+# The theme's and the extensions' stylesheets (report.css and briefing-print.css are ours and
+# are kept whole).
+PURGED_STYLESHEETS = ("_static/styles/pydata-sphinx-theme.css",
+                      "_static/styles/sphinx-book-theme.css", "_static/basic.css",
+                      "_static/pygments.css", "_static/mystnb.*.css", "_static/togglebutton.css",
+                      "_static/copybutton.css", "_static/sphinx-design.min.css")
+
+
+def _purge_stylesheets(app: Any, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    from analysis.site.css_purge import purge_site
+
+    purge_site(Path(app.outdir), PURGED_STYLESHEETS)
+
+
 def _visit_citation(self: Any, node: Any) -> None:
     # A list of list items: axe-core's aria-required-children, and no deprecated DPUB role.
     if not isinstance(node.previous_sibling(), type(node)):
@@ -191,5 +236,7 @@ def setup(app: Any) -> dict[str, Any]:
     app.connect("html-page-context", _page_context, priority=900)
     # After sphinx-external-toc's redirect (priority 500), which it replaces.
     app.connect("build-finished", _write_redirect, priority=900)
+    # Last: after every page and script is written.
+    app.connect("build-finished", _purge_stylesheets, priority=950)
     app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

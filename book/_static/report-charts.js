@@ -1,7 +1,15 @@
 /* Draws the report's charts. Each chart container (.vega-chart) is followed by its Vega-Lite
  * spec as JSON (script.vega-spec[data-for=id]), written by analysis.charts.render_mimebundle.
- * Loaded with `defer` after vega-bundle.js (which defines window.vegaEmbed), only on pages
- * that hold a chart, so neither script delays the first paint.
+ * Loaded with `defer`, only on pages that hold a chart. The Vega bundle (about 0.9 MiB, 0.3 MiB
+ * compressed; it defines window.vegaEmbed) is not in the page's head: this script adds it, from
+ * its own `data-vega-bundle` attribute, once the page has loaded and the browser is idle, in
+ * two steps. When a chart comes within one and a half screens of the viewport the bundle is
+ * downloaded (the slow part on a phone's network); when it comes within half a screen the
+ * bundle is run and the chart drawn (about half a second of a slow phone's processor), one
+ * chart per task. So neither the download nor the running of Vega delays the first paint or
+ * the first taps on a page, and a reader who stays at the top of a page never pays for it.
+ * Before printing, every chart not yet drawn is drawn (a chart still drawing prints its
+ * description instead).
  *
  * Every chart must fit its container, down to a 360 px phone:
  * - a single or layered view is sized by Vega-Lite itself (width "container", autosize fit-x;
@@ -209,12 +217,13 @@
     el.dispatchEvent(new CustomEvent("vega-ready", { bubbles: true, detail: result.view }));
   }
 
+  /* Draw one chart; the promise settles when it is drawn and fitted. */
   function drawOne(script) {
     var el = document.getElementById(script.getAttribute("data-for"));
-    if (!el) { return; }
+    if (!el) { return Promise.resolve(); }
     var spec = JSON.parse(script.textContent);
     var current = draw(el, spec);
-    current.then(function (done) {
+    return current.then(function (done) {
       announce(el, done.result);
       el.setAttribute("data-drawn", "true");  // drawn and fitted (the site tests wait for it)
       if (!done.tuned) { return; }
@@ -229,17 +238,112 @@
     }).catch(function (e) { console.error(e); });
   }
 
-  function drawAll() {
-    if (typeof window.vegaEmbed !== "function") {
-      console.error("report-charts.js: the Vega bundle did not load");
-      return;
+  var BUNDLE = document.currentScript && document.currentScript.getAttribute("data-vega-bundle");
+  // Distances from the viewport, in viewport heights: download the bundle, then draw.
+  var FETCH_NEAR = "150% 0px";
+  var DRAW_NEAR = "50% 0px";
+  var download = null;
+  var bundle = null;
+  var queue = [];
+  var busy = false;
+
+  /* Start downloading the bundle without running it (the script element below then finds it
+     in the browser's cache). Where fetch cannot read the file (a page opened from disk), the
+     script element loads it. */
+  function prefetch() {
+    if (!download && BUNDLE && typeof window.vegaEmbed !== "function" && window.fetch) {
+      download = fetch(BUNDLE).then(function (r) { return r.blob(); }).catch(function () {});
     }
-    Array.prototype.forEach.call(document.querySelectorAll("script.vega-spec"), drawOne);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+  /* Run the Vega bundle once; resolves when window.vegaEmbed is defined. */
+  function loadBundle() {
+    if (!bundle) {
+      bundle = Promise.resolve(download).then(function () {
+        return new Promise(function (resolve, reject) {
+          if (typeof window.vegaEmbed === "function") { resolve(); return; }
+          if (!BUNDLE) { reject(new Error("report-charts.js: no data-vega-bundle attribute")); return; }
+          var tag = document.createElement("script");
+          tag.src = BUNDLE;
+          tag.onload = function () {
+            if (typeof window.vegaEmbed === "function") { resolve(); } else {
+              reject(new Error("report-charts.js: the Vega bundle did not define vegaEmbed"));
+            }
+          };
+          tag.onerror = function () { reject(new Error("report-charts.js: the Vega bundle did not load")); };
+          document.head.appendChild(tag);
+        });
+      });
+    }
+    return bundle;
+  }
+
+  /* Draw the queued charts one per task, so the page stays responsive between them. */
+  function pump() {
+    if (busy || !queue.length) { return; }
+    busy = true;
+    var script = queue.shift();
+    var done = function () { busy = false; setTimeout(pump, 0); };
+    try {
+      drawOne(script).then(done, done);
+    } catch (e) {
+      console.error(e);
+      done();
+    }
+  }
+
+  function request(script) {
+    if (script.hasAttribute("data-requested")) { return; }
+    script.setAttribute("data-requested", "true");
+    loadBundle().then(function () {
+      queue.push(script);
+      pump();
+    }).catch(function (e) { console.error(e.message); });
+  }
+
+  function start() {
+    var specs = Array.prototype.slice.call(document.querySelectorAll("script.vega-spec"));
+    if (!specs.length) { return; }
+    window.addEventListener("beforeprint", function () { specs.forEach(request); });
+    if (!("IntersectionObserver" in window)) {
+      specs.forEach(request);
+      return;
+    }
+    var byId = {};
+    var soon = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        prefetch();
+        soon.disconnect();
+      }
+    }, { rootMargin: FETCH_NEAR });
+    var near = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (!entry.isIntersecting) { return; }
+        near.unobserve(entry.target);
+        request(byId[entry.target.id]);
+      });
+    }, { rootMargin: DRAW_NEAR });
+    specs.forEach(function (script) {
+      var el = document.getElementById(script.getAttribute("data-for"));
+      if (!el) { return; }
+      byId[el.id] = script;
+      soon.observe(el);
+      near.observe(el);
+    });
+  }
+
+  // After the load event, once the browser is idle (so after the first paint): the page's own
+  // files and its text come first.
+  function later() {
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(start, { timeout: 2000 });
+    } else {
+      setTimeout(start, 200);
+    }
+  }
+  if (document.readyState === "complete") {
+    later();
   } else {
-    drawAll();
+    window.addEventListener("load", later);
   }
 }());
