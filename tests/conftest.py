@@ -1,38 +1,41 @@
-"""Shared fixtures: a scratch copy of the repository for build tests."""
+"""Shared fixtures: scratch copies of the repository for build tests, a folder digest."""
 
 from __future__ import annotations
 
-import shutil
+import functools
+import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from analysis.site.scratch import copy_repo
 
 
-def copy_repo(dest: Path, pages: list[str] | None = None) -> Path:
-    """Copy what a build reads (book, data, config, requirements) into ``dest``.
+@pytest.fixture
+def scratch_repo(tmp_path: Path) -> Callable[..., Path]:
+    """``scratch_repo(pages=None)``: a scratch copy of the repository in this test's tmp_path.
 
-    With ``pages``, the table of contents is cut down to those pages (plus the execution
-    record), so behaviour tests build a small book quickly.
+    With ``pages`` (docnames such as ``["book/intro"]``) the book holds only those pages (plus
+    the references and the execution record); see :func:`analysis.site.scratch.copy_repo`.
     """
-    for name in ("_config.yml", "_toc.yml", "requirements.txt", "pyproject.toml"):
-        shutil.copy2(REPO / name, dest / name)
-    for folder in ("book", "data"):
-        shutil.copytree(REPO / folder, dest / folder,
-                        ignore=shutil.ignore_patterns("*.ipynb", "vega-bundle.js", "_build"))
-    # The package source is hashed into cache keys; a symlink keeps it identical.
-    (dest / "analysis").symlink_to(REPO / "analysis")
-    if pages is not None:
-        extra = ["book/references", "book/execution-record"]
-        chapters = "\n".join(f"      - file: {p}" for p in pages[1:] + extra)
-        (dest / "_toc.yml").write_text(
-            f"format: jb-book\nroot: {pages[0]}\nparts:\n  - caption: Pages\n"
-            f"    chapters:\n{chapters}\n", encoding="utf-8")
-    return dest
+    return functools.partial(copy_repo, tmp_path)
 
 
 @pytest.fixture
 def small_repo(tmp_path: Path) -> Path:
     """A copy of the repository whose book holds only the introduction."""
     return copy_repo(tmp_path, ["book/intro"])
+
+
+@pytest.fixture(scope="session")
+def tree_digest() -> Callable[[Path], dict[str, str]]:
+    """``tree_digest(folder)``: the SHA-256 of every file under ``folder``, by relative path.
+
+    Equal digests before and after a failed build show the published site was left as it was.
+    """
+    def digest(folder: Path) -> dict[str, str]:
+        return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    return digest

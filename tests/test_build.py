@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -13,11 +12,6 @@ from analysis import params
 from analysis.build import BuildError, build
 
 pytestmark = pytest.mark.book
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def glued(site: Path, page: str = "book/intro.html") -> list[str]:
@@ -51,7 +45,7 @@ def test_unchanged_rebuild_uses_the_cache_and_a_change_does_not(small_repo):
     assert any("$52B" in t for t in glued(changed.site))
 
 
-def test_failing_page_names_page_and_cell_and_keeps_the_old_site(small_repo):
+def test_failing_page_names_page_and_cell_and_keeps_the_old_site(small_repo, tree_digest):
     build(params.validate(), root=small_repo, stream=None)
     site = small_repo / "_build" / "html"
     before = tree_digest(site)
@@ -75,7 +69,7 @@ def test_stderr_output_fails_the_page(small_repo):
         build(params.validate(), root=small_repo, stream=None)
 
 
-def test_jupyter_book_warning_fails_the_build_and_keeps_the_old_site(small_repo):
+def test_jupyter_book_warning_fails_the_build_and_keeps_the_old_site(small_repo, tree_digest):
     build(params.validate(), root=small_repo, stream=None)
     site = small_repo / "_build" / "html"
     before = tree_digest(site)
@@ -117,10 +111,8 @@ def _roles(text: str) -> float:
     return float(text.strip("'").replace(",", ""))
 
 
-def test_scenarios_move_prose_and_chart_in_the_expected_direction(tmp_path):
-    from tests.conftest import copy_repo
-
-    root = copy_repo(tmp_path, ["book/briefing"])
+def test_scenarios_move_prose_and_chart_in_the_expected_direction(scratch_repo):
+    root = scratch_repo(["book/briefing"])
     medians, charts = {}, {}
     for scenario in ("baseline", "accelerated-automation", "regulatory-brake"):
         site = build(params.resolve(scenario, {"mc_draws": 4_000}), root=root,
@@ -134,7 +126,7 @@ def test_scenarios_move_prose_and_chart_in_the_expected_direction(tmp_path):
     assert charts["accelerated-automation"] != charts["baseline"]
 
 
-def test_malformed_data_row_stops_the_build_before_any_page_runs(small_repo):
+def test_malformed_data_row_stops_the_build_before_any_page_runs(small_repo, tree_digest):
     from analysis.data import DataValidationError, update_checksums
 
     build(params.validate(), root=small_repo, stream=None)

@@ -20,8 +20,7 @@ import pytest
 
 from analysis import params
 from analysis.build import build
-from tests.conftest import copy_repo
-from tests.test_build import tree_digest
+from analysis.site.scratch import copy_repo
 
 pytestmark = pytest.mark.book
 
@@ -68,7 +67,7 @@ def published(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL])
-def test_signal_leaves_no_process_and_the_next_build_runs(published, signum):
+def test_signal_leaves_no_process_and_the_next_build_runs(published, tree_digest, signum):
     root = published
     site = root / "_build" / "html"
     before = tree_digest(site)

@@ -18,9 +18,8 @@ import pytest
 
 from analysis import params
 from analysis.build import build
+from analysis.site.scratch import copy_repo
 from analysis.site.steps import STEPS, StepError
-from tests.conftest import copy_repo
-from tests.test_build import tree_digest
 
 pytestmark = pytest.mark.book
 
@@ -77,7 +76,7 @@ def built(tmp_path_factory) -> Path:
 @pytest.mark.parametrize("mode", ["fail", "hang"])
 @pytest.mark.parametrize("step", list(STUBS))
 def test_failing_or_hung_step_is_named_and_the_site_is_kept(built, tmp_path, monkeypatch,
-                                                             step, mode):
+                                                             tree_digest, step, mode):
     import shutil
 
     if step == "pdf" and shutil.which("chromium") is None:
@@ -133,12 +132,3 @@ def test_cli_prints_one_line_and_debug_prints_the_traceback(built, tmp_path):
     assert "WARNING: stub" in debug.stderr  # the step's full log
     assert debug.stderr.strip().splitlines()[-1] == lines[0]
 
-
-def test_timeouts_come_from_the_environment_and_are_checked():
-    from analysis.site.steps import timeouts
-
-    assert timeouts(environ={"AMZN_REPORT_TIMEOUTS": "pdf=7, sphinx=9"})["pdf"] == 7.0
-    assert timeouts({"pdf": 3}, environ={"AMZN_REPORT_TIMEOUTS": "pdf=7"})["pdf"] == 3.0
-    for bad in ("nope=3", "pdf=x", "pdf=0"):
-        with pytest.raises(ValueError, match="AMZN_REPORT_TIMEOUTS"):
-            timeouts(environ={"AMZN_REPORT_TIMEOUTS": bad})

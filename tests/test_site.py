@@ -24,12 +24,12 @@ import pytest
 from analysis import params
 from analysis.build import build
 from analysis.pages import toc_entries
-from tests.conftest import copy_repo
+from analysis.site.scratch import copy_repo
+from tests.inputs import SMOKE
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SMOKE = {"mc_draws": 2_000, "sweep_draws_per_point": 300}
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
