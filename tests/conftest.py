@@ -1,15 +1,26 @@
-"""Shared fixtures: scratch copies of the repository for build tests, a folder digest."""
+"""Shared fixtures: scratch copies of the repository, the session's built site, Chromium.
+
+The tiers and their rules are in the conftest.py at the repository root; a test that uses one
+of these fixtures must be in the tier named there (``FIXTURE_TIERS``).
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Callable
+import http.server
+import shutil
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from analysis import params
 from analysis.site.scratch import copy_repo
+from tests.inputs import SMOKE
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -39,3 +50,46 @@ def tree_digest() -> Callable[[Path], dict[str, str]]:
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
     return digest
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, built once per session with tiny parameters (``SMOKE``) in a copy.
+
+    Shared by the site and browser tiers; tests read it and must not change it.
+    """
+    from analysis.build import build
+
+    root = copy_repo(tmp_path_factory.mktemp("site"))
+    return build(params.validate(SMOKE), root=root, stream=None).site
+
+
+@pytest.fixture(scope="session")
+def server(built_site: Path) -> Iterator[str]:
+    """The built site served on localhost: the base address, without a trailing slash."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium through Playwright (one per session)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic"])
+        yield b
+        b.close()

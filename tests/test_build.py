@@ -11,7 +11,7 @@ import pytest
 from analysis import params
 from analysis.build import BuildError, build
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.site
 
 
 def glued(site: Path, page: str = "book/intro.html") -> list[str]:

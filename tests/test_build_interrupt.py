@@ -22,7 +22,7 @@ from analysis import params
 from analysis.build import build
 from analysis.site.scratch import copy_repo
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.site
 
 GRACE_S = 5.0
 _DRIVER = ("import sys; from pathlib import Path; import analysis.build as b; "

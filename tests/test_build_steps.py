@@ -21,7 +21,7 @@ from analysis.build import build
 from analysis.site.scratch import copy_repo
 from analysis.site.steps import STEPS, StepError
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.site
 
 HANG = "import pathlib, time\npathlib.Path({hung!r}).touch()\ntime.sleep(600)\n"
 FAIL = "raise RuntimeError('stub failure')\n"

@@ -22,7 +22,7 @@ from analysis import params
 from analysis.build import build
 from analysis.site.scratch import copy_repo
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.site
 
 SCRIPT = "<script>alert('x')</script>"
 IMG = "<img src=x onerror=alert(1)>"

@@ -10,6 +10,8 @@ import pytest
 from analysis.pages import PageError, read_pages, toc_entries
 from analysis.params import SCHEMA
 
+pytestmark = pytest.mark.page
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -11,7 +11,7 @@ from analysis import data, params
 from analysis.build import build
 from analysis.site import diff
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.site
 
 # A small page that reads the data: one number that the data edit moves, one that it does not,
 # a table and a chart of the rounds.
