@@ -3,7 +3,8 @@
 ==========  ==================================================================================
 unit        functions of the package on small inputs, the data, the CLI in-process; seconds.
 property    hypothesis tests (``@given``): invariants over generated inputs.
-page        the book's pages without a site: their sources.
+page        the book's pages without a site: their sources, and each page executed through
+            papermill with tiny parameters (``tests/test_page_smoke.py``).
 site        builds a site (a scratch copy of the repository) and checks what it publishes.
 browser     drives headless Chromium against the built site.
 ==========  ==================================================================================
@@ -33,6 +34,7 @@ TIERS = ("unit", "property", "page", "site", "browser")
 FIXTURE_TIERS: dict[str, tuple[str, ...]] = {
     "scratch_repo": ("site",),
     "small_repo": ("site",),
+    "smoke_repo": ("page", "site", "browser"),
     "built_site": ("site", "browser"),
     "server": ("browser",),
     "browser": ("browser",),

@@ -53,15 +53,23 @@ def tree_digest() -> Callable[[Path], dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole site, built once per session with tiny parameters (``SMOKE``) in a copy.
+def smoke_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The scratch repository where the pages run (page tier) and the site is built (site and
+    browser tiers), both with ``SMOKE``: a result one of them stores in ``_build/cache`` (such
+    as the explore page's sweep) the other reuses instead of computing it again.
+    """
+    return copy_repo(tmp_path_factory.mktemp("smoke"))
+
+
+@pytest.fixture(scope="session")
+def built_site(smoke_repo: Path) -> Path:
+    """The whole site, built once per session with tiny parameters (``SMOKE``).
 
     Shared by the site and browser tiers; tests read it and must not change it.
     """
     from analysis.build import build
 
-    root = copy_repo(tmp_path_factory.mktemp("site"))
-    return build(params.validate(SMOKE), root=root, stream=None).site
+    return build(params.validate(SMOKE), root=smoke_repo, stream=None).site
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.params import SCHEMA
 
-#: Tiny parameters for executing every page quickly (the session's site build).
+#: Tiny parameters for executing every page quickly: the page smoke test and the site build.
 SMOKE = {"mc_draws": 2_000, "sweep_draws_per_point": 300}
 
 # --- the projection core (tests/test_projection.py, test_sensitivity.py, properties) ---------
