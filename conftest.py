@@ -33,7 +33,10 @@ TIERS = ("unit", "property", "page", "site", "browser")
 #: Fixtures that only a test of these tiers may use (see tests/conftest.py).
 FIXTURE_TIERS: dict[str, tuple[str, ...]] = {
     "scratch_repo": ("site",),
-    "small_repo": ("site",),
+    "small_build": ("site",),
+    "built_small_repo": ("site",),
+    "briefing_build": ("site",),
+    "briefing_repo": ("site",),
     "smoke_repo": ("page", "site", "browser"),
     "built_site": ("site", "browser"),
     "server": ("browser",),

@@ -18,7 +18,7 @@ import pytest
 
 from analysis import params
 from analysis.site.scratch import copy_repo
-from tests.inputs import SMOKE
+from tests.inputs import BRIEFING_DRAWS, SMOKE
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -33,10 +33,59 @@ def scratch_repo(tmp_path: Path) -> Callable[..., Path]:
     return functools.partial(copy_repo, tmp_path)
 
 
+# --- builds shared by the site tests: each is built once per session, and a test that builds
+# again works in its own copy (copy_built), so it starts from a published site and a warm cache.
+
+def _copy_built(tree: Path, dest: Path) -> Path:
+    # symlinks=True: the copy links the package, as the original does
+    return Path(shutil.copytree(tree, dest, symlinks=True))
+
+
+@pytest.fixture(scope="session")
+def copy_built() -> Callable[[Path, Path], Path]:
+    """``copy_built(tree, dest)``: copy a built scratch repository (``small_build``,
+    ``briefing_build``), its ``_build`` included, to ``dest``, and return ``dest``."""
+    return _copy_built
+
+
+@pytest.fixture(scope="session")
+def small_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch repository whose book holds only the introduction, built once per session
+    with the default parameters: its site is published and its cache holds the executed
+    pages and the Vega bundle. Tests must not change it; copy it (``built_small_repo``).
+    """
+    from analysis.build import build
+
+    root = copy_repo(tmp_path_factory.mktemp("small-build"), ["book/intro"])
+    build(params.validate(), root=root, stream=None)
+    return root
+
+
 @pytest.fixture
-def small_repo(tmp_path: Path) -> Path:
-    """A copy of the repository whose book holds only the introduction."""
-    return copy_repo(tmp_path, ["book/intro"])
+def built_small_repo(small_build: Path, tmp_path: Path) -> Path:
+    """This test's own copy of ``small_build``: a one-page book already built and published
+    with the default parameters, as if the test had just run ``build(params.validate())``.
+    """
+    return _copy_built(small_build, tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def briefing_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch repository whose book holds only the briefing, built once per session with
+    the baseline scenario and ``BRIEFING_DRAWS`` (its PDF printed, if Chromium is installed).
+    Tests must not change it; copy it (``briefing_repo``, ``copy_built``).
+    """
+    from analysis.build import build
+
+    root = copy_repo(tmp_path_factory.mktemp("briefing-build"), ["book/briefing"])
+    build(params.resolve("baseline", BRIEFING_DRAWS), root=root, stream=None)
+    return root
+
+
+@pytest.fixture
+def briefing_repo(briefing_build: Path, tmp_path: Path) -> Path:
+    """This test's own copy of ``briefing_build``."""
+    return _copy_built(briefing_build, tmp_path / "repo")
 
 
 @pytest.fixture(scope="session")

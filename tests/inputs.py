@@ -14,6 +14,8 @@ from analysis.params import SCHEMA
 
 #: Tiny parameters for executing every page quickly: the page smoke test and the site build.
 SMOKE = {"mc_draws": 2_000, "sweep_draws_per_point": 300}
+#: Draws for the briefing-only builds (the scenario directions and the PDF step).
+BRIEFING_DRAWS = {"mc_draws": 4_000}
 
 # --- the projection core (tests/test_projection.py, test_sensitivity.py, properties) ---------
 

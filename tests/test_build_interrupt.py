@@ -20,7 +20,6 @@ import pytest
 
 from analysis import params
 from analysis.build import build
-from analysis.site.scratch import copy_repo
 
 pytestmark = pytest.mark.site
 
@@ -60,10 +59,9 @@ def _kernels(build_proc: psutil.Process) -> list[psutil.Process]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("interrupt"), ["book/intro"]).resolve()
-    build(params.validate(), root=root, stream=None)
-    return root
+def published(small_build, copy_built, tmp_path_factory) -> Path:
+    """A copy of the session's one-page book, built and published with the defaults."""
+    return copy_built(small_build, tmp_path_factory.mktemp("interrupt").resolve() / "repo")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL])
