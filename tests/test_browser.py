@@ -28,29 +28,6 @@ def site_pages() -> list[str]:
     return [f"{doc}.html" for doc in toc_entries(REPO)]
 
 
-@pytest.mark.parametrize("page", site_pages())
-def test_page_loads_offline_with_charts_drawn(page, server, browser):
-    ctx = browser.new_context()
-    tab = ctx.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.on("request", lambda r: None if r.url.startswith(server) or r.url.startswith("data:")
-           else outside.append(r.url))
-    tab.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-    response = tab.goto(f"{server}/{page}", wait_until="load")
-    assert response is not None and response.ok
-    containers = tab.locator(".vega-chart")
-    for i in range(containers.count()):
-        containers.nth(i).locator("svg, canvas").first.wait_for(state="attached", timeout=15_000)
-        assert containers.nth(i).get_attribute("aria-label")
-    tab.wait_for_timeout(200)
-    ctx.close()
-    assert errors == [], f"{page}: console errors {errors}"
-    assert outside == [], f"{page}: requests left localhost: {outside}"
-
-
 def _explorer_status(tab) -> dict[str, float]:
     """P(inside) per reading as the explore page shows it (percent, one decimal)."""
     tab.wait_for_function("document.querySelectorAll('#explore-status span').length == 2")
@@ -108,18 +85,35 @@ def test_explorer_is_keyboard_operable(server, browser):
     tab.close()
 
 
+class PageLog:
+    """What a tab saw while loading: console errors and requests that left localhost."""
+
+    def __init__(self, tab, server: str) -> None:
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        tab.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        tab.on("pageerror", lambda e: self.errors.append(str(e)))
+        tab.on("request", lambda r: None if r.url.startswith((server, "data:"))
+               else self.outside.append(r.url))
+
+
 def _open(browser, server: str, page: str, viewport: dict[str, int]):
-    """A tab at ``viewport`` with ``page`` loaded and every chart drawn."""
+    """A tab at ``viewport`` with ``page`` loaded (offline) and every chart drawn.
+
+    Returns:
+        (context, tab, the page's :class:`PageLog`, the response of the page itself).
+    """
     ctx = browser.new_context(viewport=viewport)
     tab = ctx.new_page()
+    log = PageLog(tab, server)
     tab.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-    tab.goto(f"{server}/{page}", wait_until="load")
+    response = tab.goto(f"{server}/{page}", wait_until="load")
     # report-charts.js marks a chart once it is drawn and fitted (a concatenation, a facet or
     # a wide legend takes a few draws).
     tab.wait_for_function(
         "document.querySelectorAll('.vega-chart:not([data-drawn])').length === 0",
         timeout=20_000)
-    return ctx, tab
+    return ctx, tab, log, response
 
 
 def _axe_violations(tab) -> list[tuple[str, str, int, str]]:
@@ -133,10 +127,21 @@ def _axe_violations(tab) -> list[tuple[str, str, int, str]]:
 
 
 @pytest.mark.parametrize("page", site_pages())
-def test_page_fits_a_phone_and_passes_axe(page, server, browser):
-    """No sideways scroll at 390 px, charts inside their boxes, no critical/serious axe finding."""
+def test_page_loads_offline_fits_a_phone_and_passes_axe(page, server, browser):
+    """On a phone and on a desktop: the page loads with no console error and no request
+    leaving localhost, every chart is drawn and labelled, nothing scrolls sideways, charts stay
+    inside their boxes, and axe-core finds no critical or serious violation."""
     for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        ctx, tab = _open(browser, server, page, viewport)
+        ctx, tab, log, response = _open(browser, server, page, viewport)
+        assert response is not None and response.ok, f"{page} ({label})"
+        containers = tab.locator(".vega-chart")
+        for i in range(containers.count()):
+            containers.nth(i).locator("svg, canvas").first.wait_for(state="attached",
+                                                                    timeout=15_000)
+            assert containers.nth(i).get_attribute("aria-label"), f"{page} ({label}): chart {i}"
+        tab.wait_for_timeout(200)
+        assert log.errors == [], f"{page} ({label}): console errors {log.errors}"
+        assert log.outside == [], f"{page} ({label}): requests left localhost: {log.outside}"
         scroll, client = tab.evaluate(
             "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert scroll <= client, f"{page} ({label}): scrollWidth {scroll} > clientWidth {client}"
@@ -152,7 +157,7 @@ def test_page_fits_a_phone_and_passes_axe(page, server, browser):
 
 
 def test_tornado_shows_its_bars_on_a_phone(server, browser):
-    ctx, tab = _open(browser, server, "book/ch5-forecast.html", PHONE)
+    ctx, tab, _, _ = _open(browser, server, "book/ch5-forecast.html", PHONE)
     specs = tab.evaluate("""Array.from(document.querySelectorAll('script.vega-spec')).map(s =>
         [s.dataset.for, ((JSON.parse(s.textContent).usermeta || {}).figure || {}).name])""")
     tornado = [chart_id for chart_id, name in specs if name == "tornado"]
@@ -177,7 +182,7 @@ def _exposed_descendants(cdp, ax_id: str) -> int:
 
 def test_charts_expose_their_description_not_every_mark(server, browser):
     """Screen readers get each chart's description, not one item per tick, label and mark."""
-    ctx, tab = _open(browser, server, "book/ch5-forecast.html", DESKTOP)
+    ctx, tab, _, _ = _open(browser, server, "book/ch5-forecast.html", DESKTOP)
     cdp = ctx.new_cdp_session(tab)
     cdp.send("Accessibility.enable")
     root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
@@ -198,7 +203,7 @@ def test_charts_expose_their_description_not_every_mark(server, browser):
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_every_control_shows_a_focus_ring(viewport, server, browser):
     """Tab through the header and the start of the page: each stop draws an outline."""
-    ctx, tab = _open(browser, server, "book/ch5-forecast.html", viewport)
+    ctx, tab, _, _ = _open(browser, server, "book/ch5-forecast.html", viewport)
     seen, missing = [], []
     for _ in range(30):
         tab.keyboard.press("Tab")
