@@ -161,4 +161,3 @@ def test_manifest_and_bibtex_are_escaped(hostile_site):
     assert r"Chapter \}, @misc\{evil, 100\% \& \{x\}" in bib
     unescaped = re.sub(r"\\[{}%&]", "", bib)
     assert unescaped.count("{") == unescaped.count("}")
-
