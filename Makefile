@@ -5,6 +5,10 @@
 #   make book SCENARIO=regulatory-brake        ... with a scenario from data/scenarios
 #   make book P="mc_draws=50000 seed=7"        ... with parameter overrides (win over SCENARIO)
 #   make book VERSION=2026.11                  ... and keep a citable copy in _build/archive/
+#   make test                                  ruff, then every test: all five tiers
+#   make test-fast                             the unit and property tiers (no kernel, no site)
+#   make test-unit, test-property, test-page,  one tier each (see README "Testing")
+#        test-site, test-browser
 #   make test                                  every test (unit, property, notebook, site, browser)
 #   make bench                                 every benchmark script (prints figures)
 #   make bench-forecast                        the forecasting benchmarks only (about 10 s)
@@ -23,7 +27,8 @@ P ?=
 VERSION ?=
 JOBS ?=
 
-.PHONY: book test test-fast lint bench bench-forecast bench-build bench-site serve clean params
+.PHONY: book test test-fast test-unit test-property test-page test-site test-browser lint bench \
+	bench-forecast bench-build bench-site serve clean params
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,7 +51,13 @@ test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not book and not browser"
+	$(BIN)/python -m pytest -m "unit or property"
+
+test-unit test-property test-page test-site: $(STAMP)
+	$(BIN)/python -m pytest -m $(@:test-%=%)
+
+test-browser: $(STAMP) $(NPM_STAMP)
+	$(BIN)/python -m pytest -m browser
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check .

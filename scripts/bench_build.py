@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from analysis import params  # noqa: E402
 from analysis.site.build import build  # noqa: E402
-from tests.conftest import copy_repo  # noqa: E402
+from analysis.site.scratch import copy_repo  # noqa: E402
 
 
 def timed(label: str, fn) -> float:

@@ -1,8 +1,12 @@
-"""The build orchestrator on a one-page book: glue, cache, failures, atomic publish, archive."""
+"""The build orchestrator on a one-page book: glue, cache, failures, atomic publish, archive.
+
+Most tests start from ``built_small_repo`` (tests/conftest.py): their own copy of a one-page
+book built once per session with the default parameters, so that a test needing "a site built
+with the defaults" does not build it again.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -11,13 +15,9 @@ import pytest
 
 from analysis import params
 from analysis.site.build import BuildError, build
+from tests.inputs import BRIEFING_DRAWS
 
-pytestmark = pytest.mark.book
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+pytestmark = pytest.mark.site
 
 
 def glued(site: Path, page: str = "book/intro.html") -> list[str]:
@@ -25,12 +25,12 @@ def glued(site: Path, page: str = "book/intro.html") -> list[str]:
     return re.findall(r'<span class="pasted-text">([^<]*)</span>', html)
 
 
-def test_parameter_change_moves_glued_prose_and_chart(small_repo):
-    first = build(params.validate(), root=small_repo, stream=None)
-    text_a = glued(first.site)
-    csv_a = (first.site / "_static/figures/fig-intro-savings.csv").read_text()
+def test_parameter_change_moves_glued_prose_and_chart(built_small_repo):
+    first_site = built_small_repo / "_build" / "html"  # built with the defaults
+    text_a = glued(first_site)
+    csv_a = (first_site / "_static/figures/fig-intro-savings.csv").read_text()
     assert "$61B" in text_a  # 350,000 x $175k
-    second = build(params.validate({"cost_per_employee_usd_k": 250}), root=small_repo,
+    second = build(params.validate({"cost_per_employee_usd_k": 250}), root=built_small_repo,
                    stream=None)
     text_b = glued(second.site)
     csv_b = (second.site / "_static/figures/fig-intro-savings.csv").read_text()
@@ -39,55 +39,54 @@ def test_parameter_change_moves_glued_prose_and_chart(small_repo):
     assert "cost_per_employee_usd_k" in (second.site / "book/intro.html").read_text()
 
 
-def test_unchanged_rebuild_uses_the_cache_and_a_change_does_not(small_repo):
-    build(params.validate(), root=small_repo, stream=None)
-    again = build(params.validate(), root=small_repo, stream=None)
+def test_unchanged_rebuild_uses_the_cache_and_a_change_does_not(built_small_repo):
+    # built with the defaults already (in another folder: the cache keys do not hold paths)
+    again = build(params.validate(), root=built_small_repo, stream=None)
     assert {r["how"] for r in again.runs} == {"cached"}
-    changed = build(params.validate({"corporate_headcount_base": 300_000}), root=small_repo,
-                    stream=None)
+    changed = build(params.validate({"corporate_headcount_base": 300_000}),
+                    root=built_small_repo, stream=None)
     how = {r["docname"]: r["how"] for r in changed.runs}
     assert how["book/intro"] == "executed"
     assert how["book/references"] == "cached"  # it declares no parameter
     assert any("$52B" in t for t in glued(changed.site))
 
 
-def test_failing_page_names_page_and_cell_and_keeps_the_old_site(small_repo):
-    build(params.validate(), root=small_repo, stream=None)
-    site = small_repo / "_build" / "html"
+def test_failing_page_names_page_and_cell_and_keeps_the_old_site(built_small_repo, tree_digest):
+    site = built_small_repo / "_build" / "html"  # built with the defaults
     before = tree_digest(site)
-    page = small_repo / "book" / "intro.md"
+    page = built_small_repo / "book" / "intro.md"
     page.write_text(page.read_text().replace(
         "spread = params.SCHEMA",
         "raise RuntimeError('deliberate failure')\nspread = params.SCHEMA"))
     with pytest.raises(BuildError) as info:
-        build(params.validate(), root=small_repo, stream=None)
+        build(params.validate(), root=built_small_repo, stream=None)
     message = str(info.value)
     assert "page book/intro" in message and "cell" in message and "deliberate failure" in message
     assert tree_digest(site) == before
 
 
-def test_stderr_output_fails_the_page(small_repo):
-    page = small_repo / "book" / "intro.md"
+def test_stderr_output_fails_the_page(built_small_repo):
+    page = built_small_repo / "book" / "intro.md"
     page.write_text(page.read_text().replace(
         "spread = params.SCHEMA",
         "import warnings\nwarnings.warn('leaky warning')\nspread = params.SCHEMA"))
     with pytest.raises(BuildError, match="wrote to stderr.*leaky warning"):
-        build(params.validate(), root=small_repo, stream=None)
+        build(params.validate(), root=built_small_repo, stream=None)
 
 
-def test_jupyter_book_warning_fails_the_build_and_keeps_the_old_site(small_repo):
-    build(params.validate(), root=small_repo, stream=None)
-    site = small_repo / "_build" / "html"
+def test_jupyter_book_warning_fails_the_build_and_keeps_the_old_site(built_small_repo,
+                                                                    tree_digest):
+    site = built_small_repo / "_build" / "html"  # built with the defaults
     before = tree_digest(site)
-    page = small_repo / "book" / "intro.md"
+    page = built_small_repo / "book" / "intro.md"
     page.write_text(page.read_text() + "\nSee {numref}`fig-does-not-exist`.\n")
     with pytest.raises(BuildError, match="jupyter-book build failed"):
-        build(params.validate(), root=small_repo, stream=None)
+        build(params.validate(), root=built_small_repo, stream=None)
     assert tree_digest(site) == before
 
 
-def test_injected_parameters_are_hidden_and_provenance_is_shown(small_repo):
-    summary = build(params.validate({"seed": 7}), root=small_repo, stream=None)
+def test_injected_parameters_are_hidden_and_provenance_is_shown(built_small_repo):
+    summary = build(params.validate({"seed": 7}), root=built_small_repo, stream=None)
     html = (summary.site / "book/intro.html").read_text()
     assert "injected-parameters" not in html and "# Parameters" not in html
     assert "About this page" in html and "<code class=\"docutils literal notranslate\">" in html
@@ -95,36 +94,36 @@ def test_injected_parameters_are_hidden_and_provenance_is_shown(small_repo):
     assert "seed" in record and "(changed)" in record
 
 
-def test_archive_is_kept_and_manifests_are_deterministic(small_repo):
-    first = build(params.validate(), root=small_repo, stream=None, archive="v1")
+def test_archive_is_kept_and_manifests_are_deterministic(built_small_repo):
+    first = build(params.validate(), root=built_small_repo, stream=None, archive="v1")
     manifest_1 = (first.site / "manifest.json").read_text()
     # Re-executing everything with the same parameters gives the same manifest, and
     # archiving the same content under the same version again is allowed.
-    second = build(params.validate(), root=small_repo, stream=None, use_cache=False,
+    second = build(params.validate(), root=built_small_repo, stream=None, use_cache=False,
                    archive="v1")
     assert (second.site / "manifest.json").read_text() == manifest_1
     doc = json.loads(manifest_1)
     assert doc["glued_values"]["book/intro"]["intro_workforce_cost"].strip("'") == "$61B"
     assert any(k.startswith("data/") for k in doc["data_checksums"])
-    archived = small_repo / "_build" / "archive" / "v1"
+    archived = built_small_repo / "_build" / "archive" / "v1"
     assert (archived / "book/intro.html").exists()
     # A different build must not overwrite a cited version.
     with pytest.raises(BuildError, match="archive 'v1' exists with different content"):
-        build(params.validate({"seed": 1}), root=small_repo, stream=None, archive="v1")
+        build(params.validate({"seed": 1}), root=built_small_repo, stream=None, archive="v1")
 
 
 def _roles(text: str) -> float:
     return float(text.strip("'").replace(",", ""))
 
 
-def test_scenarios_move_prose_and_chart_in_the_expected_direction(tmp_path):
-    from tests.conftest import copy_repo
-
-    root = copy_repo(tmp_path, ["book/briefing"])
+def test_scenarios_move_prose_and_chart_in_the_expected_direction(briefing_repo):
     medians, charts = {}, {}
     for scenario in ("baseline", "accelerated-automation", "regulatory-brake"):
-        site = build(params.resolve(scenario, {"mc_draws": 4_000}), root=root,
-                     stream=None).site
+        if scenario == "baseline":  # briefing_repo is built with it already
+            site = briefing_repo / "_build" / "html"
+        else:
+            site = build(params.resolve(scenario, BRIEFING_DRAWS), root=briefing_repo,
+                         stream=None).site
         doc = json.loads((site / "manifest.json").read_text())
         medians[scenario] = _roles(doc["glued_values"]["book/briefing"]["br_median"])
         charts[scenario] = (site / "_static/figures/fig-briefing-headline.csv").read_text()
@@ -134,19 +133,18 @@ def test_scenarios_move_prose_and_chart_in_the_expected_direction(tmp_path):
     assert charts["accelerated-automation"] != charts["baseline"]
 
 
-def test_malformed_data_row_stops_the_build_before_any_page_runs(small_repo):
+def test_malformed_data_row_stops_the_build_before_any_page_runs(built_small_repo, tree_digest):
     from analysis.data import DataValidationError, update_checksums
 
-    build(params.validate(), root=small_repo, stream=None)
-    site = small_repo / "_build" / "html"
+    site = built_small_repo / "_build" / "html"  # built with the defaults
     before = tree_digest(site)
-    csv = small_repo / "data" / "peer_capex.csv"
+    csv = built_small_repo / "data" / "peer_capex.csv"
     lines = csv.read_text(encoding="utf-8").splitlines()
     lines[3] = lines[3].replace("actual", "actaul", 1)  # line 4 of the file: a bad category
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    update_checksums(small_repo / "data")  # so the row check, not the checksum, fires
+    update_checksums(built_small_repo / "data")  # so the row check, not the checksum, fires
     with pytest.raises(DataValidationError, match=r"data/peer_capex\.csv:4:\d+: column 'kind'"):
-        build(params.validate(), root=small_repo, stream=None)
+        build(params.validate(), root=built_small_repo, stream=None)
     assert tree_digest(site) == before
 
 
@@ -154,7 +152,7 @@ def test_narrative_edit_reexecutes_only_that_page_and_reuses_the_results(tmp_pat
     """Compute once (issue 14): results are keyed on their inputs, not on page text."""
     import io
 
-    from tests.conftest import copy_repo
+    from analysis.site.scratch import copy_repo
 
     root = copy_repo(tmp_path, ["book/intro"])
     smoke = params.validate({"mc_draws": 2_000})

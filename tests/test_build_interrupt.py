@@ -20,10 +20,8 @@ import pytest
 
 from analysis import params
 from analysis.site.build import build
-from tests.conftest import copy_repo
-from tests.test_build import tree_digest
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.site
 
 GRACE_S = 5.0
 _DRIVER = ("import sys; from pathlib import Path; import analysis.site.build as b; "
@@ -61,14 +59,13 @@ def _kernels(build_proc: psutil.Process) -> list[psutil.Process]:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("interrupt"), ["book/intro"]).resolve()
-    build(params.validate(), root=root, stream=None)
-    return root
+def published(small_build, copy_built, tmp_path_factory) -> Path:
+    """A copy of the session's one-page book, built and published with the defaults."""
+    return copy_built(small_build, tmp_path_factory.mktemp("interrupt").resolve() / "repo")
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGKILL])
-def test_signal_leaves_no_process_and_the_next_build_runs(published, signum):
+def test_signal_leaves_no_process_and_the_next_build_runs(published, tree_digest, signum):
     root = published
     site = root / "_build" / "html"
     before = tree_digest(site)

@@ -9,6 +9,7 @@ byte for byte as it was.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -19,10 +20,9 @@ import pytest
 from analysis import params
 from analysis.site.build import build
 from analysis.site.steps import STEPS, StepError
-from tests.conftest import copy_repo
-from tests.test_build import tree_digest
+from tests.inputs import BRIEFING_DRAWS
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.site
 
 HANG = "import pathlib, time\npathlib.Path({hung!r}).touch()\ntime.sleep(600)\n"
 FAIL = "raise RuntimeError('stub failure')\n"
@@ -68,20 +68,30 @@ def _write_stub(folder: Path, step: str, mode: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("steps"), ["book/intro", "book/briefing"])
-    build(params.validate({"mc_draws": 100}), root=root, stream=None)
-    return root
+def one_page(small_build, copy_built, tmp_path_factory) -> Path:
+    """A copy of the session's one-page book, built and published with the defaults: every
+    step but the PDF (which prints the briefing) fails on it."""
+    return copy_built(small_build, tmp_path_factory.mktemp("steps") / "repo")
+
+
+@pytest.fixture(scope="module")
+def with_briefing(briefing_build, copy_built, tmp_path_factory) -> Path:
+    """A copy of the session's briefing-only book (``BRIEFING_DRAWS``): for the PDF step."""
+    return copy_built(briefing_build, tmp_path_factory.mktemp("steps-pdf") / "repo")
+
+
+#: The parameters each of those was built with, so that a build with them reuses its cache.
+BUILT_WITH = {"one_page": {}, "with_briefing": BRIEFING_DRAWS}
 
 
 @pytest.mark.parametrize("mode", ["fail", "hang"])
 @pytest.mark.parametrize("step", list(STUBS))
-def test_failing_or_hung_step_is_named_and_the_site_is_kept(built, tmp_path, monkeypatch,
-                                                             step, mode):
-    import shutil
-
+def test_failing_or_hung_step_is_named_and_the_site_is_kept(request, tmp_path, monkeypatch,
+                                                             tree_digest, step, mode):
     if step == "pdf" and shutil.which("chromium") is None:
         pytest.skip("no chromium: the PDF step does not run")
+    tree = "with_briefing" if step == "pdf" else "one_page"
+    built = request.getfixturevalue(tree)
     stub = tmp_path / "stub"
     hung = _write_stub(stub, step, mode)
     if STUBS[step][1]:
@@ -96,7 +106,7 @@ def test_failing_or_hung_step_is_named_and_the_site_is_kept(built, tmp_path, mon
     site = built / "_build" / "html"
     before = tree_digest(site)
     with pytest.raises(StepError) as info:
-        build(params.validate({"mc_draws": 100}), root=built, stream=None,
+        build(params.validate(BUILT_WITH[tree]), root=built, stream=None,
               use_cache=step not in PAGE_STEPS,
               step_timeouts_s={step: SMALL_TIMEOUT_S[step]})
     message = str(info.value)
@@ -119,26 +129,17 @@ def _driver(root: Path, *argv: str, env: dict[str, str]) -> subprocess.Completed
                           capture_output=True, text=True, timeout=900, check=False)
 
 
-def test_cli_prints_one_line_and_debug_prints_the_traceback(built, tmp_path):
+def test_cli_prints_one_line_and_debug_prints_the_traceback(one_page, tmp_path):
+    built = one_page
     stub = tmp_path / "stub"
     _write_stub(stub, "sphinx", "fail")
     env = {**os.environ, "PYTHONPATH": str(stub)}
-    plain = _driver(built, "build", "-p", "mc_draws=100", env=env)
+    plain = _driver(built, "build", env=env)
     assert plain.returncode == 1
     lines = plain.stderr.strip().splitlines()
     assert lines == [lines[0]] and lines[0].startswith("error: site rendering")
     assert "Traceback" not in plain.stderr
-    debug = _driver(built, "build", "-p", "mc_draws=100", "--debug", env=env)
+    debug = _driver(built, "build", "--debug", env=env)
     assert debug.returncode == 1 and "Traceback" in debug.stderr
     assert "WARNING: stub" in debug.stderr  # the step's full log
     assert debug.stderr.strip().splitlines()[-1] == lines[0]
-
-
-def test_timeouts_come_from_the_environment_and_are_checked():
-    from analysis.site.steps import timeouts
-
-    assert timeouts(environ={"AMZN_REPORT_TIMEOUTS": "pdf=7, sphinx=9"})["pdf"] == 7.0
-    assert timeouts({"pdf": 3}, environ={"AMZN_REPORT_TIMEOUTS": "pdf=7"})["pdf"] == 3.0
-    for bad in ("nope=3", "pdf=x", "pdf=0"):
-        with pytest.raises(ValueError, match="AMZN_REPORT_TIMEOUTS"):
-            timeouts(environ={"AMZN_REPORT_TIMEOUTS": bad})

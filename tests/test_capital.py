@@ -16,90 +16,9 @@ from analysis.charts import capital as G
 from analysis.data import calendar
 from analysis.models.forecast import ForecastResult, capex_headcount_relation
 from analysis.narrative import capital as N
+from tests.inputs import annual_frame, benchmarks_frame, guidance_frame, rounds_frame
 
 AS_OF = "2026-06-30"
-YEARS = list(range(2015, 2026))
-CAPEX = [4589, 6737, 11955, 13427, 16861, 40140, 61053, 63645, 52729, 82999, 131819]
-PROCEEDS = [np.nan, np.nan, 1897, 2104, 4172, 5096, 5657, 5324, 4596, 5341, 3499]
-OCF = [11920, 16443, 18434, 30723, 38514, 66064, 46327, 46752, 84946, 115877, 139514]
-SALES = [107006, 135987, 177866, 232887, 280522, 386064, 469822, 513983, 574785, 637959,
-         716924]
-EMPLOYEES = [230800, 341400, 566000, 647500, 798000, 1298000, 1608000, 1541000, 1525000,
-             1556000, 1576000]
-
-
-def annual_frame() -> pd.DataFrame:
-    df = pd.DataFrame({"year": YEARS, "net_sales_usd_m": np.array(SALES, float),
-                       "operating_cash_flow_usd_m": np.array(OCF, float),
-                       "capex_gross_usd_m": np.array(CAPEX, float),
-                       "capex_proceeds_usd_m": np.array(PROCEEDS, float),
-                       "employees_year_end": np.array(EMPLOYEES, float)})
-    df["capex_net_usd_m"] = df["capex_gross_usd_m"] - df["capex_proceeds_usd_m"]
-    df["free_cash_flow_usd_m"] = df["operating_cash_flow_usd_m"] - df["capex_net_usd_m"]
-    return df
-
-
-def guidance_frame() -> pd.DataFrame:
-    rows = [
-        ("2025-02-a", "2025-02-06", "FY2025", 100.0, 100.0, "unspecified"),
-        ("2025-10-a", "2025-10-30", "FY2025", 125.0, 125.0, "unspecified"),
-        ("2026-02-a", "2026-02-05", "FY2026", 200.0, 200.0, "unspecified"),
-        ("2026-04-a", "2026-04-29", "FY2026", 200.0, 200.0, "unspecified"),
-    ]
-    df = pd.DataFrame(rows, columns=["statement_id", "statement_date", "period",
-                                     "value_low_usd_bn", "value_high_usd_bn", "basis"])
-    df["statement_date"] = pd.to_datetime(df["statement_date"])
-    return df
-
-
-def rounds_frame() -> pd.DataFrame:
-    rows = [
-        ("nested", "2025-11-01", 5000.0, 5000.0, True, "2025-10-big"),
-        ("2025-07", "2025-07-17", 200.0, 900.0, True, ""),
-        ("2025-10-big", "2025-10-28", 14000.0, 14000.0, True, ""),
-        ("2026-01", "2026-01-28", 16000.0, 16000.0, True, ""),
-        ("2026-small", "2026-02-01", np.nan, np.nan, True, ""),
-        ("2026-03", "2026-03-03", 100.0, 200.0, True, ""),
-        ("2026-ops", "2026-03-10", 900.0, 900.0, False, ""),
-        ("2026-09", "2026-09-01", 5000.0, 5000.0, True, ""),
-    ]
-    df = pd.DataFrame(rows, columns=["round_id", "announced", "roles_low", "roles_high",
-                                     "is_corporate", "included_in_round_id"])
-    df["announced"] = pd.to_datetime(df["announced"])
-    df["roles_mid"] = (df["roles_low"] + df["roles_high"]) / 2.0
-    return df
-
-
-def benchmarks_frame() -> pd.DataFrame:
-    rows = [
-        ("amazon-stock-reaction-2026-02", "market_reaction", "after_hours_share_price_change_pct",
-         -11.0, -10.0, "2026-02-05"),
-        ("consensus-amazon-capex-2026", "analyst_forecast", "amazon_capex_2026_usd_bn",
-         146.11, 146.11, "2026-02-05"),
-        ("amazon-ttm-fcf-2026-q1", "amazon_reported", "ttm_free_cash_flow_usd_bn", 1.2, 1.2,
-         "2026-04-29"),
-        ("amazon-severance-2025-q3", "amazon_charges", "severance_charge_usd_bn", 1.8, 1.8,
-         "2025-10-30"),
-        ("amazon-severance-2025-q4", "amazon_charges", "severance_charge_usd_bn", 0.73, 0.73,
-         "2026-02-05"),
-        ("amazon-charges-2022-q4", "amazon_charges", "severance_charge_usd_bn", 2.7, 2.7,
-         "2023-02-02"),
-        ("undated-half", "analyst_forecast", "x", np.nan, 600.0, None),
-    ]
-    df = pd.DataFrame(rows, columns=["benchmark_id", "category", "metric", "value_low",
-                                     "value_high", "statement_date"])
-    df["statement_date"] = pd.to_datetime(df["statement_date"])
-    # the quarter each figure covers and how far its source can be trusted
-    periods = {"amazon-ttm-fcf-2026-q1": ("TTM to 2026Q1", "company_release"),
-               "amazon-severance-2025-q3": ("2025Q3", "secondary"),
-               "amazon-severance-2025-q4": ("2025Q4", "company_release"),
-               "amazon-charges-2022-q4": ("2022Q4", "company_release")}
-    df["period"] = [periods.get(i, ("", ""))[0] for i in df["benchmark_id"]]
-    df["confidence"] = [periods.get(i, ("", "secondary"))[1] for i in df["benchmark_id"]]
-    df["source_id"] = "test"
-    return df
-
-
 def peer_frame() -> pd.DataFrame:
     rows = [
         ("Microsoft", 2024, "2024-06-30", 56.0, "actual", None, "incl. finance leases"),

@@ -16,28 +16,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 from analysis import escape as E
-
-#: Strings a hostile scenario or data file might carry (used by the build test too).
-HOSTILE = [
-    "<img src=x onerror=alert(1)>",
-    "<script>alert('x')</script>",
-    '" onmouseover="alert(1)',
-    "{eval-rst}`.. raw:: html\n\n   <script>alert(1)</script>`",
-    "{raw:html}`<b>x</b>`",
-    "```{raw} html\n<script>alert(2)</script>\n```",
-    ":::{warning}\nsmuggled\n:::",
-    "% comment\n(target)=\n- item",
-    "`code` ``more`` $x^2$ {{ sub }} [link](javascript:alert(1))",
-    "=HYPERLINK(\"http://x\")",
-    "@SUM(A1)",
-    "+1+1",
-    "-2+3",
-    "}\n@misc{evil, title={x}}",
-    "\\input{/etc/passwd} 100% & #1 _a ^b ~c",
-    "line one\nline two\r\n\tthree",
-    "</script><script>alert(3)</script>",
-    "\u2028\u2029 &amp; &#60;",
-]
+from tests.inputs import HOSTILE
 
 _MD = create_md_parser(
     MdParserConfig(enable_extensions={"colon_fence", "deflist", "substitution"}), RendererHTML)

@@ -20,10 +20,9 @@ from bs4 import BeautifulSoup
 
 from analysis import params
 from analysis.site.build import build
-from tests.conftest import copy_repo
-from tests.test_escape import HOSTILE
+from analysis.site.scratch import copy_repo
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.site
 
 SCRIPT = "<script>alert('x')</script>"
 IMG = "<img src=x onerror=alert(1)>"
@@ -162,14 +161,3 @@ def test_manifest_and_bibtex_are_escaped(hostile_site):
     assert r"Chapter \}, @misc\{evil, 100\% \& \{x\}" in bib
     unescaped = re.sub(r"\\[{}%&]", "", bib)
     assert unescaped.count("{") == unescaped.count("}")
-
-
-@pytest.mark.parametrize("raw", [s for s in HOSTILE if not re.fullmatch(r"[a-z0-9-]+", s)])
-def test_hostile_scenario_name_exits_2_naming_file_and_field(tmp_path, raw, capsys):
-    from analysis.__main__ import main
-
-    path = tmp_path / "evil.yaml"
-    path.write_text(yaml.safe_dump({"name": raw, "parameters": {}}), encoding="utf-8")
-    assert main(["build", "--scenario", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith(f"error: {path}: field 'name': ") and len(err.splitlines()) == 1

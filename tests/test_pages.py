@@ -11,6 +11,8 @@ import pytest
 from analysis.params import SCHEMA
 from analysis.site.pages import PageError, read_pages, toc_entries
 
+pytestmark = pytest.mark.page
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from analysis import params
 from analysis.__main__ import main
+from analysis.site.steps import timeouts
+from tests.inputs import HOSTILE
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -155,6 +159,23 @@ def test_environment_timeouts_are_checked(monkeypatch, capsys):
     monkeypatch.setenv("AMZN_REPORT_TIMEOUTS", "pdf=soon")
     assert main(["build"]) == 2
     assert "AMZN_REPORT_TIMEOUTS: pdf='soon' is not a number" in capsys.readouterr().err
+
+
+def test_timeouts_come_from_the_environment_and_are_checked():
+    assert timeouts(environ={"AMZN_REPORT_TIMEOUTS": "pdf=7, sphinx=9"})["pdf"] == 7.0
+    assert timeouts({"pdf": 3}, environ={"AMZN_REPORT_TIMEOUTS": "pdf=7"})["pdf"] == 3.0
+    for bad in ("nope=3", "pdf=x", "pdf=0"):
+        with pytest.raises(ValueError, match="AMZN_REPORT_TIMEOUTS"):
+            timeouts(environ={"AMZN_REPORT_TIMEOUTS": bad})
+
+
+@pytest.mark.parametrize("raw", [s for s in HOSTILE if not re.fullmatch(r"[a-z0-9-]+", s)])
+def test_hostile_scenario_name_exits_2_naming_file_and_field(tmp_path, raw, capsys):
+    path = tmp_path / "evil.yaml"
+    path.write_text(yaml.safe_dump({"name": raw, "parameters": {}}), encoding="utf-8")
+    assert main(["build", "--scenario", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: field 'name': ") and len(err.splitlines()) == 1
 
 
 def test_params_listing_shows_every_parameter(capsys):

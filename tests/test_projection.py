@@ -10,32 +10,7 @@ import pytest
 
 from analysis.models import projection as pr
 from analysis.params import SCHEMA, validate
-
-# Realistic job families (shares sum to 100).
-FAMILIES = pd.DataFrame({
-    "family": ["process_program_mgmt", "coordination_ops_support", "hr_people",
-               "routine_analysis", "software_engineering", "ai_ml_specialists",
-               "sales_marketing", "product_design", "other"],
-    "headcount_share_pct": [14.0, 12.0, 6.0, 10.0, 30.0, 4.0, 10.0, 8.0, 6.0],
-    "ai_exposure_pct": [55.0, 60.0, 60.0, 65.0, 45.0, 35.0, 50.0, 40.0, 45.0],
-    "is_ai_specialist": [False, False, False, False, False, True, False, False, False],
-})
-
-# The default cut-off is computed from the data (analysis.data_cutoff); the last event is dated
-# a month after it, so that it stays "after as_of" whatever the data's latest date.
-AFTER_AS_OF = (pd.Timestamp(SCHEMA["as_of"].default) + pd.Timedelta(days=30)).date().isoformat()
-EVENTS = pd.DataFrame({
-    "announced": pd.to_datetime(["2023-01-04", "2025-10-28", "2026-01-28", "2026-03-03",
-                                 "2026-05-01", AFTER_AS_OF]),
-    "roles_low": [18_000.0, 14_000.0, 16_000.0, 100.0, 9_000.0, 5_000.0],
-    "roles_high": [18_000.0, 14_000.0, 16_000.0, 200.0, 9_000.0, 5_000.0],
-    "roles_mid": [18_000.0, 14_000.0, 16_000.0, 150.0, 9_000.0, 5_000.0],
-    "is_corporate": [True,  # before the base: ignored
-                     True,  # the 28 Oct 2025 round: leaves the stock, not a further cut
-                     True, True,  # observed further cuts
-                     False,  # not corporate: ignored
-                     True],  # after the default as_of: ignored
-})
+from tests.inputs import EVENTS, FAMILIES
 
 # One family and a small round, for arithmetic by hand.
 ONE = pd.DataFrame({"family": ["all"], "headcount_share_pct": [100.0],

@@ -11,6 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from analysis.models import projection as pr
+from tests.inputs import EVENTS, FAMILIES
 
 SETTINGS = settings(max_examples=50, deadline=None)
 READING_DATES = ("2026-12-31", "2027-12-31")
@@ -163,8 +164,6 @@ def test_a_steeper_curve_never_lowers_cuts_when_the_midpoint_is_near(case, s_hig
 def test_a_steeper_curve_lowers_cuts_when_the_midpoint_is_far_off():
     """The documented exception: a steeper logistic stays flatter for longer before its
     midpoint, so with the midpoint in 2032 steepness 2 gives fewer cuts by 2027 than 0.5."""
-    from tests.test_projection import EVENTS, FAMILIES
-
     far = {"ai_adoption_midpoint_year": 2032.0}
     gentle = readings(pr.project_point({**far, "ai_adoption_steepness_per_year": 0.5},
                                        FAMILIES, EVENTS))

@@ -11,7 +11,7 @@ import pytest
 from analysis.models import projection as pr
 from analysis.models import sensitivity as se
 from analysis.params import SCHEMA
-from tests.test_projection import EVENTS, FAMILIES
+from tests.inputs import EVENTS, FAMILIES
 
 OAT_COLUMNS = ["parameter", "label", "base_value", "low_value", "high_value", "result_base",
                "result_low", "result_high", "swing"]

@@ -1,124 +1,24 @@
-"""Browser checks of the full site in headless Chromium (Playwright, system Chromium).
+"""Checks of the whole built site's files (HTML, figures, downloads, the briefing PDF).
 
-The site is built once per session in a scratch copy of the repository with few Monte Carlo
-draws (every page executes: this is also the notebook smoke test). Every page must load with
-no console errors, every chart container must hold a drawn SVG or canvas, and no request may
-leave localhost. On a 390 px phone and on a desktop, no page scrolls sideways, every chart
-fits its container, and axe-core (installed from npm by ``make test``: package.json at the
-repository root) finds no critical or serious violation.
+The site is built once per session, with tiny parameters, by the ``built_site`` fixture
+(tests/conftest.py), which the browser tests (tests/test_browser.py) share.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import shutil
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from analysis import params
 from analysis.site import golden
-from analysis.site.build import build
 from analysis.site.pages import toc_entries
-from tests.conftest import copy_repo
 
-pytestmark = [pytest.mark.book, pytest.mark.browser]
+pytestmark = pytest.mark.site
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SMOKE = golden.SMOKE_PARAMS  # the reference snapshot's parameters
 REPO = Path(__file__).resolve().parent.parent
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1366, "height": 900}
-
-
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    root = copy_repo(tmp_path_factory.mktemp("site"))
-    return build(params.validate(SMOKE), root=root, stream=None).site
-
-
-@pytest.fixture(scope="session")
-def server(built_site) -> Iterator[str]:
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    httpd = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  "--disable-quic"])
-        yield b
-        b.close()
-
-
-def site_pages() -> list[str]:
-    root = Path(__file__).resolve().parent.parent
-    return [f"{doc}.html" for doc in toc_entries(root)]
-
-
-def _draw_every_chart(tab, timeout_ms: int = 20_000) -> None:
-    """Scroll to each chart in turn until it is drawn, then back to the top.
-
-    report-charts.js draws a chart (and loads the Vega bundle for the first one) when it comes
-    near the viewport; a concatenation, a facet or a wide legend takes a few draws, and the
-    loader marks the chart ``data-drawn`` once it is drawn and fitted.
-    """
-    containers = tab.locator(".vega-chart")
-    for i in range(containers.count()):
-        containers.nth(i).scroll_into_view_if_needed()
-        containers.nth(i).locator("svg, canvas").first.wait_for(state="attached",
-                                                                timeout=timeout_ms)
-    tab.wait_for_function(
-        "document.querySelectorAll('.vega-chart:not([data-drawn])').length === 0",
-        timeout=timeout_ms)
-    tab.evaluate("window.scrollTo(0, 0)")
-
-
-@pytest.mark.parametrize("page", site_pages())
-def test_page_loads_offline_with_charts_drawn(page, server, browser):
-    ctx = browser.new_context()
-    tab = ctx.new_page()
-    errors: list[str] = []
-    outside: list[str] = []
-    tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.on("request", lambda r: None if r.url.startswith(server) or r.url.startswith("data:")
-           else outside.append(r.url))
-    fonts: list[str] = []
-    tab.on("request", lambda r: r.resource_type == "font" and fonts.append(r.url))
-    tab.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-    response = tab.goto(f"{server}/{page}", wait_until="load")
-    assert response is not None and response.ok
-    _draw_every_chart(tab)
-    containers = tab.locator(".vega-chart")
-    for i in range(containers.count()):
-        assert containers.nth(i).get_attribute("aria-label")
-    tab.wait_for_timeout(200)
-    ctx.close()
-    assert errors == [], f"{page}: console errors {errors}"
-    assert outside == [], f"{page}: requests left localhost: {outside}"
-    assert fonts == [], f"{page}: the icon font is drawn by CSS masks, yet fonts load: {fonts}"
 
 
 def test_every_figure_has_downloads(built_site):
@@ -272,11 +172,8 @@ def test_intro_cites_the_call_for_the_calls_statement_and_claims_no_ai_share(bui
 def test_severance_period_is_the_booking_quarters(built_site):
     from analysis import data
     from analysis.chapters import capital
-    from analysis.narrative import capital as capital_text
 
-    as_of = params.validate({}).as_of
-    sentence = capital_text.severance_sentence(
-        capital.severance_charges(data.load_benchmarks(), as_of), as_of)
+    sentence = capital.severance_sentence(data.load_benchmarks(), params.validate({}).as_of)
     assert "Q3 2025" in sentence
     for name in ("ch1-capital.html", "claim-ledger.html"):
         text = _book_text(built_site, name)
@@ -321,78 +218,6 @@ def test_funding_comparison_shows_every_denominator(built_site):
         assert (figures / f"{stem}.csv").stat().st_size > 0, stem
 
 
-def _explorer_status(tab) -> dict[str, float]:
-    """P(inside) per reading as the explore page shows it (percent, one decimal)."""
-    tab.wait_for_function("document.querySelectorAll('#explore-status span').length == 2")
-    shown = {}
-    for span in tab.locator("#explore-status span").all():
-        match = re.search(r"chance inside the claimed range ([0-9.]+)%", span.inner_text())
-        assert match, span.inner_text()
-        shown[span.get_attribute("data-reading")] = float(match.group(1))
-    return shown
-
-
-def _sweep_value(built_site: Path, point: dict[str, float], reading: str) -> float:
-    import pandas as pd
-
-    table = pd.read_csv(built_site / "_static" / "figures" / "tbl-explore-sweep.csv",
-                        dtype={"reading": str})
-    mask = table["reading"] == reading
-    for name, value in point.items():
-        mask &= table[name] == value
-    assert mask.sum() == 1, point
-    return round(100 * float(table.loc[mask, "prob_inside"].iloc[0]), 1)
-
-
-def test_explorer_control_moves_the_headline_to_the_sweep_value(server, browser, built_site):
-    tab = browser.new_page(viewport={"width": 1280, "height": 900})
-    tab.goto(f"{server}/book/explore.html", wait_until="load")
-    before = _explorer_status(tab)
-    tab.select_option('select[name="ai_adoption_midpoint_year"]', "2030")
-    tab.wait_for_function("location.hash.includes('ai_adoption_midpoint_year=2030')")
-    after = _explorer_status(tab)
-    point = {"ai_adoption_midpoint_year": 2030.0, "ai_substitution_share_pct": 35.0,
-             "ai_adoption_ceiling_pct": 60.0, "eu_brake_strength_pct": 50.0}
-    for reading in ("2026", "2027"):
-        assert after[reading] == _sweep_value(built_site, point, reading)
-    assert after != before  # a later adoption midpoint moves the forecast
-    # The address records the view: opening it restores the same settings and numbers.
-    other = browser.new_page(viewport={"width": 390, "height": 800})
-    other.goto(f"{server}/book/explore.html{tab.evaluate('location.hash')}", wait_until="load")
-    assert _explorer_status(other) == after
-    assert other.locator('select[name="ai_adoption_midpoint_year"]').input_value() == "2030"
-    other.close()
-    tab.close()
-
-
-def test_search_finds_a_page(server, browser):
-    """The header's search opens the search page, whose scripts run in order and list results."""
-    tab = browser.new_page(viewport=DESKTOP)
-    errors: list[str] = []
-    tab.on("pageerror", lambda e: errors.append(str(e)))
-    tab.goto(f"{server}/book/briefing.html", wait_until="load")
-    tab.keyboard.press("Control+k")
-    tab.locator("#pst-search-dialog input[name=q]").fill("capex")
-    tab.keyboard.press("Enter")
-    tab.wait_for_url(re.compile(r"search\.html\?q=capex"))
-    tab.locator("#search-results li").first.wait_for(timeout=20_000)
-    tab.close()
-    assert errors == []
-
-
-def test_explorer_is_keyboard_operable(server, browser):
-    tab = browser.new_page(viewport={"width": 1280, "height": 900})
-    tab.goto(f"{server}/book/explore.html", wait_until="load")
-    _explorer_status(tab)
-    select = tab.locator('select[name="eu_brake_strength_pct"]')
-    select.focus()
-    assert tab.evaluate("document.activeElement.name") == "eu_brake_strength_pct"
-    tab.keyboard.press("ArrowDown")
-    tab.wait_for_function("!location.hash.includes('eu_brake_strength_pct=50')")
-    assert "eu_brake_strength_pct=80" in tab.evaluate("location.hash")
-    tab.close()
-
-
 CODE_NAME_PAGES = {"methods.html"}  # the methods page keeps the parameters' code names
 
 
@@ -424,114 +249,6 @@ def test_briefing_prints_on_exactly_one_a4_page(built_site):
     assert box and abs(float(box.group(1)) - 595) < 2 and abs(float(box.group(2)) - 842) < 2
 
 
-def _open(browser, server: str, page: str, viewport: dict[str, int]):
-    """A tab at ``viewport`` with ``page`` loaded and every chart drawn."""
-    ctx = browser.new_context(viewport=viewport)
-    tab = ctx.new_page()
-    tab.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-    tab.goto(f"{server}/{page}", wait_until="load")
-    _draw_every_chart(tab)
-    return ctx, tab
-
-
-def _axe_violations(tab) -> list[tuple[str, str, int, str]]:
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `make test` (it runs npm ci) or `npm ci`")
-    tab.add_script_tag(path=str(AXE))
-    found = tab.evaluate(
-        "axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => "
-        "[v.id, v.impact, v.nodes.length, v.nodes[0].target.join(' ')]))")
-    return [tuple(v) for v in found]
-
-
-@pytest.mark.parametrize("page", site_pages())
-def test_page_fits_a_phone_and_passes_axe(page, server, browser):
-    """No sideways scroll at 390 px, charts inside their boxes, no critical/serious axe finding."""
-    for label, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
-        ctx, tab = _open(browser, server, page, viewport)
-        scroll, client = tab.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        assert scroll <= client, f"{page} ({label}): scrollWidth {scroll} > clientWidth {client}"
-        charts = tab.evaluate("""Array.from(document.querySelectorAll('.vega-chart')).map(c =>
-            [c.id, c.getBoundingClientRect().width, c.querySelector('svg') ?
-             c.querySelector('svg').getBoundingClientRect().width : -1])""")
-        for chart_id, box, drawn in charts:
-            assert 0 < drawn <= box + 1, f"{page} ({label}): chart {chart_id} is {drawn} px " \
-                                         f"wide in a {box} px box"
-        bad = [v for v in _axe_violations(tab) if v[1] in ("critical", "serious")]
-        ctx.close()
-        assert bad == [], f"{page} ({label}): axe-core violations {bad}"
-
-
-def test_tornado_shows_its_bars_on_a_phone(server, browser):
-    ctx, tab = _open(browser, server, "book/ch5-forecast.html", PHONE)
-    specs = tab.evaluate("""Array.from(document.querySelectorAll('script.vega-spec')).map(s =>
-        [s.dataset.for, ((JSON.parse(s.textContent).usermeta || {}).figure || {}).name])""")
-    tornado = [chart_id for chart_id, name in specs if name == "tornado"]
-    assert len(tornado) == 1
-    box, bars = tab.evaluate("""id => { const c = document.getElementById(id);
-        const r = c.getBoundingClientRect();
-        return [[r.left, r.right], Array.from(c.querySelectorAll('.mark-rect path')).map(p => {
-            const b = p.getBoundingClientRect(); return [b.left, b.right]; })]; }""", tornado[0])
-    ctx.close()
-    assert bars, "the tornado chart drew no bars"
-    assert max(right - left for left, right in bars) >= 40, f"bars too thin: {bars}"
-    assert all(box[0] - 1 <= left and right <= box[1] + 1 for left, right in bars), (box, bars)
-
-
-def _exposed_descendants(cdp, ax_id: str) -> int:
-    """Nodes under ``ax_id`` in Chromium's accessibility tree that are not ignored."""
-    count = 0
-    for child in cdp.send("Accessibility.getChildAXNodes", {"id": ax_id})["nodes"]:
-        count += (not child.get("ignored")) + _exposed_descendants(cdp, child["nodeId"])
-    return count
-
-
-def test_charts_expose_their_description_not_every_mark(server, browser):
-    """Screen readers get each chart's description, not one item per tick, label and mark."""
-    ctx, tab = _open(browser, server, "book/ch5-forecast.html", DESKTOP)
-    cdp = ctx.new_cdp_session(tab)
-    cdp.send("Accessibility.enable")
-    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
-    charts = tab.evaluate("""Array.from(document.querySelectorAll('.vega-chart')).map(c =>
-        [c.id, JSON.parse(document.querySelector(`script[data-for="${c.id}"]`).textContent)
-         .description])""")
-    assert len(charts) >= 3
-    for chart_id, description in charts:
-        node_id = cdp.send("DOM.querySelector", {"nodeId": root,
-                                                 "selector": f"#{chart_id}"})["nodeId"]
-        node = cdp.send("Accessibility.getPartialAXTree",
-                        {"nodeId": node_id, "fetchRelatives": False})["nodes"][0]
-        assert node.get("name", {}).get("value") == description
-        assert _exposed_descendants(cdp, node["nodeId"]) <= 5, chart_id
-    ctx.close()
-
-
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_every_control_shows_a_focus_ring(viewport, server, browser):
-    """Tab through the header and the start of the page: each stop draws an outline."""
-    ctx, tab = _open(browser, server, "book/ch5-forecast.html", viewport)
-    seen, missing = [], []
-    for _ in range(30):
-        tab.keyboard.press("Tab")
-        stop = tab.evaluate("""() => { const e = document.activeElement;
-            if (!e || e === document.body) return null;
-            const s = getComputedStyle(e);
-            return [e.tagName + '.' + (e.className.baseVal ?? e.className) + ' ' +
-                    (e.getAttribute('aria-label') || e.textContent.trim().slice(0, 30)),
-                    s.outlineStyle, parseFloat(s.outlineWidth),
-                    !!e.closest('.bd-header, .bd-header-article, .article-header-buttons')]; }""")
-        if stop is None:
-            continue
-        name, style, width, in_header = stop
-        seen.append((name, in_header))
-        if style == "none" or width < 2:
-            missing.append(name)
-    ctx.close()
-    assert sum(in_header for _, in_header in seen) >= 3, seen
-    assert missing == [], f"controls without a visible focus ring: {missing}"
-
-
 def test_vega_bundle_is_loaded_by_the_chart_loader_only_on_pages_with_charts(built_site):
     """No page has the bundle as a script; chart pages defer the loader, which names it."""
     with_charts = 0
@@ -551,23 +268,9 @@ def test_vega_bundle_is_loaded_by_the_chart_loader_only_on_pages_with_charts(bui
     assert with_charts >= 5
 
 
-def test_charts_are_drawn_as_the_reader_reaches_them(server, browser):
-    """On a phone the forecast's charts are all below the first screen: the page loads without
-    the Vega bundle, and scrolling to a chart loads it and draws the chart."""
-    ctx = browser.new_context(viewport=PHONE)
-    tab = ctx.new_page()
-    bundles: list[str] = []
-    tab.on("request", lambda r: "vega-bundle.js" in r.url and bundles.append(r.url))
-    tab.goto(f"{server}/book/ch5-forecast.html", wait_until="load")
-    tab.wait_for_timeout(1_000)
-    first = tab.locator(".vega-chart").first
-    assert first.evaluate("e => e.getBoundingClientRect().top") > 2.5 * PHONE["height"]
-    assert bundles == [] and first.get_attribute("data-drawn") is None
-    first.scroll_into_view_if_needed()
-    tab.wait_for_function("e => e.hasAttribute('data-drawn')", arg=first.element_handle(),
-                          timeout=20_000)
-    ctx.close()
-    assert bundles, "the bundle was not loaded"
+def _site_pages(site: Path) -> list[str]:
+    """The book's pages as the table of contents lists them, as HTML paths."""
+    return [f"{doc}.html" for doc in toc_entries(site.parent.parent)]
 
 
 def _site_pages_html(site: Path) -> list[Path]:
@@ -589,7 +292,8 @@ def test_every_page_has_a_meta_description(built_site):
         m = re.findall(r'<meta name="description" content="([^"]*)"', html.read_text("utf-8"))
         assert len(m) == 1 and len(m[0]) >= 30, (html, m)
         found[html.name] = m[0]
-    book = {k: v for k, v in found.items() if k in {p.split("/")[-1] for p in site_pages()}}
+    names = {p.split("/")[-1] for p in _site_pages(built_site)}
+    book = {k: v for k, v in found.items() if k in names}
     assert len(set(book.values())) == len(book), "pages share one description"
 
 
@@ -600,7 +304,7 @@ def test_redirect_page_has_a_title_a_language_and_an_icon(built_site):
     icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
     assert icon and (built_site / icon.group(1)).is_file()
     target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', text)
-    assert target and target.group(1) == site_pages()[0]
+    assert target and target.group(1) == _site_pages(built_site)[0]
     assert (built_site / target.group(1)).is_file()
 
 

@@ -15,7 +15,7 @@ from analysis.charts import capital as G
 from analysis.narrative import capital as N
 from analysis.narrative import sources
 from analysis.site import citations
-from tests.test_capital import annual_frame, benchmarks_frame
+from tests.inputs import annual_frame, benchmarks_frame, guidance_frame, rounds_frame
 
 # --- citations: same author, same year -> 2026a / 2026b -------------------------------------
 
@@ -235,8 +235,6 @@ def test_denominators_without_trailing_figures_keep_the_fiscal_year_rows():
 
 
 def test_cumulative_cuts_and_chart_carry_band_on_the_october_baseline():
-    from tests.test_capital import rounds_frame
-
     rounds = rounds_frame()
     rounds["organisation"] = rounds["round_id"]
     rounds["announced_precision"] = "day"
@@ -253,8 +251,6 @@ def test_cumulative_cuts_and_chart_carry_band_on_the_october_baseline():
 
 
 def test_quarterly_guidance_in_force_is_the_latest_stated_by_quarter_end():
-    from tests.test_capital import guidance_frame
-
     q = _quarterly(["2025Q3", "2025Q4", "2026Q1"], [35095.0, 39522.0, 44200.0])
     q["capex_net_usd_m"] = q["capex_gross_usd_m"] - 1000.0
     frame = C.quarterly_capex_vs_guidance(q, guidance_frame(), "2026-06-30", "2025Q1",

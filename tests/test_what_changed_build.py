@@ -10,9 +10,8 @@ import pytest
 from analysis import data, params
 from analysis.site import diff
 from analysis.site.build import build
-from tests.conftest import copy_repo
 
-pytestmark = pytest.mark.book
+pytestmark = pytest.mark.site
 
 # A small page that reads the data: one number that the data edit moves, one that it does not,
 # a table and a chart of the rounds.
@@ -76,8 +75,8 @@ NEW_ROUND = ("2026-08-test-unit,2026-08-14,day,1000,1000,Test unit,true,,cnbc_20
 
 
 @pytest.fixture
-def probe_repo(tmp_path: Path) -> Path:
-    root = copy_repo(tmp_path, ["book/probe"])
+def probe_repo(scratch_repo) -> Path:
+    root = scratch_repo(["book/probe"])
     (root / "book" / "probe.md").write_text(PROBE, encoding="utf-8")
     toc = (root / "_toc.yml").read_text()
     (root / "_toc.yml").write_text(toc + "      - file: book/what-changed\n")
