@@ -56,8 +56,8 @@ def test_failing_page_names_page_and_cell_and_keeps_the_old_site(built_small_rep
     before = tree_digest(site)
     page = built_small_repo / "book" / "intro.md"
     page.write_text(page.read_text().replace(
-        "spread = params.SCHEMA",
-        "raise RuntimeError('deliberate failure')\nspread = params.SCHEMA"))
+        "curve = economics.savings_curve(",
+        "raise RuntimeError('deliberate failure')\ncurve = economics.savings_curve("))
     with pytest.raises(BuildError) as info:
         build(params.validate(), root=built_small_repo, stream=None)
     message = str(info.value)
@@ -68,8 +68,8 @@ def test_failing_page_names_page_and_cell_and_keeps_the_old_site(built_small_rep
 def test_stderr_output_fails_the_page(built_small_repo):
     page = built_small_repo / "book" / "intro.md"
     page.write_text(page.read_text().replace(
-        "spread = params.SCHEMA",
-        "import warnings\nwarnings.warn('leaky warning')\nspread = params.SCHEMA"))
+        "curve = economics.savings_curve(",
+        "import warnings\nwarnings.warn('leaky warning')\ncurve = economics.savings_curve("))
     with pytest.raises(BuildError, match="wrote to stderr.*leaky warning"):
         build(params.validate(), root=built_small_repo, stream=None)
 

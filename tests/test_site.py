@@ -172,8 +172,11 @@ def test_intro_cites_the_call_for_the_calls_statement_and_claims_no_ai_share(bui
 def test_severance_period_is_the_booking_quarters(built_site):
     from analysis import data
     from analysis.chapters import capital
+    from analysis.narrative import capital as capital_text
 
-    sentence = capital.severance_sentence(data.load_benchmarks(), params.validate({}).as_of)
+    as_of = params.validate({}).as_of
+    sentence = capital_text.severance_sentence(
+        capital.severance_charges(data.load_benchmarks(), as_of), as_of)
     assert "Q3 2025" in sentence
     for name in ("ch1-capital.html", "claim-ledger.html"):
         text = _book_text(built_site, name)

@@ -489,15 +489,19 @@ def _site_key(params: Params, pages: list[Page], plan: list[tuple[Page, dict[str
 
     The page cache keys (page source, injected parameters, data, package, requirements),
     every page's source, the parameters and scenario, the book's configuration and every
-    other file under ``book/`` (static files, bibliography), and whether Chromium is there
-    to print the briefing.
+    other file under ``book/`` (static files, bibliography), whether Chromium is there to
+    print the briefing, and where the tools are found (PATH, PYTHONPATH, ``sys.path``).
     """
     files = {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
              for p in sorted([root / "_config.yml", root / "_toc.yml",
                               *(root / "book").rglob("*")])
              if p.is_file() and "__pycache__" not in p.parts
              and not p.name.endswith((".ipynb", ".pyc"))}
+    # The tools the build runs come from PATH and PYTHONPATH: another Sphinx, Chromium or
+    # vl-convert (or a test's stand-in) is another input.
+    tools = {name: os.environ.get(name, "") for name in ("PATH", "PYTHONPATH")}
     payload = {"params": params.to_dict(), "scenario": params.scenario, "env": env,
+               "tools": tools, "python": sys.executable, "sys_path": sys.path,
                "pages": [d.name for _, _, d in plan], "sources": [p.docname for p in pages],
                "files": files, "chromium": bool(_find_chromium())}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
