@@ -49,6 +49,28 @@ def test_same_author_and_year_get_suffixes_and_others_do_not():
     assert {labels["e"], labels["f"]} == {"Particle News, n.d.-a", "Particle News, n.d.-b"}
 
 
+def test_plugin_lookup_is_memoised_and_answers_as_pybtex_does(monkeypatch):
+    import pybtex.plugin
+
+    calls: list[tuple[object, ...]] = []
+    original = pybtex.plugin.find_plugin
+
+    def counting(group, name=None, filename=None):
+        calls.append((group, name, filename))
+        return original(group, name, filename)
+
+    monkeypatch.setattr(pybtex.plugin, "find_plugin", counting)  # restored after the test
+    citations.register()
+    citations.memoise_plugin_lookup()
+    citations.memoise_plugin_lookup()  # idempotent: one wrapper, not two
+    memo = pybtex.plugin.find_plugin
+    for _ in range(3):
+        assert memo("pybtex.style.formatting", citations.STYLE_NAME) is citations.ReportStyle
+        assert memo("pybtex.backends", "plaintext") is original("pybtex.backends", "plaintext")
+    assert calls == [("pybtex.style.formatting", citations.STYLE_NAME, None),
+                     ("pybtex.backends", "plaintext", None)]
+
+
 def test_every_key_of_the_bibliography_gets_its_own_label():
     from pathlib import Path
 
