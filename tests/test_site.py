@@ -336,3 +336,14 @@ def test_glued_numbers_match_the_reference_snapshot(built_site):
     reference = json.loads((REPO / golden.REFERENCE).read_text(encoding="utf-8"))
     diffs = golden.compare_snapshots(reference, golden.site_snapshot(built_site))
     assert not diffs, "\n".join(diffs[:20])
+
+
+def test_the_sweep_is_computed_once_with_the_parameters_the_explore_page_reads(
+        built_site, smoke_repo):
+    """The build's sweep stage and the explore page key the sweep on the same parameters.
+
+    With tiny draws (``SMOKE`` sets ``mc_draws``, which the sweep's fitted weight reads) the
+    stage once computed a sweep the page did not read, and the page computed its own.
+    """
+    sweeps = sorted((smoke_repo / "_build" / "cache" / "results").glob("sweep-*"))
+    assert len(sweeps) == 1, [p.name for p in sweeps]

@@ -19,6 +19,7 @@ import importlib.metadata
 import io
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -38,6 +39,7 @@ from analysis.escape import csv_cell
 from analysis.params import ParameterError, Params, validate
 from analysis.site import diff
 from analysis.site.execute import (
+    PageKernel,
     PageRun,
     execute_page,
     export_figures,
@@ -172,6 +174,21 @@ def _vega_bundle(cache_dir: Path, timeout_s: float) -> Path:
     return path
 
 
+#: The kernel a page worker process reuses for its pages (one per worker process of one
+#: build's pool; stopped when the worker exits). Only worker processes set it.
+_WORKER_KERNEL: list[PageKernel] = []
+
+
+def _worker_kernel(cwd: str) -> PageKernel:
+    if not _WORKER_KERNEL:
+        kernel = PageKernel(KERNEL_NAME, Path(cwd))
+        _WORKER_KERNEL.append(kernel)
+        # Run when the pool shuts its workers down; if a worker is killed instead, its
+        # kernel notices its parent is gone and exits within a second (ipykernel's poller).
+        multiprocessing.util.Finalize(kernel, kernel.discard, exitpriority=10)
+    return _WORKER_KERNEL[0]
+
+
 def _run_page_worker(args: tuple[Any, ...]) -> PageRun:
     """Execute one page into ``<out_dir>.tmp`` (runs in a worker process)."""
     nb_json, docname, params, out_dir, cwd = args
@@ -187,8 +204,8 @@ def _run_page_worker(args: tuple[Any, ...]) -> PageRun:
     saved_fd = os.dup(2)
     os.dup2(log_fd, 2)
     try:
-        run = execute_page(
-            nb, docname, params, tmp_dir / "page.ipynb", KERNEL_NAME, Path(cwd))
+        run = execute_page(nb, docname, params, tmp_dir / "page.ipynb", KERNEL_NAME, Path(cwd),
+                           kernel=_worker_kernel(cwd))
     finally:
         os.dup2(saved_fd, 2)
         os.close(saved_fd)
@@ -415,7 +432,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             return current
     _ensure_kernel()
     _validate_data(root / "data")
-    _sweep_stage(pages, values, jobs, root, stream)
+    _sweep_stage(plan, jobs, root, stream)
     _results_stage(pages, params, jobs, root, stream)
     runs = _execute_pages(plan, use_cache, jobs, root, limits, stream)
     info = _build_info(params, root, archive)
@@ -674,19 +691,20 @@ def _log_summary(summary: BuildSummary, jb_seconds: float, stream: TextIO | None
                  + (f"\nArchived copy: {summary.archive}" if summary.archive else ""))
 
 
-def _sweep_stage(pages: list[Page], values: dict[str, Any], jobs: int, root: Path,
+def _sweep_stage(plan: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Path,
                  stream: TextIO | None) -> None:
     """Compute the explore page's sweep with a process pool, unless a stored one matches.
 
-    The page then reads the stored sweep (:func:`analysis.site.results.sweep_results`) with
-    the same parameters, so it never computes the sweep itself.
+    The sweep is computed with exactly the parameters the page is given (its plan entry), so
+    the page then reads the stored sweep (:func:`analysis.site.results.sweep_results`) and
+    never computes it itself.
     """
-    page = next((p for p in pages if p.docname == EXPLORE), None)
-    if page is None:
+    entry = next(((p, pp) for p, pp, _ in plan if p.docname == EXPLORE), None)
+    if entry is None:
         return
     from analysis.site import results
 
-    page_params = validate(page_parameters(page, values))
+    page_params = validate(entry[1])
     started = time.perf_counter()
     ctx = multiprocessing.get_context("spawn")
     # Its workers die with the build, like the page workers (see analysis.site.steps).

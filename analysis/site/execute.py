@@ -21,7 +21,8 @@ import nbformat
 from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
 from analysis.escape import csv_cell
 
-__all__ = ["ExecutionFailure", "PageRun", "check_outputs", "execute_page", "export_figures",
+__all__ = ["ExecutionFailure", "PageKernel", "PageRun", "check_outputs", "execute_page",
+           "export_figures",
            "glued_values", "hide_injected_parameters", "reserve_chart_heights",
            "strip_figure_records"]
 
@@ -85,6 +86,83 @@ def hide_injected_parameters(nb: nbformat.NotebookNode) -> None:
             tags.append("remove-cell")
 
 
+#: Run in a reused kernel before each page after the first: the page sees no variable of the
+#: page before it (``%reset -f`` empties the namespace and the output history) and starts in
+#: the build's folder; the modules stay imported, which is the point of reusing the kernel.
+_RESET_CODE = ("get_ipython().run_line_magic('reset', '-f')\n"
+               "import os as _os\n_os.chdir({cwd!r})\ndel _os\n")
+
+
+class PageKernel:
+    """One kernel for the pages a worker process executes in turn, emptied between pages.
+
+    Starting a kernel and importing what a page imports (pandas, altair, scipy, statsmodels
+    and the package) takes about 2.5 s, longer than most pages then run. A worker executes its
+    pages one after another in this kernel; before each page but the first the kernel's
+    namespace is emptied (:data:`_RESET_CODE`), so no page can read another's variables. Pages
+    do not change process-wide settings (options, themes, seeds: randomness is drawn from
+    generators seeded by a parameter), so what a page shows does not depend on which pages ran
+    before it in the same kernel; ``tests/test_build.py`` checks this against a fresh kernel.
+    A page that fails or times out takes its kernel with it; the next page gets a new one.
+
+    Args:
+        kernel_name: The kernelspec to start.
+        cwd: The kernel's working directory.
+    """
+
+    def __init__(self, kernel_name: str, cwd: Path) -> None:
+        self.kernel_name = kernel_name
+        self.cwd = Path(cwd)
+        self.pages_run = 0
+        self._km: Any = None
+
+    def manager(self) -> Any:
+        """A running kernel's manager, ready for the next page (started or emptied here)."""
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        if self._km is not None and not self._alive():
+            self.discard()
+        if self._km is None:
+            km = AsyncKernelManager(kernel_name=self.kernel_name)
+            run_sync(km.start_kernel)(cwd=str(self.cwd))
+            self._km, self.pages_run = km, 0
+        elif self.pages_run:
+            self._run(_RESET_CODE.format(cwd=str(self.cwd)))
+        self.pages_run += 1
+        return self._km
+
+    def _alive(self) -> bool:
+        process = getattr(self._km.provisioner, "process", None)
+        return process is not None and process.poll() is None
+
+    def _run(self, code: str, timeout_s: float = 60) -> None:
+        kc = self._km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=timeout_s)
+            msg_id = kc.execute(code, silent=True, store_history=False)
+            while True:
+                reply = kc.get_shell_msg(timeout=timeout_s)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+        finally:
+            kc.stop_channels()
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"resetting the kernel failed: {reply['content'].get('evalue')}")
+
+    def discard(self) -> None:
+        """Stop the kernel now (the next :meth:`manager` starts a new one)."""
+        from jupyter_core.utils import run_sync
+
+        km, self._km = self._km, None
+        if km is not None:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - already gone: nothing left to stop
+                pass
+
+
 def execute_page(
     nb: nbformat.NotebookNode,
     docname: str,
@@ -93,6 +171,7 @@ def execute_page(
     kernel_name: str,
     cwd: Path,
     timeout_s: int = 600,
+    kernel: PageKernel | None = None,
 ) -> PageRun:
     """Execute ``nb`` with papermill and write the checked result to ``output_path``.
 
@@ -104,6 +183,8 @@ def execute_page(
         kernel_name: The fixed kernel.
         cwd: Working directory of the kernel.
         timeout_s: Per-cell timeout.
+        kernel: Run in this reused kernel (see :class:`PageKernel`); ``None`` starts a kernel
+            for this page alone.
 
     Returns:
         A :class:`PageRun`; ``error`` is set instead of raising, so that a worker process can
@@ -118,18 +199,22 @@ def execute_page(
     nbformat.write(nb, input_path)
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     t0 = time.perf_counter()
+    ok = False
     try:
         for attempt in range(1, _KERNEL_START_ATTEMPTS + 1):
             try:
+                reused = {} if kernel is None else {"km": kernel.manager()}
                 papermill.execute_notebook(
                     str(input_path), str(output_path), parameters=parameters,
                     kernel_name=kernel_name, progress_bar=False, log_output=False,
-                    cwd=str(cwd), execution_timeout=timeout_s,
+                    cwd=str(cwd), execution_timeout=timeout_s, **reused,
                 )
                 break
             except RuntimeError as exc:
                 # Kernels started at the same moment can race for ports and die before
                 # answering; nothing has run yet, so starting again is safe.
+                if kernel is not None:
+                    kernel.discard()
                 if "before replying to kernel_info" not in str(exc) \
                         or attempt == _KERNEL_START_ATTEMPTS:
                     raise
@@ -137,6 +222,7 @@ def execute_page(
         check_outputs(out, docname)
         hide_injected_parameters(out)
         nbformat.write(out, output_path)
+        ok = True
     except PapermillExecutionError as exc:
         # papermill counts the injected cell; report the cell as the reader numbers it.
         return PageRun(docname, time.perf_counter() - t0, started,
@@ -150,6 +236,8 @@ def execute_page(
                        f"page {docname}: {type(exc).__name__}: {exc}")
     finally:
         input_path.unlink(missing_ok=True)
+        if kernel is not None and not ok:
+            kernel.discard()  # a failed page's kernel may be busy, broken or hold its state
     return PageRun(docname, time.perf_counter() - t0, started)
 
 
