@@ -72,6 +72,18 @@ def test_same_seed_same_numbers_and_every_draw_includes_observed_cuts():
     assert (a.draws["combined_2027"] >= a.draws["combined_2026"] - 1e-9).all()
 
 
+def test_a_shared_rounds_part_gives_the_same_headline_and_a_stale_one_is_not_used():
+    p = small(ai_substitution_share_pct=45.0)
+    alone = headline.compute_headline(p, FAMILIES, EVENTS)
+    shared = headline.rounds_part(small(), EVENTS)  # the gridded value does not enter it
+    with_part = headline.compute_headline(p, FAMILIES, EVENTS, shared=shared)
+    pd.testing.assert_frame_equal(alone.summary, with_part.summary)
+    pd.testing.assert_frame_equal(alone.draws, with_part.draws)
+    stale = headline.rounds_part(small(seed=99), EVENTS)  # other rounds settings: recomputed
+    pd.testing.assert_frame_equal(
+        headline.compute_headline(p, FAMILIES, EVENTS, shared=stale).draws, alone.draws)
+
+
 def test_scenarios_move_the_headline_in_the_expected_direction():
     """Real data: faster automation raises further cuts, the regulatory brake does not."""
     families = data.load_job_families()

@@ -35,9 +35,9 @@ from analysis.params import SCHEMA, Params, list_scenarios, load_scenario, valid
 from analysis.params import label as param_label
 from analysis.text import fmt_value
 
-__all__ = ["READINGS", "HeadlineResult", "compute_headline", "fmt_observed", "further_rounds",
+__all__ = ["READINGS", "HeadlineResult", "RoundsPart", "compute_headline", "fmt_observed", "further_rounds",
            "observed_further_cuts", "observed_further_cuts_text", "resolve_weight",
-           "rounds_known_at", "scenario_comparison", "sized_rounds", "summarise_draws",
+           "rounds_known_at", "rounds_part", "scenario_comparison", "sized_rounds", "summarise_draws",
            "undisclosed_further_rounds"]
 
 READINGS = {r: (study.READING_LABELS[r], study.READINGS[r]) for r in study.READINGS}
@@ -205,14 +205,56 @@ def resolve_weight(params: Params, families: pd.DataFrame, events: pd.DataFrame
     return backtest.weight_pct, "fitted", backtest
 
 
+@dataclass(frozen=True)
+class RoundsPart:
+    """What the headline takes from the layoff rounds alone, for one set of rounds parameters.
+
+    The rounds model, the sized rounds the projection counts and the cuts already announced
+    depend on the rounds table and on ``as_of``, ``horizon_end``, ``mc_draws``, ``seed`` and
+    ``rounds_history_start`` only, so a sweep over the projection's assumptions computes them
+    once (:func:`rounds_part`) instead of at every point.
+
+    Attributes:
+        key: The parameters they were computed with (:func:`_rounds_key`).
+        sized: :func:`sized_rounds` of the table.
+        simulated: The rounds model's draws (:func:`analysis.models.rounds.simulate_further_cuts`).
+        observed: :func:`observed_further_cuts` at ``as_of``.
+    """
+
+    key: tuple[Any, ...]
+    sized: pd.DataFrame
+    simulated: pd.DataFrame
+    observed: float
+
+
+def _rounds_key(p: Params) -> tuple[Any, ...]:
+    return (p.as_of, p.horizon_end, p.mc_draws, p.seed, p.rounds_history_start)
+
+
+def rounds_part(params: Params, events: pd.DataFrame) -> RoundsPart:
+    """Compute the rounds side of the headline for ``params`` (see :class:`RoundsPart`)."""
+    p = params
+    horizon = min(p.horizon_end, READINGS["2027"][1])
+    simulated = rounds.simulate_further_cuts(
+        events, p.as_of, horizon_end=horizon, draws=p.mc_draws,
+        seed=(p.seed + _ROUNDS_SEED_OFFSET) % 2**32, history_start=p.rounds_history_start,
+        interim_end=READINGS["2026"][1])
+    return RoundsPart(_rounds_key(p), sized_rounds(events), simulated,
+                      observed_further_cuts(events, p.as_of))
+
+
 def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
-                     events: pd.DataFrame) -> HeadlineResult:
+                     events: pd.DataFrame, *, shared: RoundsPart | None = None
+                     ) -> HeadlineResult:
     """Compute the headline distribution of further corporate cuts.
 
     Args:
         params: Parameters (validated here; defaults fill the rest).
         families: Job families (``analysis.data.load_job_families``).
         events: Layoff rounds (``analysis.data.load_layoff_rounds``).
+        shared: The rounds side computed before from the same ``events``
+            (:func:`rounds_part`); used when it was computed with these parameters' rounds
+            settings, recomputed otherwise. The result is the same either way.
 
     Returns:
         A :class:`HeadlineResult`.
@@ -221,12 +263,10 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
 
     p = params if isinstance(params, Params) else validate(dict(params))
     weight_pct, weight_source, backtest = resolve_weight(p, families, events)
-    proj = projection.run_monte_carlo(p, families, sized_rounds(events))
-    horizon = min(p.horizon_end, READINGS["2027"][1])
-    sim = rounds.simulate_further_cuts(
-        events, p.as_of, horizon_end=horizon, draws=p.mc_draws,
-        seed=(p.seed + _ROUNDS_SEED_OFFSET) % 2**32, history_start=p.rounds_history_start,
-        interim_end=READINGS["2026"][1])
+    part = shared if shared is not None and shared.key == _rounds_key(p) \
+        else rounds_part(p, events)
+    proj = projection.run_monte_carlo(p, families, part.sized)
+    sim = part.simulated
     rng = np.random.default_rng((p.seed + _MIX_SEED_OFFSET) % 2**32)
     from_projection = rng.random(p.mc_draws) < weight_pct / 100.0
     draws = pd.DataFrame({"draw": np.arange(p.mc_draws), "from_projection": from_projection})
@@ -238,7 +278,7 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
         draws[f"projection_{reading}"] = proj_values
         draws[f"rounds_{reading}"] = sim_values
         draws[f"combined_{reading}"] = np.where(from_projection, proj_values, sim_values)
-    observed = observed_further_cuts(events, p.as_of)
+    observed = part.observed
     rows = []
     level = float(p.interval_level_pct)
     for source, prefix in zip(SOURCES, ("projection", "rounds", "combined"), strict=True):

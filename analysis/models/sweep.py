@@ -212,15 +212,20 @@ def _point_rows(point_id: int, point: Mapping[str, Any], result: headline.Headli
 
 
 def run_points(base: Mapping[str, Any], points: Sequence[tuple[int, Mapping[str, Any]]],
-               families: pd.DataFrame, events: pd.DataFrame) -> list[dict[str, Any]]:
+               families: pd.DataFrame, events: pd.DataFrame,
+               shared: headline.RoundsPart | None = None) -> list[dict[str, Any]]:
     """Compute the headline at each ``(point_id, overrides)``; one task of a sweep.
 
     A top-level function of plain arguments, so any executor can ship it to a worker.
+    ``shared`` is the rounds side of the headline at ``base`` (:func:`analysis.models.headline.
+    rounds_part`): a grid over the projection's assumptions leaves it unchanged, so it is
+    computed once per sweep; a point that changes it computes its own.
     """
     rows: list[dict[str, Any]] = []
     for point_id, point in points:
         p = validate({**base, **point})
-        rows.extend(_point_rows(point_id, point, headline.compute_headline(p, families, events)))
+        rows.extend(_point_rows(point_id, point, headline.compute_headline(
+            p, families, events, shared=shared)))
     return rows
 
 
@@ -270,10 +275,12 @@ def run_sweep(params: Params, families: pd.DataFrame, events: pd.DataFrame,
     base = sweep_base(params, families, events, grid)
     indexed = list(enumerate(grid_points(grid)))
     tasks = list(_chunks(indexed, POINTS_PER_TASK))
+    shared = headline.rounds_part(validate(base), events)
     if executor is None:
-        parts = [run_points(base, task, families, events) for task in tasks]
+        parts = [run_points(base, task, families, events, shared) for task in tasks]
     else:
-        futures = [executor.submit(run_points, base, task, families, events) for task in tasks]
+        futures = [executor.submit(run_points, base, task, families, events, shared)
+                   for task in tasks]
         parts = [f.result() for f in futures]
     rows = [row for part in parts for row in part]
     frame = pd.DataFrame(rows).sort_values(["point", "reading"], kind="stable")
