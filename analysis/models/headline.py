@@ -35,10 +35,10 @@ from analysis.params import SCHEMA, Params, list_scenarios, load_scenario, valid
 from analysis.params import label as param_label
 from analysis.text import fmt_value
 
-__all__ = ["READINGS", "HeadlineResult", "RoundsPart", "compute_headline", "fmt_observed", "further_rounds",
-           "observed_further_cuts", "observed_further_cuts_text", "resolve_weight",
-           "rounds_known_at", "rounds_part", "scenario_comparison", "sized_rounds", "summarise_draws",
-           "undisclosed_further_rounds"]
+__all__ = ["READINGS", "HeadlineResult", "RoundsPart", "compute_headline", "fmt_observed",
+           "further_rounds", "observed_further_cuts", "observed_further_cuts_text",
+           "resolve_weight", "rounds_known_at", "rounds_part", "scenario_comparison",
+           "sized_rounds", "summarise_draws", "undisclosed_further_rounds"]
 
 READINGS = {r: (study.READING_LABELS[r], study.READINGS[r]) for r in study.READINGS}
 SOURCES = ("projection core", "layoff-rounds model", "combined")

@@ -11,6 +11,7 @@ This is the one module that writes files and runs subprocesses.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import fcntl
@@ -26,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +39,7 @@ from analysis import __version__
 from analysis.data_cutoff import ROOT_ENV
 from analysis.escape import csv_cell
 from analysis.params import ParameterError, Params, validate
-from analysis.site import diff
+from analysis.site import diff, incremental
 from analysis.site.execute import (
     PageKernel,
     PageRun,
@@ -46,6 +48,7 @@ from analysis.site.execute import (
     glued_values,
     reserve_chart_heights,
     strip_figure_records,
+    warm_exporter,
 )
 from analysis.site.pages import (
     KERNEL_NAME,
@@ -189,6 +192,35 @@ def _worker_kernel(cwd: str) -> PageKernel:
     return _WORKER_KERNEL[0]
 
 
+#: What a page kernel imports while the build computes its results (most pages import these).
+WARM_IMPORTS = ("import altair, pandas\nfrom myst_nb import glue\n"
+                "from analysis import charts, data, params\nfrom analysis.site import results\n")
+
+
+def _warm_worker(cwd: str) -> None:
+    """Start this worker's page kernel and import the package in it (runs in a worker).
+
+    Submitted before the sweep and results stages, so the kernel start and the imports
+    (about 3 s) overlap them; a failure here is left for the first page to meet and report.
+    """
+    os.environ[ROOT_ENV] = cwd
+    log_fd = os.open(os.devnull, os.O_WRONLY)
+    saved_fd = os.dup(2)
+    os.dup2(log_fd, 2)  # the kernel's start-up notices are not the build's output
+    try:
+        _worker_kernel(cwd).warm(WARM_IMPORTS)
+    except Exception:  # noqa: BLE001 - the page that needs the kernel meets it and reports it
+        if _WORKER_KERNEL:
+            _WORKER_KERNEL[0].discard()
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(log_fd)
+    # While the kernel starts: vl-convert's engine, which the page's chart export needs.
+    with contextlib.suppress(Exception):
+        warm_exporter()
+
+
 def _run_page_worker(args: tuple[Any, ...]) -> PageRun:
     """Execute one page into ``<out_dir>.tmp`` (runs in a worker process)."""
     nb_json, docname, params, out_dir, cwd = args
@@ -269,8 +301,8 @@ def _worker_result(future: Future[Any], step: str, page: Page) -> Any:
                               f"process died ({type(exc).__name__}: {exc})") from exc
 
 
-def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Path,
-             limits: dict[str, float], stream: TextIO | None
+def _execute(todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExecutor,
+             jobs: int, root: Path, limits: dict[str, float], stream: TextIO | None
              ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Run papermill, then the chart export, for every page in ``todo``, in parallel.
 
@@ -283,9 +315,6 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Pat
         (run records by page, papermill failure messages).
     """
     workers = min(jobs, len(todo))
-    # spawn, not fork: a forked copy of a threaded parent (pytest, Jupyter) can deadlock.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
-        "spawn"), initializer=worker_init, initargs=(os.getpid(),))
     queue = list(todo)
     running: _Running = {}
     runs: dict[str, dict[str, Any]] = {}
@@ -334,12 +363,9 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Pat
                 else:
                     submit("vl-convert", page, d, _export_worker,
                            (str(d), run.started, run.seconds))
-    except BaseException:
-        # Private but stable since 3.9: the pool's worker processes by pid.
-        kill_processes(list(getattr(pool, "_processes", None) or {}))
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    finally:
+        for marker in [m for *_, m in running.values()]:
+            marker.unlink(missing_ok=True)
     return runs, failures
 
 
@@ -432,9 +458,13 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             return current
     _ensure_kernel()
     _validate_data(root / "data")
-    _sweep_stage(plan, jobs, root, stream)
-    _results_stage(pages, params, jobs, root, stream)
-    runs = _execute_pages(plan, use_cache, jobs, root, limits, stream)
+    todo = _pages_to_run(plan, use_cache)
+    with _worker_pool(jobs) as pool:
+        for _ in range(min(jobs, len(todo))):
+            pool.submit(_warm_worker, str(root))
+        _sweep_stage(plan, pool, root, stream)
+        _results_stage(pages, params, pool, root, stream)
+        runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream)
     info = _build_info(params, root, archive)
     stage = build_dir / "stage"
     static = _stage_files(root, stage, cache_dir, limits)
@@ -445,7 +475,8 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
                              **staged.published)
     _write_what_changed(pages, stage, build_dir, archive, manifest_text, info)
     out = build_dir / "stage-out"
-    new_site, jb_seconds = _render(stage, out, root, limits, stream)
+    new_site, jb_seconds = _render(stage, out, root, limits, stream,
+                                   _render_inputs(pages, env, root))
     (new_site / "manifest.json").write_text(manifest_text, encoding="utf-8")
     (new_site / ".nojekyll").touch()
     archived = _archive(new_site, build_dir, archive)
@@ -474,15 +505,42 @@ def _plan_pages(pages: list[Page], values: dict[str, Any], env: dict[str, str],
     return plan
 
 
-def _execute_pages(plan: list[tuple[Page, dict[str, Any], Path]], use_cache: bool, jobs: int,
-                   root: Path, limits: dict[str, float], stream: TextIO | None
-                   ) -> dict[str, dict[str, Any]]:
-    """Execute (or reuse) every planned page; return a run record per page."""
-    todo = [(p, pp, d) for p, pp, d in plan
+def _pages_to_run(plan: list[tuple[Page, dict[str, Any], Path]], use_cache: bool
+                  ) -> list[tuple[Page, dict[str, Any], Path]]:
+    """The planned pages without a complete cache entry (all of them without the cache)."""
+    return [(p, pp, d) for p, pp, d in plan
             if not (use_cache and (d / "page.ipynb").exists() and (d / "record.json").exists())]
+
+
+@contextlib.contextmanager
+def _worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """The build's worker processes: the sweep, the results and the pages all run on them.
+
+    One pool, so each worker imports the package once and keeps its page kernel from the
+    start of the build (see :func:`_warm_worker`). On any error or interrupt every worker is
+    killed (their kernels follow within a second) before the exception goes on.
+    """
+    # spawn, not fork: a forked copy of a threaded parent (pytest, Jupyter) can deadlock.
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(
+        "spawn"), initializer=worker_init, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        # Private but stable since 3.9: the pool's worker processes by pid.
+        kill_processes(list(getattr(pool, "_processes", None) or {}))
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _execute_pages(plan: list[tuple[Page, dict[str, Any], Path]],
+                   todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExecutor,
+                   jobs: int, root: Path, limits: dict[str, float], stream: TextIO | None
+                   ) -> dict[str, dict[str, Any]]:
+    """Execute the pages of ``todo``, reuse the rest of ``plan``; a run record per page."""
     _log(stream, f"Building {len(plan)} pages: {len(plan) - len(todo)} cached, "
                  f"{len(todo)} to execute with {min(jobs, max(len(todo), 1))} worker(s)")
-    runs, failures = _execute(todo, jobs, root, limits, stream) if todo else ({}, [])
+    runs, failures = _execute(todo, pool, jobs, root, limits, stream) if todo else ({}, [])
     if failures:
         raise StepError("papermill", "failed: " + "; ".join(sorted(failures)))
     for page, page_params, d in plan:
@@ -600,12 +658,15 @@ def _stage_pages(pages: list[Page], plan: list[tuple[Page, dict[str, Any], Path]
         cited = page.docname.startswith(CITED_PAGES_PREFIX)
         d = folders[page.docname]
         nb = nbformat.read(d / "page.ipynb", as_version=4)
-        nb.cells.append(nbformat.v4.new_markdown_cell(
-            footer_markdown(info, title, f"{page.docname}.html", page.page_id, cited)))
+        # Fixed cell ids (nbformat draws random ones): an unchanged page stays byte for
+        # byte the same, so the render does not read it again (analysis.site.incremental).
+        nb.cells.append(nbformat.v4.new_markdown_cell(footer_markdown(
+            info, title, f"{page.docname}.html", page.page_id, cited,
+            _numbers_depend_on(page, plan)), id="provenance-footer"))
         if page.docname == BRIEFING and chromium:
             nb.cells.insert(1, nbformat.v4.new_markdown_cell(
                 f'<p class="pdf-link"><a href="../{BRIEFING_PDF}" download>Download this '
-                "briefing as a PDF</a> (charts included).</p>"))
+                "briefing as a PDF</a> (charts included).</p>", id="pdf-link"))
         reserve_chart_heights(nb, d / "figures")
         strip_figure_records(nb)
         nbformat.write(nb, stage / f"{page.docname}.ipynb")
@@ -620,6 +681,16 @@ def _stage_pages(pages: list[Page], plan: list[tuple[Page, dict[str, Any], Path]
     return staged
 
 
+def _numbers_depend_on(page: Page, plan: list[tuple[Page, dict[str, Any], Path]]
+                       ) -> set[str]:
+    """The parameters of a page's numbers: its own and those of the pages it pastes from."""
+    params_by_stem = {p.page_id: set(pp) for p, pp, _ in plan}
+    names = set(params_by_stem.get(page.page_id, ()))
+    for stem in incremental.glue_references(page.source_text):
+        names |= params_by_stem.get(stem, set())
+    return names
+
+
 def _write_execution_record(pages: list[Page], info: BuildInfo, runs: list[dict[str, Any]],
                             stage: Path) -> None:
     record_page = next((p for p in pages if p.docname == EXECUTION_RECORD), None)
@@ -632,25 +703,59 @@ def _write_execution_record(pages: list[Page], info: BuildInfo, runs: list[dict[
     (stage / f"{EXECUTION_RECORD}.md").write_text(text, encoding="utf-8")
 
 
+#: Where the persistent render lives (:mod:`analysis.site.incremental`), under ``_build/cache``.
+RENDER_CACHE = "render"
+
+
+def _render_inputs(pages: list[Page], env: dict[str, str], root: Path) -> dict[str, Any]:
+    """What a persistent render depends on beyond the staged files (see ``incremental``)."""
+    return {"code": {k: v for k, v in env.items() if not k.startswith("data/")},
+            "titles": {p.docname: _page_title(p.source_text, p.page_id) for p in pages},
+            "config": [_sha256(root / name) for name in ("_config.yml", "_toc.yml")],
+            "tools": {name: os.environ.get(name, "") for name in ("PATH", "PYTHONPATH")},
+            "python": sys.executable, "sys_path": sys.path}
+
+
 def _render(stage: Path, out: Path, root: Path, limits: dict[str, float],
-            stream: TextIO | None) -> tuple[Path, float]:
-    """Render with Jupyter Book (execution off, warnings are errors), then print the PDF."""
+            stream: TextIO | None, render_inputs: dict[str, Any]) -> tuple[Path, float]:
+    """Render with Jupyter Book (execution off, warnings are errors), then print the PDF.
+
+    Sphinx renders a persistent copy of ``stage`` into a persistent folder, so it reads and
+    writes only the pages that changed (:mod:`analysis.site.incremental`); the result is
+    copied to ``out`` and becomes the new site.
+    """
     shutil.rmtree(out, ignore_errors=True)
-    _log(stream, "Rendering the site with jupyter-book (execution off, warnings as errors)")
+    cache = root / "_build" / "cache" / RENDER_CACHE
+    key = incremental.render_key(render_inputs)
+    for old in cache.glob("*") if cache.is_dir() else []:
+        if old.name != key:
+            shutil.rmtree(old, ignore_errors=True)
+    work = cache / key
+    src, rendered = work / "src", work / "out"
+    changed = incremental.sync_tree(stage, src)
+    touched = incremental.touch_dependents(
+        src / "book", {c.removeprefix("book/") for c in changed if c.startswith("book/")})
+    html = rendered / "_build" / "html"
+    incremental.fresh_static(html)
+    pages_changed = sum(c.endswith((".ipynb", ".md")) for c in changed) + len(touched)
+    _log(stream, "Rendering the site with jupyter-book (execution off, warnings as errors; "
+                 f"{pages_changed} page(s) new or changed)")
     t_jb = time.perf_counter()
     proc = run_command(
         "sphinx",
         [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; main()",
-         "build", str(stage), "--path-output", str(out), "-W", "--keep-going", "-q"],
+         "build", str(src), "--path-output", str(rendered), "-W", "--keep-going", "-q"],
         limits["sphinx"], cwd=root,
     )
-    if proc.returncode != 0 or not (out / "_build" / "html" / "index.html").exists():
+    if proc.returncode != 0 or not (html / "index.html").exists():
+        shutil.rmtree(work, ignore_errors=True)  # the next build renders from nothing
         log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no colour codes
         first = [ln.strip() for ln in log.splitlines()
                  if "WARNING" in ln or "ERROR" in ln or "Error" in ln][:2]
         last = (log.strip().splitlines() or ["no output"])[-1]
         raise StepError("sphinx", f"failed: jupyter-book build failed with exit code "
                                   f"{proc.returncode}: {' | '.join(first) or last}"[:700], log)
+    shutil.copytree(html, out / "_build" / "html")
     jb_seconds = time.perf_counter() - t_jb
     new_site = out / "_build" / "html"
     chromium = _find_chromium()
@@ -691,9 +796,9 @@ def _log_summary(summary: BuildSummary, jb_seconds: float, stream: TextIO | None
                  + (f"\nArchived copy: {summary.archive}" if summary.archive else ""))
 
 
-def _sweep_stage(plan: list[tuple[Page, dict[str, Any], Path]], jobs: int, root: Path,
-                 stream: TextIO | None) -> None:
-    """Compute the explore page's sweep with a process pool, unless a stored one matches.
+def _sweep_stage(plan: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExecutor,
+                 root: Path, stream: TextIO | None) -> None:
+    """Compute the explore page's sweep on the build's workers, unless a stored one matches.
 
     The sweep is computed with exactly the parameters the page is given (its plan entry), so
     the page then reads the stored sweep (:func:`analysis.site.results.sweep_results`) and
@@ -704,24 +809,13 @@ def _sweep_stage(plan: list[tuple[Page, dict[str, Any], Path]], jobs: int, root:
         return
     from analysis.site import results
 
-    page_params = validate(entry[1])
     started = time.perf_counter()
-    ctx = multiprocessing.get_context("spawn")
-    # Its workers die with the build, like the page workers (see analysis.site.steps).
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=worker_init,
-                               initargs=(os.getpid(),))
-    try:
-        run = results.sweep_results(page_params, executor=pool, root=root)
-    except BaseException:  # an interrupt must not wait for the queued points
-        kill_processes(list(getattr(pool, "_processes", None) or {}))
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    run = results.sweep_results(validate(entry[1]), executor=pool, root=root)
     how = "reused" if run.reused else f"computed in {time.perf_counter() - started:.1f} s"
     _log(stream, f"Sweep for {EXPLORE}: {len(run.table) // 2} points, {how}")
 
 
-def _results_stage(pages: list[Page], params: Params, jobs: int, root: Path,
+def _results_stage(pages: list[Page], params: Params, pool: ProcessPoolExecutor, root: Path,
                    stream: TextIO | None) -> None:
     """Compute the stored results the pages read, once and in parallel, before the pages.
 
@@ -735,17 +829,13 @@ def _results_stage(pages: list[Page], params: Params, jobs: int, root: Path,
     if not names:
         return
     started = time.perf_counter()
-    ctx = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(names)), mp_context=ctx,
-                               initializer=worker_init, initargs=(os.getpid(),))
-    try:
-        futures = {name: pool.submit(results.ensure, name, params, root) for name in names}
-        reused = {name: f.result() for name, f in futures.items()}
-    except BaseException:
-        kill_processes(list(getattr(pool, "_processes", None) or {}))
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    missing = [name for name in names if not results.is_stored(name, params, root)]
+    if len(missing) == 1:  # one to compute: here, without waiting for a worker to start
+        results.ensure(missing[0], params, root)
+    else:
+        for future in [pool.submit(results.ensure, name, params, root) for name in missing]:
+            future.result()
+    reused = {name: name not in missing for name in names}
     how = ", ".join(f"{n} {'reused' if r else 'computed'}" for n, r in reused.items())
     _log(stream, f"Results: {how} in {time.perf_counter() - started:.1f} s")
 

@@ -24,7 +24,7 @@ from analysis.escape import csv_cell
 __all__ = ["ExecutionFailure", "PageKernel", "PageRun", "check_outputs", "execute_page",
            "export_figures",
            "glued_values", "hide_injected_parameters", "reserve_chart_heights",
-           "strip_figure_records"]
+           "strip_figure_records", "warm_exporter"]
 
 GLUE_PREFIX = "application/papermill.record/"
 _KERNEL_START_ATTEMPTS = 3
@@ -131,6 +131,20 @@ class PageKernel:
             self._run(_RESET_CODE.format(cwd=str(self.cwd)))
         self.pages_run += 1
         return self._km
+
+    def warm(self, code: str) -> None:
+        """Start the kernel and send it ``code`` (imports), without waiting for either.
+
+        The kernel starts and runs ``code`` while this process does other work; the first
+        page's client waits until the kernel answers, which is after ``code`` has run.
+        """
+        self.manager()
+        kc = self._km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.execute(code, silent=True, store_history=False)
+        finally:
+            kc.stop_channels()
 
     def _alive(self) -> bool:
         process = getattr(self._km.provisioner, "process", None)
@@ -287,6 +301,17 @@ def _spec_csv(spec: dict[str, Any]) -> str:
             cells = ["" if row.get(c) is None else csv_cell(row.get(c)) for c in columns]
             writer.writerow(([f"layer-{index + 1}"] if with_dataset else []) + cells)
     return buf.getvalue()
+
+
+_TINY_SPEC = ('{"data": {"values": [{"x": 1}]}, "mark": "point", '
+              '"encoding": {"x": {"field": "x", "type": "quantitative"}}}')
+
+
+def warm_exporter() -> None:
+    """Start vl-convert's JavaScript engine (about 0.5 s on its first chart in a process)."""
+    import vl_convert
+
+    vl_convert.vegalite_to_svg(_TINY_SPEC)
 
 
 def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:

@@ -7,7 +7,7 @@ itself, so the same inputs give the same output (the manifest is compared byte f
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,15 +109,32 @@ def citation_bibtex(info: BuildInfo, page_title: str, page_path: str, key: str) 
 
 
 def footer_markdown(info: BuildInfo, page_title: str, page_path: str, page_id: str,
-                    with_citation: bool) -> str:
-    """Return the provenance footer appended to every page (a MyST admonition)."""
+                    with_citation: bool, page_parameters: Iterable[str] | None = None) -> str:
+    """Return the provenance footer appended to every page (a MyST admonition).
+
+    Args:
+        info: The build.
+        page_title: The page's title (for the citation).
+        page_path: The page's path in the site (for the citation).
+        page_id: The page's id (for the BibTeX key).
+        with_citation: Add the "Cite this page" box.
+        page_parameters: The parameters the page's numbers depend on: the footer lists those
+            that differ from the defaults. ``None``: the page is about the whole build, and
+            the footer lists every parameter that differs.
+    """
     vintage = info.vintage
+    if page_parameters is None:
+        changed, whose = info.changed, "parameters that differ from the defaults"
+    else:
+        names = set(page_parameters)
+        changed = {k: v for k, v in info.changed.items() if k in names}
+        whose = "parameters of this page that differ from the defaults"
     lines = [
         "````{admonition} About this page",
         ":class: provenance",
         "",
-        f"- **Scenario:** {md_text(info.scenario)}; parameters that differ from the defaults: "
-        f"{_changed_text(info.changed)}. "
+        f"- **Scenario:** {md_text(info.scenario)}; {whose}: "
+        f"{_changed_text(changed)}. "
         "The full set is in the [execution record](execution-record.md).",
         *_vintage_lines(vintage),
         f"- **Build:** {info.build_date}, commit {md_text(info.commit)}"

@@ -35,7 +35,7 @@ from analysis.data_cutoff import REPO_ROOT
 from analysis.models import sweep
 from analysis.params import Params
 
-__all__ = ["COMPUTATIONS", "SweepRun", "ensure", "get", "parameters_of", "registered",
+__all__ = ["COMPUTATIONS", "SweepRun", "ensure", "get", "is_stored", "parameters_of", "registered",
            "result_key",
            "source_environment", "sweep_key", "sweep_provenance", "sweep_results"]
 
@@ -114,13 +114,15 @@ def result_key(name: str, params: Params, env: Mapping[str, Any]) -> str:
 def parameters_of(names: Iterable[str]) -> tuple[str, ...]:
     """The parameters the named results depend on (a result without ``PARAMETERS``: all).
 
-    ``"sweep"`` (the explore page's sweep, :func:`sweep_results`) depends on all of them.
+    ``"sweep"`` (the explore page's sweep, :func:`sweep_results`) depends on
+    :data:`analysis.models.sweep.PARAMETERS`, the parameters its key covers.
     """
     from analysis.params import SCHEMA
 
     out: dict[str, None] = {}
     for name in names:
-        wanted = None if name == "sweep" else getattr(_module(name), "PARAMETERS", None)
+        wanted = sweep.PARAMETERS if name == "sweep" \
+            else getattr(_module(name), "PARAMETERS", None)
         out.update(dict.fromkeys(wanted or SCHEMA))
     return tuple(out)
 
@@ -138,11 +140,21 @@ def ensure(name: str, params: Params, root: Path = ROOT) -> bool:
     return _stored(name, params, None, root)[1]
 
 
-def _stored(name: str, params: Params, results_dir: Path | None, root: Path
-            ) -> tuple[Any, bool]:
+def _folder(name: str, params: Params, results_dir: Path | None, root: Path) -> Path:
     results_dir = results_dir or root / "_build" / "cache" / "results"
     env = {"data": source_environment(root)["data"], "code": computation_source()}
-    folder = results_dir / f"{name}-{result_key(name, params, env)}"
+    return results_dir / f"{name}-{result_key(name, params, env)}"
+
+
+def is_stored(name: str, params: Params, root: Path = ROOT) -> bool:
+    """Whether result ``name`` for ``params`` is stored (so :func:`get` only reads it)."""
+    return (_folder(name, params, None, root) / RESULT_FILE).exists()
+
+
+def _stored(name: str, params: Params, results_dir: Path | None, root: Path
+            ) -> tuple[Any, bool]:
+    folder = _folder(name, params, results_dir, root)
+    results_dir = folder.parent
     if (folder / RESULT_FILE).exists():
         with (folder / RESULT_FILE).open("rb") as fh:
             return pickle.load(fh), True  # noqa: S301 (our own file, keyed on our own code)
