@@ -48,7 +48,6 @@ from analysis.site.execute import (
     glued_values,
     reserve_chart_heights,
     strip_figure_records,
-    warm_exporter,
 )
 from analysis.site.pages import (
     KERNEL_NAME,
@@ -202,6 +201,8 @@ def _warm_worker(cwd: str) -> None:
 
     Submitted before the sweep and results stages, so the kernel start and the imports
     (about 3 s) overlap them; a failure here is left for the first page to meet and report.
+    It waits for nothing (see :meth:`PageKernel.warm`): a task that could hang here would
+    hold a worker outside every step's timeout.
     """
     os.environ[ROOT_ENV] = cwd
     log_fd = os.open(os.devnull, os.O_WRONLY)
@@ -216,9 +217,7 @@ def _warm_worker(cwd: str) -> None:
         os.dup2(saved_fd, 2)
         os.close(saved_fd)
         os.close(log_fd)
-    # While the kernel starts: vl-convert's engine, which the page's chart export needs.
-    with contextlib.suppress(Exception):
-        warm_exporter()
+
 
 
 def _run_page_worker(args: tuple[Any, ...]) -> PageRun:

@@ -24,7 +24,7 @@ from analysis.escape import csv_cell
 __all__ = ["ExecutionFailure", "PageKernel", "PageRun", "check_outputs", "execute_page",
            "export_figures",
            "glued_values", "hide_injected_parameters", "reserve_chart_heights",
-           "strip_figure_records", "warm_exporter"]
+           "strip_figure_records"]
 
 GLUE_PREFIX = "application/papermill.record/"
 _KERNEL_START_ATTEMPTS = 3
@@ -102,8 +102,10 @@ class PageKernel:
     namespace is emptied (:data:`_RESET_CODE`), so no page can read another's variables. Pages
     do not change process-wide settings (options, themes, seeds: randomness is drawn from
     generators seeded by a parameter), so what a page shows does not depend on which pages ran
-    before it in the same kernel; ``tests/test_build.py`` checks this against a fresh kernel.
-    A page that fails or times out takes its kernel with it; the next page gets a new one.
+    before it in the same kernel: the glued numbers equal those of the reference build, made
+    with a fresh kernel for every page (``tests/test_site.py``, the golden snapshot), and
+    ``tests/test_page_kernel.py`` shows the emptying. A page that fails or times out takes its
+    kernel with it; the next page gets a new one.
 
     Args:
         kernel_name: The kernelspec to start.
@@ -170,6 +172,7 @@ class PageKernel:
         from jupyter_core.utils import run_sync
 
         km, self._km = self._km, None
+        self.pages_run = 0
         if km is not None:
             try:
                 run_sync(km.shutdown_kernel)(now=True)
@@ -301,17 +304,6 @@ def _spec_csv(spec: dict[str, Any]) -> str:
             cells = ["" if row.get(c) is None else csv_cell(row.get(c)) for c in columns]
             writer.writerow(([f"layer-{index + 1}"] if with_dataset else []) + cells)
     return buf.getvalue()
-
-
-_TINY_SPEC = ('{"data": {"values": [{"x": 1}]}, "mark": "point", '
-              '"encoding": {"x": {"field": "x", "type": "quantitative"}}}')
-
-
-def warm_exporter() -> None:
-    """Start vl-convert's JavaScript engine (about 0.5 s on its first chart in a process)."""
-    import vl_convert
-
-    vl_convert.vegalite_to_svg(_TINY_SPEC)
 
 
 def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:

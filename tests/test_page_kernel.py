@@ -1,0 +1,55 @@
+"""Pages that a worker runs in one reused kernel see none of each other's variables (issue 14).
+
+A worker executes its pages one after another in one kernel (:class:`PageKernel`); between
+pages the namespace is emptied, the working directory restored, and the imported modules kept.
+A failed page takes its kernel with it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from analysis.site.execute import PageKernel, execute_page
+from analysis.site.pages import KERNEL_NAME
+
+pytestmark = pytest.mark.page
+
+
+def _page(*sources: str) -> nbformat.NotebookNode:
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+
+
+def _outputs(path: Path) -> list[str]:
+    nb = nbformat.read(path, as_version=4)
+    return ["".join(o.get("text", "")) for c in nb.cells for o in c.get("outputs", [])]
+
+
+def test_a_reused_kernel_forgets_variables_and_directory_but_keeps_imports(tmp_path):
+    kernel = PageKernel(KERNEL_NAME, tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    try:
+        first = execute_page(
+            _page("import os, sys, json\nsecret = 41\nos.chdir('elsewhere')\n"
+                  "print(os.getpid())"), "book/first", {}, tmp_path / "1.ipynb", KERNEL_NAME,
+            tmp_path, kernel=kernel)
+        second = execute_page(
+            _page("import os, sys\nprint(os.getpid())\nprint('secret' in globals())\n"
+                  "print(os.getcwd())\nprint('json' in sys.modules)"),
+            "book/second", {}, tmp_path / "2.ipynb", KERNEL_NAME, tmp_path, kernel=kernel)
+        assert first.error is None and second.error is None, (first.error, second.error)
+        pid_1 = _outputs(tmp_path / "1.ipynb")[0].split()
+        pid_2, seen, cwd, kept = _outputs(tmp_path / "2.ipynb")[0].split()
+        assert pid_1 == [pid_2]  # the same kernel process ran both pages
+        assert seen == "False" and Path(cwd) == tmp_path and kept == "True"
+        failed = execute_page(_page("raise ValueError('boom')"), "book/third", {},
+                              tmp_path / "3.ipynb", KERNEL_NAME, tmp_path, kernel=kernel)
+        assert failed.error is not None and "boom" in failed.error
+        assert kernel.pages_run == 0 and kernel._km is None  # its kernel was stopped
+        after = execute_page(_page("import os\nprint(os.getpid())"), "book/fourth", {},
+                             tmp_path / "4.ipynb", KERNEL_NAME, tmp_path, kernel=kernel)
+        assert after.error is None and _outputs(tmp_path / "4.ipynb")[0].split() != pid_1
+    finally:
+        kernel.discard()
