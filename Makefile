@@ -46,9 +46,13 @@ book: $(STAMP)
 	$(BIN)/python -m analysis build --scenario "$(SCENARIO)" $(foreach p,$(P),-p "$(p)") \
 		$(if $(VERSION),--archive "$(VERSION)") $(if $(JOBS),--jobs $(JOBS))
 
+# Two test processes (pytest-xdist): the tests that share a session build run in one of them
+# (conftest.py, SHARED_BUILDS), so no build is made twice.
+TEST_WORKERS ?= 2
+
 test: $(STAMP) $(NPM_STAMP)
 	$(BIN)/python -m ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "unit or property"

@@ -71,9 +71,28 @@ def tier_of(item: pytest.Item) -> tuple[str | None, list[str]]:
     return (None if problems else tier), problems
 
 
-@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+#: ``make test`` runs the tests on two processes (pytest-xdist, ``--dist loadgroup``). The
+#: tests that share a session build run in the same process, so each build is made once.
+SHARED_BUILDS: dict[str, str] = {
+    "smoke_repo": "smoke", "built_site": "smoke", "server": "smoke",
+    "small_build": "small", "built_small_repo": "small",
+    "briefing_build": "briefing", "briefing_repo": "briefing",
+}
+
+
+def build_group(item: pytest.Item) -> str | None:
+    """The shared build a test uses (its xdist group), if any."""
+    marker = item.get_closest_marker("xdist_group")
+    if marker is not None:
+        return str(marker.args[0] if marker.args else marker.kwargs.get("name"))
+    return next((SHARED_BUILDS[name] for name in getattr(item, "fixturenames", ())
+                 if name in SHARED_BUILDS), None)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker, and before xdist reads groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give every collected test its tier marker; stop if a test breaks the tier rules."""
+    """Give every collected test its tier marker and its build group; stop if a test breaks
+    the tier rules."""
     broken = []
     for item in items:
         tier, problems = tier_of(item)
@@ -81,6 +100,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             broken += [f"  {item.nodeid} {p}" for p in problems]
         elif not item.get_closest_marker(tier):
             item.add_marker(getattr(pytest.mark, tier))
+        group = build_group(item)
+        if group is not None and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group))
     if broken:
         raise pytest.UsageError("tests outside the tier rules (see conftest.py):\n"
                                 + "\n".join(broken))

@@ -1,8 +1,9 @@
 """Every page executes with tiny parameters through papermill, without building a site.
 
-Each page of the table of contents is run as the build runs it (the values of the parameters
-it declares injected by papermill, the report's kernel, the data of the session's scratch copy
-of the repository, ``smoke_repo``), with the ``SMOKE`` parameters and two pages at a time.
+Each page of the table of contents is run as the build runs it (papermill injects the values
+of the parameters it declares and of those the results it reads depend on; the report's
+kernel; the data of the session's scratch copy of the repository, ``smoke_repo``), with the
+``SMOKE`` parameters and two pages at a time.
 A page fails if papermill raises, if a cell has an error output or writes to stderr
 (:func:`analysis.site.execute.check_outputs`), or if its text shows a glued name
 (``{glue:text}`name```, ``{glue:figure} name``, ...) that the page it names does not glue.
@@ -21,8 +22,15 @@ import pytest
 
 from analysis import params
 from analysis.data_cutoff import ROOT_ENV
+from analysis.site import results
 from analysis.site.execute import PageRun, execute_page
-from analysis.site.pages import KERNEL_NAME, page_parameters, read_pages, toc_entries
+from analysis.site.pages import (
+    KERNEL_NAME,
+    page_parameters,
+    read_pages,
+    results_read,
+    toc_entries,
+)
 from analysis.site.scratch import REPO
 from tests.inputs import SMOKE
 
@@ -71,7 +79,8 @@ def executed(smoke_repo: Path) -> dict[str, tuple[PageRun, set[str], str]]:
         with ProcessPoolExecutor(max_workers=2,
                                  mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {doc: pool.submit(
-                execute_page, pages[doc].notebook(), doc, page_parameters(pages[doc], values),
+                execute_page, pages[doc].notebook(), doc, page_parameters(
+                    pages[doc], values, results.parameters_of(results_read(pages[doc]))),
                 out / f"{pages[doc].page_id}.ipynb", KERNEL_NAME, root) for doc in PAGES}
             runs = {doc: future.result() for doc, future in futures.items()}
     return {doc: (runs[doc],

@@ -114,15 +114,15 @@ def result_key(name: str, params: Params, env: Mapping[str, Any]) -> str:
 def parameters_of(names: Iterable[str]) -> tuple[str, ...]:
     """The parameters the named results depend on (a result without ``PARAMETERS``: all).
 
-    ``"sweep"`` (the explore page's sweep, :func:`sweep_results`) depends on
-    :data:`analysis.models.sweep.PARAMETERS`, the parameters its key covers.
+    ``"sweep"`` (the explore page's sweep, :func:`sweep_results`) gives all of them: the
+    stored sweep is keyed on :data:`analysis.models.sweep.PARAMETERS`, but the explore page
+    hands its whole parameter set to the explorer's functions.
     """
     from analysis.params import SCHEMA
 
     out: dict[str, None] = {}
     for name in names:
-        wanted = sweep.PARAMETERS if name == "sweep" \
-            else getattr(_module(name), "PARAMETERS", None)
+        wanted = None if name == "sweep" else getattr(_module(name), "PARAMETERS", None)
         out.update(dict.fromkeys(wanted or SCHEMA))
     return tuple(out)
 
