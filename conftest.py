@@ -81,18 +81,27 @@ SHARED_BUILDS: dict[str, str] = {
 
 
 def build_group(item: pytest.Item) -> str | None:
-    """The shared build a test uses (its xdist group), if any."""
+    """The shared build a test uses (its xdist group), if any.
+
+    From the fixtures it asks for, or ``BUILD_GROUP`` in its module (for fixtures it looks up
+    by name at run time).
+    """
     marker = item.get_closest_marker("xdist_group")
     if marker is not None:
         return str(marker.args[0] if marker.args else marker.kwargs.get("name"))
+    declared = getattr(getattr(item, "module", None), "BUILD_GROUP", None)
+    if declared is not None:
+        return str(declared)
     return next((SHARED_BUILDS[name] for name in getattr(item, "fixturenames", ())
                  if name in SHARED_BUILDS), None)
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects by marker, and before xdist reads groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Give every collected test its tier marker and its build group; stop if a test breaks
-    the tier rules."""
+    """Give every collected test its tier marker and its build group.
+
+    Stops if a test breaks the tier rules.
+    """
     broken = []
     for item in items:
         tier, problems = tier_of(item)
