@@ -71,7 +71,7 @@ def stages(log: str) -> str:
     found = [f"{name} {float(m.group(1)):.1f} s" for name, pattern in STAGES
              if (m := re.search(pattern, log))]
     page_s = [float(x) for x in re.findall(r"\]\s+\S+: executed in ([0-9.]+) s", log)]
-    rendered = re.search(r"\((\d+) page\(s\) new or changed\)", log)
+    rendered = re.search(r"(\d+) page\(s\) new or changed", log)
     found.append(f"{len(page_s)} pages executed ({sum(page_s):.1f} s summed)")
     if rendered:
         found.append(f"{rendered.group(1)} pages rendered again")

@@ -175,4 +175,4 @@ def test_narrative_edit_reexecutes_only_that_page_and_reuses_the_results(tmp_pat
     assert glued(second.site) == before
     assert "A sentence added by an editor." in (second.site / "book/intro.html").read_text()
     # Sphinx reads again the edited page and the execution record (new run times), no other.
-    assert "(2 page(s) new or changed)" in log.getvalue()
+    assert "; 2 page(s) new or changed)" in log.getvalue()
