@@ -46,8 +46,8 @@ book: $(STAMP)
 	$(BIN)/python -m analysis build --scenario "$(SCENARIO)" $(foreach p,$(P),-p "$(p)") \
 		$(if $(VERSION),--archive "$(VERSION)") $(if $(JOBS),--jobs $(JOBS))
 
-# Two test processes (pytest-xdist): the tests that share a session build run in one of them
-# (conftest.py, SHARED_BUILDS), so no build is made twice.
+# Two test processes (pytest-xdist): the tests that share the whole-site build run in one of
+# them (conftest.py, SHARED_BUILDS), so that build is made once.
 TEST_WORKERS ?= 2
 
 test: $(STAMP) $(NPM_STAMP)

@@ -72,26 +72,17 @@ def tier_of(item: pytest.Item) -> tuple[str | None, list[str]]:
 
 
 #: ``make test`` runs the tests on two processes (pytest-xdist, ``--dist loadgroup``). The
-#: tests that share a session build run in the same process, so each build is made once.
-SHARED_BUILDS: dict[str, str] = {
-    "smoke_repo": "smoke", "built_site": "smoke", "server": "smoke",
-    "small_build": "small", "built_small_repo": "small",
-    "briefing_build": "briefing", "briefing_repo": "briefing",
-}
+#: tests that share the whole-site build (the page smoke test, the site and browser tests)
+#: run in the same process, so that build is made once. The one-page and briefing builds
+#: are small: each process makes its own, which keeps the two processes evenly loaded.
+SHARED_BUILDS: dict[str, str] = {"smoke_repo": "smoke", "built_site": "smoke", "server": "smoke"}
 
 
 def build_group(item: pytest.Item) -> str | None:
-    """The shared build a test uses (its xdist group), if any.
-
-    From the fixtures it asks for, or ``BUILD_GROUP`` in its module (for fixtures it looks up
-    by name at run time).
-    """
+    """The shared build a test uses (its xdist group, from the fixtures it asks for), if any."""
     marker = item.get_closest_marker("xdist_group")
     if marker is not None:
         return str(marker.args[0] if marker.args else marker.kwargs.get("name"))
-    declared = getattr(getattr(item, "module", None), "BUILD_GROUP", None)
-    if declared is not None:
-        return str(declared)
     return next((SHARED_BUILDS[name] for name in getattr(item, "fixturenames", ())
                  if name in SHARED_BUILDS), None)
 

@@ -86,12 +86,16 @@ def test_jupyter_book_warning_fails_the_build_and_keeps_the_old_site(built_small
 
 
 def test_injected_parameters_are_hidden_and_provenance_is_shown(built_small_repo):
-    summary = build(params.validate({"seed": 7}), root=built_small_repo, stream=None)
+    # A parameter the introduction reads itself (no model is computed again).
+    summary = build(params.validate({"cost_per_employee_usd_k": 210}), root=built_small_repo,
+                    stream=None)
     html = (summary.site / "book/intro.html").read_text()
     assert "injected-parameters" not in html and "# Parameters" not in html
-    assert "About this page" in html and "<code class=\"docutils literal notranslate\">" in html
+    assert "About this page" in html and "parameters of this page that differ" in html
+    assert "<code class=\"docutils literal notranslate\"><span class=\"pre\">" \
+           "cost_per_employee_usd_k</span></code>" in html
     record = (summary.site / "book/execution-record.html").read_text()
-    assert "seed" in record and "(changed)" in record
+    assert "cost_per_employee_usd_k" in record and "(changed)" in record
 
 
 def test_archive_is_kept_and_manifests_are_deterministic(built_small_repo):
@@ -109,7 +113,8 @@ def test_archive_is_kept_and_manifests_are_deterministic(built_small_repo):
     assert (archived / "book/intro.html").exists()
     # A different build must not overwrite a cited version.
     with pytest.raises(BuildError, match="archive 'v1' exists with different content"):
-        build(params.validate({"seed": 1}), root=built_small_repo, stream=None, archive="v1")
+        build(params.validate({"cost_per_employee_usd_k": 200}), root=built_small_repo,
+              stream=None, archive="v1")
 
 
 def _roles(text: str) -> float:

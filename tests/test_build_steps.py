@@ -23,9 +23,6 @@ from analysis.site.steps import STEPS, StepError
 from tests.inputs import BRIEFING_DRAWS
 
 pytestmark = pytest.mark.site
-# Its module fixtures copy the session's one-page build (looked up by name, so the fixture
-# names are not in the tests' signatures): run with the other tests that use it (conftest.py).
-BUILD_GROUP = "small"
 
 HANG = "import pathlib, time\npathlib.Path({hung!r}).touch()\ntime.sleep(600)\n"
 FAIL = "raise RuntimeError('stub failure')\n"
