@@ -153,15 +153,13 @@ def test_malformed_data_row_stops_the_build_before_any_page_runs(built_small_rep
     assert tree_digest(site) == before
 
 
-def test_narrative_edit_reexecutes_only_that_page_and_reuses_the_results(tmp_path):
+def test_narrative_edit_reexecutes_only_that_page_and_reuses_the_results(built_small_repo):
     """Compute once (issue 14): results are keyed on their inputs, not on page text."""
     import io
 
-    from analysis.site.scratch import copy_repo
-
-    root = copy_repo(tmp_path, ["book/intro"])
-    smoke = params.validate({"mc_draws": 2_000})
-    first = build(smoke, root=root, stream=None)
+    root = built_small_repo  # built and published with the defaults
+    defaults = params.validate()
+    first = build(defaults, root=root, stream=None)  # nothing changed: the published site
     stored = sorted(p.name for p in (root / "_build/cache/results").iterdir())
     assert [name.split("-")[0] for name in stored] == ["forecast"]  # only what intro reads
     before = glued(first.site)
@@ -171,7 +169,7 @@ def test_narrative_edit_reexecutes_only_that_page_and_reuses_the_results(tmp_pat
     page.write_text(text.replace(marker, "\nA sentence added by an editor.\n" + marker, 1),
                     encoding="utf-8")
     log = io.StringIO()
-    second = build(smoke, root=root, stream=log)
+    second = build(defaults, root=root, stream=log)
     how = {r["docname"]: r["how"] for r in second.runs}
     assert how == {"book/intro": "executed", "book/references": "cached"}
     assert "forecast reused" in log.getvalue() and "computed" not in log.getvalue().split(
