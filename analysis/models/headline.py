@@ -231,9 +231,8 @@ def _rounds_key(p: Params) -> tuple[Any, ...]:
     return (p.as_of, p.horizon_end, p.mc_draws, p.seed, p.rounds_history_start)
 
 
-def rounds_part(params: Params, events: pd.DataFrame) -> RoundsPart:
-    """Compute the rounds side of the headline for ``params`` (see :class:`RoundsPart`)."""
-    p = params
+def rounds_part(p: Params, events: pd.DataFrame) -> RoundsPart:
+    """Compute the rounds side of the headline for parameters ``p`` (see :class:`RoundsPart`)."""
     horizon = min(p.horizon_end, READINGS["2027"][1])
     simulated = rounds.simulate_further_cuts(
         events, p.as_of, horizon_end=horizon, draws=p.mc_draws,

@@ -219,7 +219,6 @@ def _warm_worker(cwd: str) -> None:
         os.close(log_fd)
 
 
-
 def _run_page_worker(args: tuple[Any, ...]) -> PageRun:
     """Execute one page into ``<out_dir>.tmp`` (runs in a worker process)."""
     nb_json, docname, params, out_dir, cwd = args
@@ -307,8 +306,8 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExe
 
     At most ``jobs`` tasks are submitted at a time, so each starts as soon as a worker is up;
     its deadline (the step's timeout) counts from the moment the worker starts it. On a
-    timeout, a dead worker or an interrupt, every worker is killed (their kernels follow
-    within a second) and the error names the step and the page.
+    timeout or a dead worker the error names the step and the page; the pool's owner
+    (:func:`_worker_pool`) then kills every worker, and their kernels follow within a second.
 
     Returns:
         (run records by page, papermill failure messages).
@@ -327,44 +326,40 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExe
         running[pool.submit(_started_task, (str(marker), fn, args))] = (
             step, page, d, time.time(), marker)
 
-    try:
-        while queue or running:
-            while queue and len(running) < workers:
-                page, pp, d = queue.pop(0)
-                submit("papermill", page, d, _run_page_worker,
-                       (nbformat.writes(page.notebook()), page.docname, pp, str(d), str(root)))
-            finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
-            late = _overdue(running, limits) if not finished else None
-            if late is not None:
-                step, page = late
-                raise StepError(step, f"timed out after {limits[step]:g} s on page "
-                                      f"{page.docname}")
-            for future in finished:
-                step, page, d, _, marker = running.pop(future)
-                marker.unlink(missing_ok=True)
-                result = _worker_result(future, step, page)
-                if step == "vl-convert":
-                    if result is not None:
-                        raise StepError(step, f"failed on page {page.docname}: {result}")
-                    done_pages += 1
-                    rec = runs[page.docname]
-                    _log(stream, f"  [{done_pages}/{len(todo)}] {page.docname}: executed in "
-                                 f"{rec['seconds']:.1f} s")
-                    continue
-                run: PageRun = result
-                runs[run.docname] = {"docname": run.docname, "how": "executed",
-                                     "seconds": run.seconds, "started": run.started}
-                if run.error:
-                    done_pages += 1
-                    failures.append(" ".join(run.error.split()))
-                    _log(stream, f"  [{done_pages}/{len(todo)}] {run.docname}: FAILED in "
-                                 f"{run.seconds:.1f} s")
-                else:
-                    submit("vl-convert", page, d, _export_worker,
-                           (str(d), run.started, run.seconds))
-    finally:
-        for marker in [m for *_, m in running.values()]:
+    while queue or running:
+        while queue and len(running) < workers:
+            page, pp, d = queue.pop(0)
+            submit("papermill", page, d, _run_page_worker,
+                   (nbformat.writes(page.notebook()), page.docname, pp, str(d), str(root)))
+        finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
+        late = _overdue(running, limits) if not finished else None
+        if late is not None:
+            step, page = late
+            raise StepError(step, f"timed out after {limits[step]:g} s on page "
+                                  f"{page.docname}")
+        for future in finished:
+            step, page, d, _, marker = running.pop(future)
             marker.unlink(missing_ok=True)
+            result = _worker_result(future, step, page)
+            if step == "vl-convert":
+                if result is not None:
+                    raise StepError(step, f"failed on page {page.docname}: {result}")
+                done_pages += 1
+                rec = runs[page.docname]
+                _log(stream, f"  [{done_pages}/{len(todo)}] {page.docname}: executed in "
+                             f"{rec['seconds']:.1f} s")
+                continue
+            run: PageRun = result
+            runs[run.docname] = {"docname": run.docname, "how": "executed",
+                                 "seconds": run.seconds, "started": run.started}
+            if run.error:
+                done_pages += 1
+                failures.append(" ".join(run.error.split()))
+                _log(stream, f"  [{done_pages}/{len(todo)}] {run.docname}: FAILED in "
+                             f"{run.seconds:.1f} s")
+            else:
+                submit("vl-convert", page, d, _export_worker,
+                       (str(d), run.started, run.seconds))
     return runs, failures
 
 
