@@ -310,3 +310,20 @@ def test_backtest_text_values_without_known_outcomes_keep_every_key():
     assert out["bt_interval_verdict"] == "not measurable yet"
     # horizon 2 is missing from the summary above too: its keys exist all the same
     assert full["bt_capex_h2_verdict"] == "not yet comparable with"
+
+
+def test_a_table_shown_in_every_format_and_a_hidden_one_as_its_link_only():
+    from analysis.charts import setup
+    from analysis.charts.theme import TABLE_MIMETYPE
+
+    fig = setup("pg")
+    frame = pd.DataFrame({"a": [1, 2], "b|c": ["x*", "<y>"]})
+    shown = fig.table(frame, "t")._repr_mimebundle_()
+    assert "| 1 | x\\* |" in shown["text/markdown"] and "&lt;y&gt;" in shown["text/html"]
+    hidden = fig.table(frame, "t", show=False)._repr_mimebundle_()
+    # Nothing renders a hidden table's Markdown, and Sphinx parses every format it is given.
+    assert hidden["text/markdown"] == ("Download the table above: "
+                                       "[CSV](../_static/figures/tbl-pg-t.csv)")
+    assert "<table" not in hidden["text/html"] and "tbl-pg-t.csv" in hidden["text/html"]
+    # The CSV download still holds every row.
+    assert hidden[TABLE_MIMETYPE]["csv"].count("\n") == 3
