@@ -367,3 +367,22 @@ def test_changing_a_parameter_moves_its_distribution_and_the_result():
                               FAMILIES, EVENTS)
     assert slow.inputs["ai_adoption_midpoint_year"].median() == pytest.approx(2030, abs=0.1)
     assert fast.summary["median"].iloc[1] > slow.summary["median"].iloc[1]
+
+
+def test_a_shared_setup_and_no_paths_leave_the_draws_and_summary_unchanged():
+    p = {"mc_draws": 400, "seed": 3, "ai_substitution_share_pct": 45.0}
+    alone = pr.run_monte_carlo(p, FAMILIES, EVENTS)
+    # Built at another modelled value: the setup holds only the dates and tables.
+    shared = pr.shared_setup({"mc_draws": 400, "seed": 3}, FAMILIES, EVENTS)
+    lean = pr.run_monte_carlo(p, FAMILIES, EVENTS, shared=shared, paths=False)
+    pd.testing.assert_frame_equal(alone.draws, lean.draws)
+    pd.testing.assert_frame_equal(alone.summary, lean.summary)
+    assert lean.paths.empty and list(lean.paths.columns) == list(alone.paths.columns)
+    assert (lean.paths.dtypes == alone.paths.dtypes).all()
+    # A setup built for another cut-off is not used: the run rebuilds its own.
+    stale = pr.shared_setup({"as_of": "2026-01-31"}, FAMILIES, EVENTS)
+    pd.testing.assert_frame_equal(
+        pr.run_monte_carlo(p, FAMILIES, EVENTS, shared=stale).summary, alone.summary)
+    assert pr.run_monte_carlo({**p, "as_of": "2026-01-31"}, FAMILIES, EVENTS, shared=shared
+                              ).summary.equals(
+        pr.run_monte_carlo({**p, "as_of": "2026-01-31"}, FAMILIES, EVENTS).summary)

@@ -243,7 +243,8 @@ def rounds_part(p: Params, events: pd.DataFrame) -> RoundsPart:
 
 
 def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
-                     events: pd.DataFrame, *, shared: RoundsPart | None = None
+                     events: pd.DataFrame, *, shared: RoundsPart | None = None,
+                     setup: projection.SharedSetup | None = None, paths: bool = True
                      ) -> HeadlineResult:
     """Compute the headline distribution of further corporate cuts.
 
@@ -254,6 +255,11 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
         shared: The rounds side computed before from the same ``events``
             (:func:`rounds_part`); used when it was computed with these parameters' rounds
             settings, recomputed otherwise. The result is the same either way.
+        setup: The projection's setup built before on the sized rounds
+            (:func:`analysis.models.projection.shared_setup`), for a sweep; used when its
+            dates match, rebuilt otherwise.
+        paths: False leaves the projection's fan-chart paths out (for the sweep, which
+            reads only the summary and the draws).
 
     Returns:
         A :class:`HeadlineResult`.
@@ -264,7 +270,7 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
     weight_pct, weight_source, backtest = resolve_weight(p, families, events)
     part = shared if shared is not None and shared.key == _rounds_key(p) \
         else rounds_part(p, events)
-    proj = projection.run_monte_carlo(p, families, part.sized)
+    proj = projection.run_monte_carlo(p, families, part.sized, shared=setup, paths=paths)
     sim = part.simulated
     rng = np.random.default_rng((p.seed + _MIX_SEED_OFFSET) % 2**32)
     from_projection = rng.random(p.mc_draws) < weight_pct / 100.0

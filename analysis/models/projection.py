@@ -393,11 +393,43 @@ def _build_setup(p: Params, families: pd.DataFrame, events: pd.DataFrame,
     )
 
 
-def _prepare(params: Mapping[str, Any], families: pd.DataFrame, events: pd.DataFrame,
-             monte_carlo: bool = False, calendar: Calendar = STUDY_CALENDAR
-             ) -> tuple[Params, _Setup]:
+def _setup_key(p: Params, calendar: Calendar) -> tuple[Any, ...]:
+    # Every parameter _build_setup reads; the rest of a run's parameters are per draw.
+    return (p["as_of"], p["horizon_end"], p["eu_brake_start"], p["eu_brake_lead_months"],
+            calendar)
+
+
+@dataclass(frozen=True, eq=False)
+class SharedSetup:
+    """The part of a run that depends on the dates and the input tables only.
+
+    Its calendar of steps, the families' shares and the observed rounds are the same for
+    every run with the same ``as_of``, ``horizon_end``, EU brake dates and calendar, so a
+    sweep over the modelled assumptions builds it once (:func:`shared_setup`) instead of at
+    every point; :func:`run_monte_carlo` uses it only when those match.
+
+    Attributes:
+        key: The parameters it was built with.
+        setup: The setup itself.
+    """
+
+    key: tuple[Any, ...]
+    setup: _Setup
+
+
+def shared_setup(params: Mapping[str, Any], families: pd.DataFrame, events: pd.DataFrame,
+                 calendar: Calendar = STUDY_CALENDAR) -> SharedSetup:
+    """The :class:`SharedSetup` of ``params`` for runs on these ``families`` and ``events``."""
     p = _check_params(params, calendar)
-    setup = _build_setup(p, families, events, calendar)
+    return SharedSetup(_setup_key(p, calendar), _build_setup(p, families, events, calendar))
+
+
+def _prepare(params: Mapping[str, Any], families: pd.DataFrame, events: pd.DataFrame,
+             monte_carlo: bool = False, calendar: Calendar = STUDY_CALENDAR,
+             shared: SharedSetup | None = None) -> tuple[Params, _Setup]:
+    p = _check_params(params, calendar)
+    setup = shared.setup if shared is not None and shared.key == _setup_key(p, calendar) \
+        else _build_setup(p, families, events, calendar)
     spread = SCHEMA["ai_specialist_hires_per_year"].mc_spread if monte_carlo else None
     most_hires = p["ai_specialist_hires_per_year"] + (spread[1] if spread else 0.0)
     if not setup.specialist_weight.any() and most_hires > 0:
@@ -707,7 +739,8 @@ def _summary(setup: _Setup, draws: pd.DataFrame, point: pd.DataFrame, level_pct:
 
 def run_monte_carlo(params: Mapping[str, Any], families: pd.DataFrame, events: pd.DataFrame,
                     *, chunk_size: int = _DEFAULT_CHUNK,
-                    calendar: Calendar = STUDY_CALENDAR) -> ProjectionResult:
+                    calendar: Calendar = STUDY_CALENDAR, shared: SharedSetup | None = None,
+                    paths: bool = True) -> ProjectionResult:
     """Run the Monte Carlo projection: ``mc_draws`` draws with ``seed``.
 
     Args:
@@ -718,6 +751,12 @@ def run_monte_carlo(params: Mapping[str, Any], families: pd.DataFrame, events: p
         calendar: Start of counting, readings and date shift (default: the study's); the
             headline backtest moves the model to past origins with it. The readings name the
             ``further_cuts_<r>`` columns of the draws.
+        shared: A :func:`shared_setup` built before from the same ``families`` and
+            ``events``; used when its dates match these parameters', rebuilt otherwise. The
+            result is the same either way.
+        paths: False leaves the fan-chart quantile paths out (``paths`` is then an empty
+            frame with their columns), for a caller that reads only the draws and the
+            summary, such as the sweep; nothing else changes.
 
     Returns:
         A :class:`ProjectionResult`.
@@ -727,7 +766,8 @@ def run_monte_carlo(params: Mapping[str, Any], families: pd.DataFrame, events: p
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    p, setup = _prepare(params, families, events, monte_carlo=True, calendar=calendar)
+    p, setup = _prepare(params, families, events, monte_carlo=True, calendar=calendar,
+                        shared=shared)
     n, seed = int(p["mc_draws"]), int(p["seed"])
     drawn, observed = _draw_inputs(p, setup, n, seed)
     inputs = _float_frame({"draw": np.arange(n), **drawn,
@@ -747,11 +787,14 @@ def run_monte_carlo(params: Mapping[str, Any], families: pd.DataFrame, events: p
             sims[k][window] = a
     del values, observed
 
-    paths = _quantile_paths(setup, sims.pop("headcount_path"),
-                            sims.pop("cumulative_further_path"))
+    headcount, cumulative = sims.pop("headcount_path"), sims.pop("cumulative_further_path")
+    # Without paths: the frame of one draw's paths, emptied, so its columns and types hold.
+    quantile_paths = _quantile_paths(setup, headcount, cumulative) if paths \
+        else _quantile_paths(setup, headcount[:1], cumulative[:1]).iloc[:0]
+    del headcount, cumulative
     draws = _draws_frame(setup, sims)
     del sims
     point = _point_frame(p, setup)
     summary = _summary(setup, draws, point, float(p["interval_level_pct"]))
-    return ProjectionResult(draws=draws, inputs=inputs, paths=paths, summary=summary,
+    return ProjectionResult(draws=draws, inputs=inputs, paths=quantile_paths, summary=summary,
                             deterministic=point, seed=seed, n_draws=n)

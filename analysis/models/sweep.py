@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis.models import headline
+from analysis.models import headline, projection
 from analysis.params import SCHEMA, ParameterError, Params, ScenarioError, validate
 from analysis.study import READINGS
 
@@ -213,19 +213,22 @@ def _point_rows(point_id: int, point: Mapping[str, Any], result: headline.Headli
 
 def run_points(base: Mapping[str, Any], points: Sequence[tuple[int, Mapping[str, Any]]],
                families: pd.DataFrame, events: pd.DataFrame,
-               shared: headline.RoundsPart | None = None) -> list[dict[str, Any]]:
+               shared: headline.RoundsPart | None = None,
+               setup: projection.SharedSetup | None = None) -> list[dict[str, Any]]:
     """Compute the headline at each ``(point_id, overrides)``; one task of a sweep.
 
     A top-level function of plain arguments, so any executor can ship it to a worker.
     ``shared`` is the rounds side of the headline at ``base`` (:func:`analysis.models.headline.
-    rounds_part`): a grid over the projection's assumptions leaves it unchanged, so it is
-    computed once per sweep; a point that changes it computes its own.
+    rounds_part`) and ``setup`` the projection's dates and tables
+    (:func:`analysis.models.projection.shared_setup`): a grid over the projection's
+    assumptions leaves both unchanged, so they are computed once per sweep; a point that
+    changes one computes its own. The fan-chart paths are not computed (no row uses them).
     """
     rows: list[dict[str, Any]] = []
     for point_id, point in points:
         p = validate({**base, **point})
         rows.extend(_point_rows(point_id, point, headline.compute_headline(
-            p, families, events, shared=shared)))
+            p, families, events, shared=shared, setup=setup, paths=False)))
     return rows
 
 
@@ -276,10 +279,11 @@ def run_sweep(params: Params, families: pd.DataFrame, events: pd.DataFrame,
     indexed = list(enumerate(grid_points(grid)))
     tasks = list(_chunks(indexed, POINTS_PER_TASK))
     shared = headline.rounds_part(validate(base), events)
+    setup = projection.shared_setup(base, families, shared.sized)
     if executor is None:
-        parts = [run_points(base, task, families, events, shared) for task in tasks]
+        parts = [run_points(base, task, families, events, shared, setup) for task in tasks]
     else:
-        futures = [executor.submit(run_points, base, task, families, events, shared)
+        futures = [executor.submit(run_points, base, task, families, events, shared, setup)
                    for task in tasks]
         parts = [f.result() for f in futures]
     rows = [row for part in parts for row in part]

@@ -456,8 +456,9 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     with _worker_pool(jobs) as pool:
         for _ in range(min(jobs, len(todo))):
             pool.submit(_warm_worker, str(root))
+        pending = _start_results(pages, params, plan, pool, root)
         _sweep_stage(plan, pool, root, stream)
-        _results_stage(pages, params, pool, root, stream)
+        _finish_results(pending, params, root, stream)
         runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream)
     info = _build_info(params, root, archive)
     stage = build_dir / "stage"
@@ -809,29 +810,56 @@ def _sweep_stage(plan: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoo
     _log(stream, f"Sweep for {EXPLORE}: {len(run.table) // 2} points, {how}")
 
 
-def _results_stage(pages: list[Page], params: Params, pool: ProcessPoolExecutor, root: Path,
-                   stream: TextIO | None) -> None:
-    """Compute the stored results the pages read, once and in parallel, before the pages.
+@dataclass
+class _PendingResults:
+    """The results stage under way (see :func:`_start_results`)."""
 
-    Pages, the ledger and the briefing then read them (:func:`analysis.site.results.get`)
-    with the same parameters, so no page recomputes a chapter.
+    names: list[str]
+    missing: list[str]
+    futures: list[Future[Any]]
+    started: float
+
+
+def _start_results(pages: list[Page], params: Params,
+                   plan: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExecutor,
+                   root: Path) -> _PendingResults:
+    """Start computing the stored results the pages read, once and in parallel.
+
+    Submitted before the sweep's tasks, so the two stages share the workers and neither
+    leaves one idle while it finishes (the forecast alone takes seconds). A single missing
+    result, with no sweep to compute, is computed here in :func:`_finish_results` instead,
+    without waiting for a worker. Pages, the ledger and the briefing then read the results
+    (:func:`analysis.site.results.get`) with the same parameters, so no page recomputes a
+    chapter.
     """
     from analysis.site import results
 
+    started = time.perf_counter()
     read = {name for page in pages for name in results_read(page)}
     names = [name for name in results.registered() if name in read]
-    if not names:
-        return
-    started = time.perf_counter()
     missing = [name for name in names if not results.is_stored(name, params, root)]
-    if len(missing) == 1:  # one to compute: here, without waiting for a worker to start
-        results.ensure(missing[0], params, root)
-    else:
-        for future in [pool.submit(results.ensure, name, params, root) for name in missing]:
-            future.result()
-    reused = {name: name not in missing for name in names}
-    how = ", ".join(f"{n} {'reused' if r else 'computed'}" for n, r in reused.items())
-    _log(stream, f"Results: {how} in {time.perf_counter() - started:.1f} s")
+    explore = next((pp for p, pp, _ in plan if p.docname == EXPLORE), None)
+    sweep_to_compute = explore is not None and not results.sweep_is_stored(validate(explore),
+                                                                            root)
+    futures = [pool.submit(results.ensure, name, params, root) for name in missing] \
+        if len(missing) > 1 or sweep_to_compute else []
+    return _PendingResults(names, missing, futures, started)
+
+
+def _finish_results(pending: _PendingResults, params: Params, root: Path,
+                    stream: TextIO | None) -> None:
+    """Wait for the results :func:`_start_results` started (or compute the single one here)."""
+    from analysis.site import results
+
+    if not pending.names:
+        return
+    if pending.missing and not pending.futures:
+        results.ensure(pending.missing[0], params, root)
+    for future in pending.futures:
+        future.result()
+    how = ", ".join(f"{n} {'computed' if n in pending.missing else 'reused'}"
+                    for n in pending.names)
+    _log(stream, f"Results: {how} in {time.perf_counter() - pending.started:.1f} s")
 
 
 def _validate_data(data_dir: Path) -> None:

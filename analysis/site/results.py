@@ -216,6 +216,22 @@ def sweep_provenance(params: Params, grid: sweep.SweepGrid, env: dict[str, dict[
             "common_random_numbers": f"every point uses seed {params.seed}"}
 
 
+def _sweep_folder(params: Params, grid: sweep.SweepGrid, env: dict[str, dict[str, str]],
+                  results_dir: Path | None, root: Path) -> Path:
+    results_dir = results_dir or root / "_build" / "cache" / "results"
+    return results_dir / f"sweep-{sweep_key(params, grid, env)}"
+
+
+def _sweep_complete(folder: Path) -> bool:
+    return (folder / SWEEP_FILE).exists() and (folder / PROVENANCE_FILE).exists()
+
+
+def sweep_is_stored(params: Params, root: Path = ROOT) -> bool:
+    """Whether the default-grid sweep for ``params`` is stored (:func:`sweep_results` reads it)."""
+    grid = sweep.validate_grid(sweep.grid_for(params))
+    return _sweep_complete(_sweep_folder(params, grid, source_environment(root), None, root))
+
+
 @dataclass(frozen=True, eq=False)
 class SweepRun:
     """A sweep table with its provenance and whether it was reused.
@@ -249,11 +265,11 @@ def sweep_results(params: Params, grid: sweep.SweepGrid | None = None,
         A :class:`SweepRun`.
     """
     grid = sweep.validate_grid(grid or sweep.grid_for(params))
-    results_dir = results_dir or root / "_build" / "cache" / "results"
     env = source_environment(root)
-    key = sweep_key(params, grid, env)
-    folder = results_dir / f"sweep-{key}"
-    if (folder / SWEEP_FILE).exists() and (folder / PROVENANCE_FILE).exists():
+    folder = _sweep_folder(params, grid, env, results_dir, root)
+    results_dir = folder.parent
+    key = folder.name.removeprefix("sweep-")
+    if _sweep_complete(folder):
         table = pd.read_csv(folder / SWEEP_FILE, dtype={"reading": str})
         provenance = json.loads((folder / PROVENANCE_FILE).read_text(encoding="utf-8"))
         return SweepRun(table, provenance, True, folder)
