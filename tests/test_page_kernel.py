@@ -53,3 +53,18 @@ def test_a_reused_kernel_forgets_variables_and_directory_but_keeps_imports(tmp_p
         assert after.error is None and _outputs(tmp_path / "4.ipynb")[0].split() != pid_1
     finally:
         kernel.discard()
+
+
+def test_warming_a_kernel_runs_its_imports_before_the_first_page(tmp_path):
+    # The warm-up returns at once; its imports must still reach the kernel (a request sent
+    # by a client closed at once was dropped before the kernel had started to read it).
+    kernel = PageKernel(KERNEL_NAME, tmp_path)
+    try:
+        kernel.warm("import colorsys, sys\nsys.modules['colorsys'].warmed = True\n")
+        run = execute_page(
+            _page("import sys\nprint(getattr(sys.modules.get('colorsys'), 'warmed', False))"),
+            "book/first", {}, tmp_path / "1.ipynb", KERNEL_NAME, tmp_path, kernel=kernel)
+        assert run.error is None, run.error
+        assert _outputs(tmp_path / "1.ipynb")[0].split() == ["True"]
+    finally:
+        kernel.discard()

@@ -89,3 +89,24 @@ def test_redirect_page_is_a_complete_document_with_escaped_text():
     assert "<title>A &quot;report&quot; &amp; &lt;more&gt;</title>" in text
     assert '<link rel="icon" href="_static/favicon.svg">' in text
     assert 'content="0; url=book/intro.html"' in text
+
+
+def test_exports_are_the_svg_png_and_csv_of_each_figure(tmp_path):
+    import vl_convert
+
+    from analysis.site.execute import export_figures
+
+    fig = setup("unit")
+    bundle = render_mimebundle(fig(_chart(), "demo", "A line.").to_dict())
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data=bundle)]))
+    written = export_figures(nb, tmp_path)
+    assert written == ["fig-unit-demo.png", "fig-unit-demo.svg", "fig-unit-demo.csv"]
+    spec = json.dumps(bundle[FIGURE_MIMETYPE]["spec"])
+    # The PNG is drawn from the SVG, and is the PNG vl-convert draws from the spec itself.
+    assert (tmp_path / "fig-unit-demo.png").read_bytes() == vl_convert.vegalite_to_png(
+        spec, scale=2)
+    assert (tmp_path / "fig-unit-demo.svg").read_text(encoding="utf-8").startswith("<svg")
+    assert (tmp_path / "fig-unit-demo.csv").read_text(encoding="utf-8").splitlines()[0] \
+        == "x,y"

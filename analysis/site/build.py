@@ -193,7 +193,9 @@ def _worker_kernel(cwd: str) -> PageKernel:
 
 #: What a page kernel imports while the build computes its results (most pages import these).
 WARM_IMPORTS = ("import altair, pandas\nfrom myst_nb import glue\n"
-                "from analysis import charts, data, params\nfrom analysis.site import results\n")
+                "from analysis import charts, data, ledger, params, text\n"
+                "from analysis.narrative import briefing, forecast\n"
+                "from analysis.site import results\n")
 
 
 def _warm_worker(cwd: str) -> None:

@@ -117,12 +117,14 @@ class PageKernel:
         self.cwd = Path(cwd)
         self.pages_run = 0
         self._km: Any = None
+        self._warm_client: Any = None
 
     def manager(self) -> Any:
         """A running kernel's manager, ready for the next page (started or emptied here)."""
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
+        self._close_warm_client()
         if self._km is not None and not self._alive():
             self.discard()
         if self._km is None:
@@ -137,14 +139,30 @@ class PageKernel:
     def warm(self, code: str) -> None:
         """Start the kernel and send it ``code`` (imports), without waiting for either.
 
-        The kernel starts and runs ``code`` while this process does other work; the first
-        page's client waits until the kernel answers, which is after ``code`` has run.
+        The kernel starts and runs ``code`` while this process does other work. The client
+        that sent ``code`` stays open until the first page starts, which waits for its
+        answer (the imports would otherwise be the page's to wait for): closing it at once
+        dropped the request before the starting kernel had read it, and nothing was warmed.
         """
         self.manager()
         kc = self._km.blocking_client()
         kc.start_channels()
+        self._warm_client = (kc, kc.execute(code, silent=True, store_history=False))
+
+    def _close_warm_client(self, timeout_s: float = 120) -> None:
+        """Wait for the warm-up's answer (whatever it is: a page meets its own errors)."""
+        warm, self._warm_client = self._warm_client, None
+        if warm is None:
+            return
+        kc, msg_id = warm
         try:
-            kc.execute(code, silent=True, store_history=False)
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline:
+                reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+        except Exception:  # noqa: BLE001 - no answer (queue.Empty, a dead kernel): the page
+            pass  # starting next finds out and reports it
         finally:
             kc.stop_channels()
 
@@ -171,6 +189,9 @@ class PageKernel:
         """Stop the kernel now (the next :meth:`manager` starts a new one)."""
         from jupyter_core.utils import run_sync
 
+        warm, self._warm_client = self._warm_client, None
+        if warm is not None:
+            warm[0].stop_channels()
         km, self._km = self._km, None
         self.pages_run = 0
         if km is not None:
@@ -318,10 +339,11 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
     written = []
     for rec in _records(nb, FIGURE_MIMETYPE):
         stem = figure_file_stem(rec["page"], rec["name"])
-        spec_json = json.dumps(rec["spec"])
-        (directory / f"{stem}.svg").write_text(vl_convert.vegalite_to_svg(spec_json),
-                                               encoding="utf-8")
-        (directory / f"{stem}.png").write_bytes(vl_convert.vegalite_to_png(spec_json, scale=2))
+        svg = vl_convert.vegalite_to_svg(json.dumps(rec["spec"]))
+        (directory / f"{stem}.svg").write_text(svg, encoding="utf-8")
+        # From the SVG: the same bytes as vegalite_to_png (which draws that SVG itself)
+        # without laying the chart out a second time.
+        (directory / f"{stem}.png").write_bytes(vl_convert.svg_to_png(svg, scale=2))
         (directory / f"{stem}.csv").write_text(_spec_csv(rec["spec"]), encoding="utf-8")
         written += [f"{stem}.{ext}" for ext in ("png", "svg", "csv")]
     for rec in _records(nb, TABLE_MIMETYPE):
