@@ -86,3 +86,16 @@ def test_site_purge_reads_pages_and_scripts_but_not_the_search_index(tmp_path):
     assert not (tmp_path / "_static" / "theme.css.map").exists()
     before, after = sizes["_static/theme.css"]
     assert after < before
+
+
+def test_a_kept_parse_gives_the_same_purge_and_a_broken_one_is_parsed_again(tmp_path):
+    cache = tmp_path / "parsed"
+    fresh = purge_css(CSS, CLASSES, IDS)
+    assert purge_css(CSS, CLASSES, IDS, cache) == fresh  # parsed and kept
+    (kept,) = cache.glob("*.pickle")
+    # Other pages use other names: the kept parse serves them too.
+    assert purge_css(CSS, {"unused"}, set(), cache) == purge_css(CSS, {"unused"}, set())
+    kept.write_bytes(b"not a pickle")
+    assert purge_css(CSS, CLASSES, IDS, cache) == fresh
+    assert purge_css(CSS + ".more{x:1}", {"more"}, set(), cache).endswith(".more{x:1}\n")
+    assert len(list(cache.glob("*.pickle"))) == 2  # one per stylesheet text

@@ -23,6 +23,9 @@ The test is conservative, rule by rule:
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -228,26 +231,53 @@ def _purge_rules(rules: list[Rule], classes: set[str], ids: set[str]) -> list[Ru
     return kept
 
 
-def purge_css(css: str, classes: set[str], ids: set[str]) -> str:
+def purge_css(css: str, classes: set[str], ids: set[str], cache_dir: Path | None = None
+              ) -> str:
     """Return ``css`` without the style rules no selector of which may match.
 
     Args:
         css: A stylesheet.
         classes: The class names in use (see :func:`used_names`).
         ids: The ids in use.
+        cache_dir: Where parsed stylesheets are kept between builds (``None``: nowhere).
 
     Returns:
         The smaller stylesheet (comments, including a source map reference, dropped).
     """
-    return "".join(r.text() for r in _purge_rules(split_rules(css), classes, ids)) + "\n"
+    return "".join(r.text() for r in _purge_rules(_parsed(css, cache_dir), classes, ids)) + "\n"
 
 
-def purge_site(outdir: Path, stylesheets: Iterable[str]) -> dict[str, tuple[int, int]]:
+def _parsed(css: str, cache_dir: Path | None) -> list[Rule]:
+    """:func:`split_rules` of ``css``, kept in ``cache_dir`` under the hash of the text.
+
+    The theme's stylesheets are the same at every build and parsing the largest takes about
+    half a second; what is used of them changes with the pages, so only the parse is kept.
+    """
+    if cache_dir is None:
+        return split_rules(css)
+    path = cache_dir / f"{hashlib.sha256(css.encode()).hexdigest()[:32]}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)  # noqa: S301 (our own file, named by its input's hash)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    rules = split_rules(css)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return rules
+
+
+def purge_site(outdir: Path, stylesheets: Iterable[str], cache_dir: Path | None = None
+               ) -> dict[str, tuple[int, int]]:
     """Purge the named stylesheets of a built site in place.
 
     Args:
         outdir: The HTML output directory.
         stylesheets: Glob patterns relative to ``outdir`` (e.g. ``_static/styles/*.css``).
+        cache_dir: Where the parsed stylesheets are kept between builds (``None``: nowhere).
 
     Returns:
         For each file rewritten, its size in bytes before and after. A file's source map
@@ -262,7 +292,7 @@ def purge_site(outdir: Path, stylesheets: Iterable[str]) -> dict[str, tuple[int,
     for pattern in stylesheets:
         for path in sorted(outdir.glob(pattern)):
             before = path.read_text(encoding="utf-8")
-            after = purge_css(before, classes, ids)
+            after = purge_css(before, classes, ids, cache_dir)
             path.write_text(after, encoding="utf-8")
             # Its source map described the whole file (the reference to it is gone with the
             # comments).

@@ -208,7 +208,8 @@ def _purge_stylesheets(app: Any, exception: Exception | None) -> None:
         return
     from analysis.site.css_purge import purge_site
 
-    purge_site(Path(app.outdir), PURGED_STYLESHEETS)
+    # Beside the output folder: kept by the persistent render (analysis.site.incremental).
+    purge_site(Path(app.outdir), PURGED_STYLESHEETS, Path(app.outdir).parent / "css-parsed")
 
 
 def _visit_citation(self: Any, node: Any) -> None:
