@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +69,7 @@ from analysis.site.steps import (
     kill_processes,
     recover_publish,
     run_command,
+    start_command,
     swap_in,
     terminate_on_sigterm,
     timeouts,
@@ -153,27 +154,48 @@ def _ensure_kernel() -> None:
     install(kernel_name=KERNEL_NAME, display_name="Python 3 (amzn-report)", prefix=sys.prefix)
 
 
-_BUNDLE_CMD = "import sys, vl_convert; sys.stdout.write(vl_convert.javascript_bundle())"
+# Writes the bundle to the file named by its argument (a pipe would fill and stall it).
+_BUNDLE_CMD = ("import pathlib, sys, vl_convert; pathlib.Path(sys.argv[1]).write_text("
+               "vl_convert.javascript_bundle(), encoding='utf-8')")
 
 
-def _vega_bundle(cache_dir: Path, timeout_s: float) -> Path:
+@contextlib.contextmanager
+def _vega_bundle(cache_dir: Path, timeout_s: float) -> Iterator[Callable[[], Path]]:
+    """Make the Vega bundle beside the build's other work unless it is cached.
+
+    Yields the function that waits for it and returns its path. Its child process starts
+    here (a hang is timed out from that moment and killed); leaving the block kills it if
+    nothing waited for it.
+    """
     version = importlib.metadata.version("vl-convert-python")
     path = cache_dir / f"vega-bundle-{version}-iife.js"
-    if not path.exists():
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        # In a child process, so that a hang can be timed out and killed.
-        proc = run_command("vega-bundle", [sys.executable, "-c", _BUNDLE_CMD], timeout_s,
-                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
-        if proc.returncode != 0 or "vegaEmbed" not in proc.stdout:
+    if path.exists():
+        yield lambda: path
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    raw = path.with_suffix(f".{os.getpid()}.raw")
+    job = start_command("vega-bundle", [sys.executable, "-c", _BUNDLE_CMD, str(raw)],
+                        timeout_s, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+
+    def finish() -> Path:
+        proc = job.finish()
+        text = raw.read_text(encoding="utf-8") if raw.exists() else ""
+        if proc.returncode != 0 or "vegaEmbed" not in text:
             last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
             raise StepError("vega-bundle", f"failed (exit code {proc.returncode}): {last}",
                             proc.stderr)
         tmp = path.with_suffix(".tmp")
         # Wrapped in a function: the bundle's top-level consts would otherwise collide with
         # Sphinx's globals (such as `_`); it publishes window.vegaEmbed itself.
-        tmp.write_text("(function () {\n" + proc.stdout + "\n})();\n", encoding="utf-8")
+        tmp.write_text("(function () {\n" + text + "\n})();\n", encoding="utf-8")
         tmp.replace(path)
-    return path
+        return path
+
+    try:
+        yield finish
+    finally:
+        job.kill()
+        raw.unlink(missing_ok=True)
 
 
 #: The kernel a page worker process reuses for its pages (one per worker process of one
@@ -453,18 +475,21 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             _log_summary(current, 0.0, stream)
             return current
     _ensure_kernel()
-    _validate_data(root / "data")
     todo = _pages_to_run(plan, use_cache)
-    with _worker_pool(jobs) as pool:
+    with _vega_bundle(cache_dir, limits["vega-bundle"]) as bundle, \
+            _worker_pool(jobs) as pool:
+        # The workers and their page kernels start while the data are checked here.
         for _ in range(min(jobs, len(todo))):
             pool.submit(_warm_worker, str(root))
+        _validate_data(root / "data")
         pending = _start_results(pages, params, plan, pool, root)
         _sweep_stage(plan, pool, root, stream)
         _finish_results(pending, params, root, stream)
         runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream)
+        vega_bundle = bundle()
     info = _build_info(params, root, archive)
     stage = build_dir / "stage"
-    static = _stage_files(root, stage, cache_dir, limits)
+    static = _stage_files(root, stage, vega_bundle)
     staged = _stage_pages(pages, plan, runs, info, stage, static)
     _write_execution_record(pages, info, staged.runs, stage)
     manifest_text = manifest(info, [p.docname for p in pages], data_sums, staged.glued,
@@ -605,7 +630,7 @@ def _record_site_key(build_dir: Path, site_key: str, runs: list[dict[str, Any]])
     tmp.replace(path)
 
 
-def _stage_files(root: Path, stage: Path, cache_dir: Path, limits: dict[str, float]) -> Path:
+def _stage_files(root: Path, stage: Path, vega_bundle: Path) -> Path:
     """Copy the book's configuration, static files, Vega bundle and data into ``stage``."""
     shutil.rmtree(stage, ignore_errors=True)
     (stage / "book").mkdir(parents=True)
@@ -623,7 +648,7 @@ def _stage_files(root: Path, stage: Path, cache_dir: Path, limits: dict[str, flo
     if (root / "book" / "_static").is_dir():
         shutil.copytree(root / "book" / "_static", static, dirs_exist_ok=True)
     (static / "figures").mkdir(parents=True, exist_ok=True)
-    shutil.copy2(_vega_bundle(cache_dir, limits["vega-bundle"]), static / "vega-bundle.js")
+    shutil.copy2(vega_bundle, static / "vega-bundle.js")
     (static / "data").mkdir(exist_ok=True)
     for csv_path in sorted((root / "data").glob("*.csv")):
         _copy_csv_for_download(csv_path, static / "data" / csv_path.name)

@@ -37,10 +37,12 @@ __all__ = [
     "STEPS",
     "BuildError",
     "BuildInterrupted",
+    "StartedCommand",
     "StepError",
     "kill_processes",
     "recover_publish",
     "run_command",
+    "start_command",
     "swap_in",
     "terminate_on_sigterm",
     "timeouts",
@@ -183,15 +185,51 @@ def _child_setup() -> None:  # runs in the child between fork and exec
     _set_parent_death_signal()
 
 
-def run_command(step: str, cmd: Sequence[str], timeout_s: float, **kwargs: Any
-                ) -> subprocess.CompletedProcess[str]:
-    """Run ``cmd`` for ``step`` and return its result (the caller judges the exit code).
+class StartedCommand:
+    """A step's command, started by :func:`start_command` and finished by :meth:`finish`.
+
+    Its timeout counts from its start, so a command started early (to run beside other
+    work) has no more time than one run at once.
+    """
+
+    def __init__(self, step: str, proc: subprocess.Popen[str], timeout_s: float) -> None:
+        self.step, self.proc, self.timeout_s = step, proc, timeout_s
+        self.started = time.monotonic()
+
+    def finish(self) -> subprocess.CompletedProcess[str]:
+        """Wait for the command (the caller judges the exit code).
+
+        Raises:
+            StepError: It did not finish within its timeout (its group is killed).
+        """
+        left = max(0.0, self.timeout_s - (time.monotonic() - self.started))
+        try:
+            out, err = self.proc.communicate(timeout=left)
+        except subprocess.TimeoutExpired:
+            _kill_group(self.proc)
+            out, err = self.proc.communicate()
+            raise StepError(self.step, f"timed out after {self.timeout_s:g} s",
+                            (out or "") + (err or "")) from None
+        except BaseException:
+            _kill_group(self.proc)
+            raise
+        return subprocess.CompletedProcess(self.proc.args, self.proc.returncode, out, err)
+
+    def kill(self) -> None:
+        """Stop the command and its group if it is still running."""
+        if self.proc.poll() is None:
+            _kill_group(self.proc)
+
+
+def start_command(step: str, cmd: Sequence[str], timeout_s: float, **kwargs: Any
+                  ) -> StartedCommand:
+    """Start ``cmd`` for ``step``; :meth:`StartedCommand.finish` waits for it.
 
     The command gets its own process group and a parent-death signal. On timeout, or when
-    the build is interrupted while it runs, the whole group is killed.
+    the build is interrupted while it is waited for, the whole group is killed.
 
     Raises:
-        StepError: The command could not start or did not finish within ``timeout_s``.
+        StepError: The command could not start.
     """
     try:
         proc = subprocess.Popen(list(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -199,17 +237,17 @@ def run_command(step: str, cmd: Sequence[str], timeout_s: float, **kwargs: Any
                                 preexec_fn=_child_setup, **kwargs)
     except OSError as exc:
         raise StepError(step, f"could not start ({cmd[0]}: {exc.strerror or exc})") from None
-    try:
-        out, err = proc.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        out, err = proc.communicate()
-        raise StepError(step, f"timed out after {timeout_s:g} s",
-                        (out or "") + (err or "")) from None
-    except BaseException:
-        _kill_group(proc)
-        raise
-    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+    return StartedCommand(step, proc, timeout_s)
+
+
+def run_command(step: str, cmd: Sequence[str], timeout_s: float, **kwargs: Any
+                ) -> subprocess.CompletedProcess[str]:
+    """Run ``cmd`` for ``step`` and return its result (see :func:`start_command`).
+
+    Raises:
+        StepError: The command could not start or did not finish within ``timeout_s``.
+    """
+    return start_command(step, cmd, timeout_s, **kwargs).finish()
 
 
 def _kill_group(proc: subprocess.Popen[str]) -> None:
