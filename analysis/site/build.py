@@ -65,6 +65,7 @@ from analysis.site.provenance import (
 )
 from analysis.site.steps import (
     BuildError,
+    StartedCommand,
     StepError,
     kill_processes,
     recover_publish,
@@ -476,17 +477,28 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             return current
     _ensure_kernel()
     todo = _pages_to_run(plan, use_cache)
-    with _vega_bundle(cache_dir, limits["vega-bundle"]) as bundle, \
-            _worker_pool(jobs) as pool:
-        # The workers and their page kernels start while the data are checked here.
-        for _ in range(min(jobs, len(todo))):
-            pool.submit(_warm_worker, str(root))
-        _validate_data(root / "data")
-        pending = _start_results(pages, params, plan, pool, root)
-        _sweep_stage(plan, pool, root, stream)
-        _finish_results(pending, params, root, stream)
-        runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream)
-        vega_bundle = bundle()
+    with _renderer(root, limits["sphinx"]) as sphinx, \
+            _vega_bundle(cache_dir, limits["vega-bundle"]) as bundle:
+        with _worker_pool(jobs) as pool:
+            # The workers and their page kernels start while the data are checked here.
+            for _ in range(min(jobs, len(todo))):
+                pool.submit(_warm_worker, str(root))
+            _validate_data(root / "data")
+            pending = _start_results(pages, params, plan, pool, root)
+            _sweep_stage(plan, pool, root, stream)
+            _finish_results(pending, params, root, stream)
+            runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream)
+            vega_bundle = bundle()
+        return _publish(params, pages, plan, runs, vega_bundle, sphinx, archive, root,
+                        build_dir, env, data_sums, site_key, t_start, limits, stream)
+
+
+def _publish(params: Params, pages: list[Page], plan: list[tuple[Page, dict[str, Any], Path]],
+             runs: dict[str, dict[str, Any]], vega_bundle: Path, sphinx: StartedCommand,
+             archive: str | None, root: Path, build_dir: Path, env: dict[str, str],
+             data_sums: dict[str, str], site_key: str, t_start: float,
+             limits: dict[str, float], stream: TextIO | None) -> BuildSummary:
+    """Stage the executed pages, render them, and put the new site in place of the old."""
     info = _build_info(params, root, archive)
     stage = build_dir / "stage"
     static = _stage_files(root, stage, vega_bundle)
@@ -497,7 +509,7 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
                              **staged.published)
     _write_what_changed(pages, stage, build_dir, archive, manifest_text, info)
     out = build_dir / "stage-out"
-    new_site, jb_seconds = _render(stage, out, root, limits, stream,
+    new_site, jb_seconds = _render(stage, out, root, sphinx, limits, stream,
                                    _render_inputs(pages, env, root))
     (new_site / "manifest.json").write_text(manifest_text, encoding="utf-8")
     (new_site / ".nojekyll").touch()
@@ -738,8 +750,40 @@ def _render_inputs(pages: list[Page], env: dict[str, str], root: Path) -> dict[s
             "python": sys.executable, "sys_path": sys.path}
 
 
-def _render(stage: Path, out: Path, root: Path, limits: dict[str, float],
-            stream: TextIO | None, render_inputs: dict[str, Any]) -> tuple[Path, float]:
+#: What the renderer imports while it waits for its arguments (see :func:`_renderer`).
+_RENDERER_IMPORTS = ("sphinx.application", "sphinx.builders.html", "myst_nb",
+                     "sphinx_book_theme", "sphinxcontrib.bibtex", "sphinx_design",
+                     "sphinx_togglebutton", "sphinx_copybutton", "sphinx_thebe",
+                     "sphinx_comments", "sphinx_external_toc", "analysis.site.sphinx_offline",
+                     "analysis.site.citations")
+# Imports, then waits for its command line (one JSON line on stdin); no line: it exits.
+_RENDERER_CMD = ("import json, sys\n"
+                 "from jupyter_book.cli.main import main\n"
+                 f"for name in {_RENDERER_IMPORTS!r}:\n"
+                 "    try:\n        __import__(name)\n    except ImportError:\n        pass\n"
+                 "line = sys.stdin.readline()\n"
+                 "if line:\n    sys.argv[1:] = json.loads(line)\n    main()\n")
+
+
+@contextlib.contextmanager
+def _renderer(root: Path, timeout_s: float) -> Iterator[StartedCommand]:
+    """Start the Jupyter Book process now; :func:`_render` gives it its arguments.
+
+    Its imports (about a second) then run beside the build's other work; a failed import is
+    left for the render to meet and report. Its timeout counts from the moment it is given
+    its arguments; leaving the block stops it if it was never used.
+    """
+    job = start_command("sphinx", [sys.executable, "-c", _RENDERER_CMD], timeout_s,
+                        cwd=root, stdin=subprocess.PIPE)
+    try:
+        yield job
+    finally:
+        job.kill()
+
+
+def _render(stage: Path, out: Path, root: Path, sphinx: StartedCommand,
+            limits: dict[str, float], stream: TextIO | None, render_inputs: dict[str, Any]
+            ) -> tuple[Path, float]:
     """Render with Jupyter Book (execution off, warnings are errors), then print the PDF.
 
     Sphinx renders a persistent copy of ``stage`` into a persistent folder, so it reads and
@@ -763,12 +807,8 @@ def _render(stage: Path, out: Path, root: Path, limits: dict[str, float],
     _log(stream, "Rendering the site with jupyter-book (execution off, warnings as errors; "
                  f"{pages_changed} page(s) new or changed)")
     t_jb = time.perf_counter()
-    proc = run_command(
-        "sphinx",
-        [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; main()",
-         "build", str(src), "--path-output", str(rendered), "-W", "--keep-going", "-q"],
-        limits["sphinx"], cwd=root,
-    )
+    proc = sphinx.finish(json.dumps(["build", str(src), "--path-output", str(rendered), "-W",
+                                     "--keep-going", "-q"]) + "\n", restart_clock=True)
     if proc.returncode != 0 or not (html / "index.html").exists():
         shutil.rmtree(work, ignore_errors=True)  # the next build renders from nothing
         log = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)  # no colour codes

@@ -196,15 +196,23 @@ class StartedCommand:
         self.step, self.proc, self.timeout_s = step, proc, timeout_s
         self.started = time.monotonic()
 
-    def finish(self) -> subprocess.CompletedProcess[str]:
+    def finish(self, stdin_text: str | None = None, restart_clock: bool = False
+               ) -> subprocess.CompletedProcess[str]:
         """Wait for the command (the caller judges the exit code).
+
+        Args:
+            stdin_text: Written to its standard input first (if it was started with one).
+            restart_clock: Count its timeout from now (for a command that was started to
+                wait for its input).
 
         Raises:
             StepError: It did not finish within its timeout (its group is killed).
         """
+        if restart_clock:
+            self.started = time.monotonic()
         left = max(0.0, self.timeout_s - (time.monotonic() - self.started))
         try:
-            out, err = self.proc.communicate(timeout=left)
+            out, err = self.proc.communicate(stdin_text, timeout=left)
         except subprocess.TimeoutExpired:
             _kill_group(self.proc)
             out, err = self.proc.communicate()
