@@ -68,3 +68,34 @@ def test_warming_a_kernel_runs_its_imports_before_the_first_page(tmp_path):
         assert _outputs(tmp_path / "1.ipynb")[0].split() == ["True"]
     finally:
         kernel.discard()
+
+
+def _worker_state(pause_s: float) -> tuple[int, bool]:
+    """(pid, whether this worker started a page kernel); runs in a pool worker."""
+    import os
+    import time
+
+    from analysis.site import page_kernel
+
+    time.sleep(pause_s)  # hold this worker, so that the other task goes to the other one
+    kernels = page_kernel._WORKER_KERNEL
+    return os.getpid(), bool(kernels and kernels[0]._km is not None)
+
+
+def test_only_as_many_workers_as_asked_start_a_kernel(tmp_path):
+    # A build with one page to run starts one kernel, even if the sweep starts a second
+    # worker: a kernel nobody uses would take a core from the one that is used.
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from analysis.site.page_kernel import init_worker
+
+    context = multiprocessing.get_context("spawn")
+    left = context.Value("i", 1)
+    with ProcessPoolExecutor(2, mp_context=context, initializer=init_worker,
+                             initargs=(os.getpid(), KERNEL_NAME, str(tmp_path), "import json\n",
+                                       left)) as pool:
+        states = [f.result() for f in [pool.submit(_worker_state, 3.0) for _ in range(2)]]
+    assert len({pid for pid, _ in states}) == 2, states  # two workers ran them
+    assert sorted(has for _, has in states) == [False, True] and left.value == 0

@@ -20,7 +20,6 @@ import importlib.metadata
 import io
 import json
 import multiprocessing
-import multiprocessing.util
 import os
 import re
 import shutil
@@ -41,7 +40,6 @@ from analysis.escape import csv_cell
 from analysis.params import ParameterError, Params, validate
 from analysis.site import diff, incremental
 from analysis.site.execute import (
-    PageKernel,
     PageRun,
     execute_page,
     export_figures,
@@ -49,6 +47,7 @@ from analysis.site.execute import (
     reserve_chart_heights,
     strip_figure_records,
 )
+from analysis.site.page_kernel import init_worker, worker_kernel
 from analysis.site.pages import (
     KERNEL_NAME,
     Page,
@@ -74,7 +73,6 @@ from analysis.site.steps import (
     swap_in,
     terminate_on_sigterm,
     timeouts,
-    worker_init,
 )
 
 __all__ = ["BuildError", "BuildSummary", "build", "repo_root"]
@@ -199,49 +197,11 @@ def _vega_bundle(cache_dir: Path, timeout_s: float) -> Iterator[Callable[[], Pat
         raw.unlink(missing_ok=True)
 
 
-#: The kernel a page worker process reuses for its pages (one per worker process of one
-#: build's pool; stopped when the worker exits). Only worker processes set it.
-_WORKER_KERNEL: list[PageKernel] = []
-
-
-def _worker_kernel(cwd: str) -> PageKernel:
-    if not _WORKER_KERNEL:
-        kernel = PageKernel(KERNEL_NAME, Path(cwd))
-        _WORKER_KERNEL.append(kernel)
-        # Run when the pool shuts its workers down; if a worker is killed instead, its
-        # kernel notices its parent is gone and exits within a second (ipykernel's poller).
-        multiprocessing.util.Finalize(kernel, kernel.discard, exitpriority=10)
-    return _WORKER_KERNEL[0]
-
-
 #: What a page kernel imports while the build computes its results (most pages import these).
 WARM_IMPORTS = ("import altair, pandas\nfrom myst_nb import glue\n"
                 "from analysis import charts, data, ledger, params, text\n"
                 "from analysis.narrative import briefing, forecast\n"
                 "from analysis.site import results\n")
-
-
-def _warm_worker(cwd: str) -> None:
-    """Start this worker's page kernel and import the package in it (runs in a worker).
-
-    Submitted before the sweep and results stages, so the kernel start and the imports
-    (about 3 s) overlap them; a failure here is left for the first page to meet and report.
-    It waits for nothing (see :meth:`PageKernel.warm`): a task that could hang here would
-    hold a worker outside every step's timeout.
-    """
-    os.environ[ROOT_ENV] = cwd
-    log_fd = os.open(os.devnull, os.O_WRONLY)
-    saved_fd = os.dup(2)
-    os.dup2(log_fd, 2)  # the kernel's start-up notices are not the build's output
-    try:
-        _worker_kernel(cwd).warm(WARM_IMPORTS)
-    except Exception:  # noqa: BLE001 - the page that needs the kernel meets it and reports it
-        if _WORKER_KERNEL:
-            _WORKER_KERNEL[0].discard()
-    finally:
-        os.dup2(saved_fd, 2)
-        os.close(saved_fd)
-        os.close(log_fd)
 
 
 def _run_page_worker(args: tuple[Any, ...]) -> PageRun:
@@ -260,7 +220,7 @@ def _run_page_worker(args: tuple[Any, ...]) -> PageRun:
     os.dup2(log_fd, 2)
     try:
         run = execute_page(nb, docname, params, tmp_dir / "page.ipynb", KERNEL_NAME, Path(cwd),
-                           kernel=_worker_kernel(cwd))
+                           kernel=worker_kernel(KERNEL_NAME, cwd))
     finally:
         os.dup2(saved_fd, 2)
         os.close(saved_fd)
@@ -479,12 +439,18 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
     todo = _pages_to_run(plan, use_cache)
     with _renderer(root, limits["sphinx"]) as sphinx, \
             _vega_bundle(cache_dir, limits["vega-bundle"]) as bundle:
-        with _worker_pool(jobs) as pool:
-            # The workers and their page kernels start while the data are checked here.
-            for _ in range(min(jobs, len(todo))):
-                pool.submit(_warm_worker, str(root))
+        pending = _results_to_compute(pages, params, plan, root)
+        kernels = min(jobs, len(todo))
+        # No more workers than kernels unless the sweep or the results need them: a worker
+        # without a kernel would take a page and start one then.
+        workers = jobs if pending.in_pool else max(kernels, 1)
+        with _worker_pool(workers, root, kernels) as pool:
+            # A worker per kernel starts now, its kernel with it (init_worker), while the
+            # data are checked here (a pool starts a worker when a task finds none idle).
+            for _ in range(kernels):
+                pool.submit(int)
             _validate_data(root / "data")
-            pending = _start_results(pages, params, plan, pool, root)
+            _start_results(pending, params, pool, root)
             _sweep_stage(plan, pool, root, stream)
             _finish_results(pending, params, root, stream)
             runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream)
@@ -547,16 +513,19 @@ def _pages_to_run(plan: list[tuple[Page, dict[str, Any], Path]], use_cache: bool
 
 
 @contextlib.contextmanager
-def _worker_pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+def _worker_pool(jobs: int, root: Path, kernels: int) -> Iterator[ProcessPoolExecutor]:
     """The build's worker processes: the sweep, the results and the pages all run on them.
 
     One pool, so each worker imports the package once and keeps its page kernel from the
-    start of the build (see :func:`_warm_worker`). On any error or interrupt every worker is
-    killed (their kernels follow within a second) before the exception goes on.
+    start of the build; the first ``kernels`` workers start that kernel as they start
+    (:func:`analysis.site.page_kernel.init_worker`). On any error or interrupt every worker
+    is killed (their kernels follow within a second) before the exception goes on.
     """
     # spawn, not fork: a forked copy of a threaded parent (pytest, Jupyter) can deadlock.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(
-        "spawn"), initializer=worker_init, initargs=(os.getpid(),))
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker,
+                               initargs=(os.getpid(), KERNEL_NAME, str(root), WARM_IMPORTS,
+                                         context.Value("i", kernels)))
     try:
         yield pool
     except BaseException:
@@ -879,26 +848,28 @@ def _sweep_stage(plan: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoo
 
 @dataclass
 class _PendingResults:
-    """The results stage under way (see :func:`_start_results`)."""
+    """The results stage: what is to compute (:func:`_results_to_compute`), then under way.
+
+    Attributes:
+        names: The results the pages read.
+        missing: Those not stored yet.
+        in_pool: Whether they are computed on the workers (with the sweep, or more than
+            one), or the single missing one here (without waiting for a worker).
+        started: When the stage was planned.
+        futures: The workers' tasks, once :func:`_start_results` submitted them.
+    """
 
     names: list[str]
     missing: list[str]
-    futures: list[Future[Any]]
+    in_pool: bool
     started: float
+    futures: list[Future[Any]] = field(default_factory=list)
 
 
-def _start_results(pages: list[Page], params: Params,
-                   plan: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExecutor,
-                   root: Path) -> _PendingResults:
-    """Start computing the stored results the pages read, once and in parallel.
-
-    Submitted before the sweep's tasks, so the two stages share the workers and neither
-    leaves one idle while it finishes (the forecast alone takes seconds). A single missing
-    result, with no sweep to compute, is computed here in :func:`_finish_results` instead,
-    without waiting for a worker. Pages, the ledger and the briefing then read the results
-    (:func:`analysis.site.results.get`) with the same parameters, so no page recomputes a
-    chapter.
-    """
+def _results_to_compute(pages: list[Page], params: Params,
+                        plan: list[tuple[Page, dict[str, Any], Path]], root: Path
+                        ) -> _PendingResults:
+    """Which stored results the pages read are missing, and whether the workers compute them."""
     from analysis.site import results
 
     started = time.perf_counter()
@@ -908,9 +879,23 @@ def _start_results(pages: list[Page], params: Params,
     explore = next((pp for p, pp, _ in plan if p.docname == EXPLORE), None)
     sweep_to_compute = explore is not None and not results.sweep_is_stored(validate(explore),
                                                                             root)
-    futures = [pool.submit(results.ensure, name, params, root) for name in missing] \
-        if len(missing) > 1 or sweep_to_compute else []
-    return _PendingResults(names, missing, futures, started)
+    return _PendingResults(names, missing, len(missing) > 1 or sweep_to_compute, started)
+
+
+def _start_results(pending: _PendingResults, params: Params, pool: ProcessPoolExecutor,
+                   root: Path) -> None:
+    """Start computing the missing results on the workers, if they are to compute them.
+
+    Submitted before the sweep's tasks, so the two stages share the workers and neither
+    leaves one idle while it finishes (the forecast alone takes seconds). Pages, the ledger
+    and the briefing then read the results (:func:`analysis.site.results.get`) with the same
+    parameters, so no page recomputes a chapter.
+    """
+    from analysis.site import results
+
+    if pending.in_pool:
+        pending.futures = [pool.submit(results.ensure, name, params, root)
+                           for name in pending.missing]
 
 
 def _finish_results(pending: _PendingResults, params: Params, root: Path,
@@ -920,7 +905,7 @@ def _finish_results(pending: _PendingResults, params: Params, root: Path,
 
     if not pending.names:
         return
-    if pending.missing and not pending.futures:
+    if pending.missing and not pending.in_pool:
         results.ensure(pending.missing[0], params, root)
     for future in pending.futures:
         future.result()

@@ -20,6 +20,7 @@ import nbformat
 
 from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
 from analysis.escape import csv_cell
+from analysis.site.page_kernel import PageKernel
 
 __all__ = ["ExecutionFailure", "PageKernel", "PageRun", "check_outputs", "execute_page",
            "export_figures",
@@ -84,121 +85,6 @@ def hide_injected_parameters(nb: nbformat.NotebookNode) -> None:
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if "injected-parameters" in tags and "remove-cell" not in tags:
             tags.append("remove-cell")
-
-
-#: Run in a reused kernel before each page after the first: the page sees no variable of the
-#: page before it (``%reset -f`` empties the namespace and the output history) and starts in
-#: the build's folder; the modules stay imported, which is the point of reusing the kernel.
-_RESET_CODE = ("get_ipython().run_line_magic('reset', '-f')\n"
-               "import os as _os\n_os.chdir({cwd!r})\ndel _os\n")
-
-
-class PageKernel:
-    """One kernel for the pages a worker process executes in turn, emptied between pages.
-
-    Starting a kernel and importing what a page imports (pandas, altair, scipy, statsmodels
-    and the package) takes about 2.5 s, longer than most pages then run. A worker executes its
-    pages one after another in this kernel; before each page but the first the kernel's
-    namespace is emptied (:data:`_RESET_CODE`), so no page can read another's variables. Pages
-    do not change process-wide settings (options, themes, seeds: randomness is drawn from
-    generators seeded by a parameter), so what a page shows does not depend on which pages ran
-    before it in the same kernel: the glued numbers equal those of the reference build, made
-    with a fresh kernel for every page (``tests/test_site.py``, the golden snapshot), and
-    ``tests/test_page_kernel.py`` shows the emptying. A page that fails or times out takes its
-    kernel with it; the next page gets a new one.
-
-    Args:
-        kernel_name: The kernelspec to start.
-        cwd: The kernel's working directory.
-    """
-
-    def __init__(self, kernel_name: str, cwd: Path) -> None:
-        self.kernel_name = kernel_name
-        self.cwd = Path(cwd)
-        self.pages_run = 0
-        self._km: Any = None
-        self._warm_client: Any = None
-
-    def manager(self) -> Any:
-        """A running kernel's manager, ready for the next page (started or emptied here)."""
-        from jupyter_client.manager import AsyncKernelManager
-        from jupyter_core.utils import run_sync
-
-        self._close_warm_client()
-        if self._km is not None and not self._alive():
-            self.discard()
-        if self._km is None:
-            km = AsyncKernelManager(kernel_name=self.kernel_name)
-            run_sync(km.start_kernel)(cwd=str(self.cwd))
-            self._km, self.pages_run = km, 0
-        elif self.pages_run:
-            self._run(_RESET_CODE.format(cwd=str(self.cwd)))
-        self.pages_run += 1
-        return self._km
-
-    def warm(self, code: str) -> None:
-        """Start the kernel and send it ``code`` (imports), without waiting for either.
-
-        The kernel starts and runs ``code`` while this process does other work. The client
-        that sent ``code`` stays open until the first page starts, which waits for its
-        answer (the imports would otherwise be the page's to wait for): closing it at once
-        dropped the request before the starting kernel had read it, and nothing was warmed.
-        """
-        self.manager()
-        kc = self._km.blocking_client()
-        kc.start_channels()
-        self._warm_client = (kc, kc.execute(code, silent=True, store_history=False))
-
-    def _close_warm_client(self, timeout_s: float = 120) -> None:
-        """Wait for the warm-up's answer (whatever it is: a page meets its own errors)."""
-        warm, self._warm_client = self._warm_client, None
-        if warm is None:
-            return
-        kc, msg_id = warm
-        try:
-            deadline = time.monotonic() + timeout_s
-            while time.monotonic() < deadline:
-                reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    break
-        except Exception:  # noqa: BLE001 - no answer (queue.Empty, a dead kernel): the page
-            pass  # starting next finds out and reports it
-        finally:
-            kc.stop_channels()
-
-    def _alive(self) -> bool:
-        process = getattr(self._km.provisioner, "process", None)
-        return process is not None and process.poll() is None
-
-    def _run(self, code: str, timeout_s: float = 60) -> None:
-        kc = self._km.blocking_client()
-        kc.start_channels()
-        try:
-            kc.wait_for_ready(timeout=timeout_s)
-            msg_id = kc.execute(code, silent=True, store_history=False)
-            while True:
-                reply = kc.get_shell_msg(timeout=timeout_s)
-                if reply["parent_header"].get("msg_id") == msg_id:
-                    break
-        finally:
-            kc.stop_channels()
-        if reply["content"].get("status") != "ok":
-            raise RuntimeError(f"resetting the kernel failed: {reply['content'].get('evalue')}")
-
-    def discard(self) -> None:
-        """Stop the kernel now (the next :meth:`manager` starts a new one)."""
-        from jupyter_core.utils import run_sync
-
-        warm, self._warm_client = self._warm_client, None
-        if warm is not None:
-            warm[0].stop_channels()
-        km, self._km = self._km, None
-        self.pages_run = 0
-        if km is not None:
-            try:
-                run_sync(km.shutdown_kernel)(now=True)
-            except Exception:  # noqa: BLE001 - already gone: nothing left to stop
-                pass
 
 
 def execute_page(

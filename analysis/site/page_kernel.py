@@ -1,0 +1,194 @@
+"""The page kernel a build's worker process reuses for its pages, started with the worker.
+
+Kept apart from :mod:`analysis.site.execute` and light to import: a worker starts its kernel
+in its initializer (:func:`init_worker`), before it imports the rest of the build, so the
+kernel's start and its imports overlap the worker's own.
+"""
+
+from __future__ import annotations
+
+import multiprocessing.util
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from analysis.data_cutoff import ROOT_ENV
+from analysis.site.steps import worker_init
+
+__all__ = ["PageKernel", "init_worker", "worker_kernel"]
+
+
+#: Run in a reused kernel before each page after the first: the page sees no variable of the
+#: page before it (``%reset -f`` empties the namespace and the output history) and starts in
+#: the build's folder; the modules stay imported, which is the point of reusing the kernel.
+_RESET_CODE = ("get_ipython().run_line_magic('reset', '-f')\n"
+               "import os as _os\n_os.chdir({cwd!r})\ndel _os\n")
+
+
+class PageKernel:
+    """One kernel for the pages a worker process executes in turn, emptied between pages.
+
+    Starting a kernel and importing what a page imports (pandas, altair, scipy, statsmodels
+    and the package) takes about 2.5 s, longer than most pages then run. A worker executes its
+    pages one after another in this kernel; before each page but the first the kernel's
+    namespace is emptied (:data:`_RESET_CODE`), so no page can read another's variables. Pages
+    do not change process-wide settings (options, themes, seeds: randomness is drawn from
+    generators seeded by a parameter), so what a page shows does not depend on which pages ran
+    before it in the same kernel: the glued numbers equal those of the reference build, made
+    with a fresh kernel for every page (``tests/test_site.py``, the golden snapshot), and
+    ``tests/test_page_kernel.py`` shows the emptying. A page that fails or times out takes its
+    kernel with it; the next page gets a new one.
+
+    Args:
+        kernel_name: The kernelspec to start.
+        cwd: The kernel's working directory.
+    """
+
+    def __init__(self, kernel_name: str, cwd: Path) -> None:
+        self.kernel_name = kernel_name
+        self.cwd = Path(cwd)
+        self.pages_run = 0
+        self._km: Any = None
+        self._warm_client: Any = None
+
+    def manager(self) -> Any:
+        """A running kernel's manager, ready for the next page (started or emptied here)."""
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        self._close_warm_client()
+        if self._km is not None and not self._alive():
+            self.discard()
+        if self._km is None:
+            km = AsyncKernelManager(kernel_name=self.kernel_name)
+            run_sync(km.start_kernel)(cwd=str(self.cwd))
+            self._km, self.pages_run = km, 0
+        elif self.pages_run:
+            self._run(_RESET_CODE.format(cwd=str(self.cwd)))
+        self.pages_run += 1
+        return self._km
+
+    def warm(self, code: str) -> None:
+        """Start the kernel and send it ``code`` (imports), without waiting for either.
+
+        The kernel starts and runs ``code`` while this process does other work. The client
+        that sent ``code`` stays open until the first page starts, which waits for its
+        answer (the imports would otherwise be the page's to wait for): closing it at once
+        dropped the request before the starting kernel had read it, and nothing was warmed.
+        """
+        self.manager()
+        kc = self._km.blocking_client()
+        kc.start_channels()
+        self._warm_client = (kc, kc.execute(code, silent=True, store_history=False))
+
+    def _close_warm_client(self, timeout_s: float = 120) -> None:
+        """Wait for the warm-up's answer (whatever it is: a page meets its own errors)."""
+        warm, self._warm_client = self._warm_client, None
+        if warm is None:
+            return
+        kc, msg_id = warm
+        try:
+            deadline = time.monotonic() + timeout_s
+            while time.monotonic() < deadline:
+                reply = kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+        except Exception:  # noqa: BLE001 - no answer (queue.Empty, a dead kernel): the page
+            pass  # starting next finds out and reports it
+        finally:
+            kc.stop_channels()
+
+    def _alive(self) -> bool:
+        process = getattr(self._km.provisioner, "process", None)
+        return process is not None and process.poll() is None
+
+    def _run(self, code: str, timeout_s: float = 60) -> None:
+        kc = self._km.blocking_client()
+        kc.start_channels()
+        try:
+            kc.wait_for_ready(timeout=timeout_s)
+            msg_id = kc.execute(code, silent=True, store_history=False)
+            while True:
+                reply = kc.get_shell_msg(timeout=timeout_s)
+                if reply["parent_header"].get("msg_id") == msg_id:
+                    break
+        finally:
+            kc.stop_channels()
+        if reply["content"].get("status") != "ok":
+            raise RuntimeError(f"resetting the kernel failed: {reply['content'].get('evalue')}")
+
+    def discard(self) -> None:
+        """Stop the kernel now (the next :meth:`manager` starts a new one)."""
+        from jupyter_core.utils import run_sync
+
+        warm, self._warm_client = self._warm_client, None
+        if warm is not None:
+            warm[0].stop_channels()
+        km, self._km = self._km, None
+        self.pages_run = 0
+        if km is not None:
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - already gone: nothing left to stop
+                pass
+
+
+#: The kernel a page worker process reuses for its pages (one per worker process of one
+#: build's pool; stopped when the worker exits). Only worker processes set it.
+_WORKER_KERNEL: list[PageKernel] = []
+
+
+def worker_kernel(kernel_name: str, cwd: str) -> PageKernel:
+    """This worker's page kernel (created, not started, on first use)."""
+    if not _WORKER_KERNEL:
+        kernel = PageKernel(kernel_name, Path(cwd))
+        _WORKER_KERNEL.append(kernel)
+        # Run when the pool shuts its workers down; if a worker is killed instead, its
+        # kernel notices its parent is gone and exits within a second (ipykernel's poller).
+        multiprocessing.util.Finalize(kernel, kernel.discard, exitpriority=10)
+    return _WORKER_KERNEL[0]
+
+
+def _first_chart() -> None:
+    try:
+        import vl_convert
+
+        vl_convert.vegalite_to_svg('{"mark": "point"}')
+    except Exception:  # noqa: BLE001, S110 - the export meets any problem and reports it
+        pass
+
+
+def init_worker(parent_pid: int, kernel_name: str, cwd: str, warm_code: str,
+                kernels_left: Any) -> None:
+    """Initialise a build's worker process (``ProcessPoolExecutor(initializer=...)``).
+
+    It dies with the build (:func:`analysis.site.steps.worker_init`). The first workers, as
+    many as ``kernels_left`` (a shared ``multiprocessing.Value``) says, start their page
+    kernel at once and run ``warm_code`` (imports) in it while the worker imports the build
+    and computes the sweep and the results; a worker started later (for the sweep) starts
+    none, so a build with one page to run starts one kernel. It waits for nothing (see
+    :meth:`PageKernel.warm`): a failure is left for the first page to meet and report.
+    """
+    worker_init(parent_pid)
+    os.environ[ROOT_ENV] = cwd  # the page kernels read the tree being built
+    with kernels_left.get_lock():
+        if kernels_left.value <= 0:
+            return
+        kernels_left.value -= 1
+    # vl-convert's first chart takes half a second (its JavaScript engine starts); a thread
+    # of its own, which nothing waits for, spends it before the first export.
+    threading.Thread(target=_first_chart, daemon=True, name="vl-convert-warm").start()
+    log_fd = os.open(os.devnull, os.O_WRONLY)
+    saved_fd = os.dup(2)
+    os.dup2(log_fd, 2)  # the kernel's start-up notices are not the build's output
+    try:
+        worker_kernel(kernel_name, cwd).warm(warm_code)
+    except Exception:  # noqa: BLE001 - the page that needs the kernel meets it and reports it
+        if _WORKER_KERNEL:
+            _WORKER_KERNEL[0].discard()
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(log_fd)
