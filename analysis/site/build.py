@@ -35,19 +35,16 @@ from typing import Any, TextIO
 import nbformat
 
 from analysis import __version__
-from analysis.data_cutoff import ROOT_ENV
 from analysis.escape import csv_cell
 from analysis.params import ParameterError, Params, validate
 from analysis.site import diff, incremental
 from analysis.site.execute import (
     PageRun,
-    execute_page,
-    export_figures,
     glued_values,
     reserve_chart_heights,
     strip_figure_records,
 )
-from analysis.site.page_kernel import init_worker, worker_kernel
+from analysis.site.page_kernel import export_page, init_worker, run_page, started_task
 from analysis.site.pages import (
     KERNEL_NAME,
     Page,
@@ -204,58 +201,6 @@ WARM_IMPORTS = ("import altair, pandas\nfrom myst_nb import glue\n"
                 "from analysis.site import results\n")
 
 
-def _run_page_worker(args: tuple[Any, ...]) -> PageRun:
-    """Execute one page into ``<out_dir>.tmp`` (runs in a worker process)."""
-    nb_json, docname, params, out_dir, cwd = args
-    # The page kernels read the tree being built (a copy reads its own data/ and book/).
-    os.environ[ROOT_ENV] = cwd
-    nb = nbformat.reads(nb_json, as_version=4)
-    out_dir = Path(out_dir)
-    tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
-    shutil.rmtree(tmp_dir, ignore_errors=True)
-    tmp_dir.mkdir(parents=True)
-    # Kernel processes inherit fd 2 and print transport notices there; keep them in a log.
-    log_fd = os.open(tmp_dir / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    saved_fd = os.dup(2)
-    os.dup2(log_fd, 2)
-    try:
-        run = execute_page(nb, docname, params, tmp_dir / "page.ipynb", KERNEL_NAME, Path(cwd),
-                           kernel=worker_kernel(KERNEL_NAME, cwd))
-    finally:
-        os.dup2(saved_fd, 2)
-        os.close(saved_fd)
-        os.close(log_fd)
-    return run
-
-
-def _export_worker(args: tuple[Any, ...]) -> str | None:
-    """Export the figures of an executed page and complete its cache entry (in a worker).
-
-    Returns:
-        ``None``, or the error message (the parent names the step).
-    """
-    out_dir, started, seconds = Path(args[0]), args[1], args[2]
-    tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
-    try:
-        executed = nbformat.read(tmp_dir / "page.ipynb", as_version=4)
-        figures = export_figures(executed, tmp_dir / "figures")
-    except Exception as exc:  # noqa: BLE001 - reported by step and page in the parent
-        return f"{type(exc).__name__}: {exc}"
-    (tmp_dir / "record.json").write_text(
-        json.dumps({"started": started, "seconds": seconds, "figures": figures}),
-        encoding="utf-8")
-    shutil.rmtree(out_dir, ignore_errors=True)
-    tmp_dir.replace(out_dir)  # a cache entry appears whole or not at all
-    return None
-
-
-def _started_task(args: tuple[str, Any, tuple[Any, ...]]) -> Any:
-    """Mark the moment a worker starts a task (its deadline counts from there), then run it."""
-    marker, fn, fn_args = args
-    Path(marker).touch()
-    return fn(fn_args)
-
-
 #: Seconds a submitted task may wait for its worker to start (spawn and imports, under load).
 WORKER_START_ALLOWANCE_S = 300.0
 
@@ -308,14 +253,15 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExe
         marker = d.with_name(f"{d.name}.{step}.started")
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.unlink(missing_ok=True)
-        running[pool.submit(_started_task, (str(marker), fn, args))] = (
+        running[pool.submit(started_task, (str(marker), fn, args))] = (
             step, page, d, time.time(), marker)
 
     while queue or running:
         while queue and len(running) < workers:
             page, pp, d = queue.pop(0)
-            submit("papermill", page, d, _run_page_worker,
-                   (nbformat.writes(page.notebook()), page.docname, pp, str(d), str(root)))
+            submit("papermill", page, d, run_page,
+                   (nbformat.writes(page.notebook()), page.docname, pp, str(d), str(root),
+                    KERNEL_NAME))
         finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
         late = _overdue(running, limits) if not finished else None
         if late is not None:
@@ -343,7 +289,7 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExe
                 _log(stream, f"  [{done_pages}/{len(todo)}] {run.docname}: FAILED in "
                              f"{run.seconds:.1f} s")
             else:
-                submit("vl-convert", page, d, _export_worker,
+                submit("vl-convert", page, d, export_page,
                        (str(d), run.started, run.seconds))
     return runs, failures
 

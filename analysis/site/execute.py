@@ -3,6 +3,9 @@
 A page fails when papermill raises, when any cell has an error output, or when any cell writes
 to stderr (warnings must be handled in the package, never shown to readers). The failure names
 the page, the cell and the first line of its source.
+
+Light to import, for the build's workers (:mod:`analysis.site.page_kernel`): the chart names
+are imported by the functions that use them (the charts package brings Altair and pandas).
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ from typing import Any
 
 import nbformat
 
-from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
 from analysis.escape import csv_cell
 from analysis.site.page_kernel import PageKernel
 
@@ -221,6 +223,8 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
     """
     import vl_convert
 
+    from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
+
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for rec in _records(nb, FIGURE_MIMETYPE):
@@ -259,6 +263,8 @@ def reserve_chart_heights(nb: nbformat.NotebookNode, figures: Path) -> int:
     Returns:
         The number of chart containers given a height.
     """
+    from analysis.charts import FIGURE_MIMETYPE, figure_file_stem
+
     done = 0
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -283,6 +289,8 @@ def reserve_chart_heights(nb: nbformat.NotebookNode, figures: Path) -> int:
 
 def strip_figure_records(nb: nbformat.NotebookNode) -> None:
     """Remove the figure records (used only for exports) before Jupyter Book renders ``nb``."""
+    from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE
+
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})

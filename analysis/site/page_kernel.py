@@ -1,23 +1,29 @@
-"""The page kernel a build's worker process reuses for its pages, started with the worker.
+"""What a build's worker process runs for the pages: its page kernel and the page tasks.
 
-Kept apart from :mod:`analysis.site.execute` and light to import: a worker starts its kernel
-in its initializer (:func:`init_worker`), before it imports the rest of the build, so the
-kernel's start and its imports overlap the worker's own.
+Light to import (the page tasks import papermill and vl-convert only when they run): a
+worker starts its kernel in its initializer (:func:`init_worker`), and runs its first page
+without importing the rest of the build, so a rebuild's first page starts early.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing.util
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.data_cutoff import ROOT_ENV
 from analysis.site.steps import worker_init
 
-__all__ = ["PageKernel", "init_worker", "worker_kernel"]
+if TYPE_CHECKING:
+    from analysis.site.execute import PageRun
+
+__all__ = ["PageKernel", "export_page", "init_worker", "run_page", "started_task",
+           "worker_kernel"]
 
 
 #: Run in a reused kernel before each page after the first: the page sees no variable of the
@@ -192,3 +198,63 @@ def init_worker(parent_pid: int, kernel_name: str, cwd: str, warm_code: str,
         os.dup2(saved_fd, 2)
         os.close(saved_fd)
         os.close(log_fd)
+
+
+def run_page(args: tuple[Any, ...]) -> PageRun:
+    """Execute one page into ``<out_dir>.tmp`` (runs in a worker process)."""
+    import nbformat
+
+    from analysis.site.execute import execute_page
+
+    nb_json, docname, params, out_dir, cwd, kernel_name = args
+    # The page kernels read the tree being built (a copy reads its own data/ and book/).
+    os.environ[ROOT_ENV] = cwd
+    nb = nbformat.reads(nb_json, as_version=4)
+    out_dir = Path(out_dir)
+    tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
+    shutil.rmtree(tmp_dir, ignore_errors=True)
+    tmp_dir.mkdir(parents=True)
+    # Kernel processes inherit fd 2 and print transport notices there; keep them in a log.
+    log_fd = os.open(tmp_dir / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    saved_fd = os.dup(2)
+    os.dup2(log_fd, 2)
+    try:
+        run = execute_page(nb, docname, params, tmp_dir / "page.ipynb", kernel_name, Path(cwd),
+                           kernel=worker_kernel(kernel_name, cwd))
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(log_fd)
+    return run
+
+
+def export_page(args: tuple[Any, ...]) -> str | None:
+    """Export the figures of an executed page and complete its cache entry (in a worker).
+
+    Returns:
+        ``None``, or the error message (the parent names the step).
+    """
+    import nbformat
+
+    from analysis.site.execute import export_figures
+
+    out_dir, started, seconds = Path(args[0]), args[1], args[2]
+    tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
+    try:
+        executed = nbformat.read(tmp_dir / "page.ipynb", as_version=4)
+        figures = export_figures(executed, tmp_dir / "figures")
+    except Exception as exc:  # noqa: BLE001 - reported by step and page in the parent
+        return f"{type(exc).__name__}: {exc}"
+    (tmp_dir / "record.json").write_text(
+        json.dumps({"started": started, "seconds": seconds, "figures": figures}),
+        encoding="utf-8")
+    shutil.rmtree(out_dir, ignore_errors=True)
+    tmp_dir.replace(out_dir)  # a cache entry appears whole or not at all
+    return None
+
+
+def started_task(args: tuple[str, Any, tuple[Any, ...]]) -> Any:
+    """Mark the moment a worker starts a task (its deadline counts from there), then run it."""
+    marker, fn, fn_args = args
+    Path(marker).touch()
+    return fn(fn_args)
