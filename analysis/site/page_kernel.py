@@ -7,12 +7,14 @@ without importing the rest of the build, so a rebuild's first page starts early.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing.util
 import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -157,6 +159,20 @@ def worker_kernel(kernel_name: str, cwd: str) -> PageKernel:
     return _WORKER_KERNEL[0]
 
 
+@contextlib.contextmanager
+def _stderr_to(path: str | Path) -> Iterator[None]:
+    """Send this process's file descriptor 2 (and so its children's) to ``path`` meanwhile."""
+    log_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    saved_fd = os.dup(2)
+    os.dup2(log_fd, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved_fd, 2)
+        os.close(saved_fd)
+        os.close(log_fd)
+
+
 def _first_chart() -> None:
     try:
         import vl_convert
@@ -172,8 +188,9 @@ def init_worker(parent_pid: int, kernel_name: str, cwd: str, warm_code: str,
 
     It dies with the build (:func:`analysis.site.steps.worker_init`). The first workers, as
     many as ``kernels_left`` (a shared ``multiprocessing.Value``) says, start their page
-    kernel at once and run ``warm_code`` (imports) in it while the worker imports the build
-    and computes the sweep and the results; a worker started later (for the sweep) starts
+    kernel at once and run ``warm_code`` (imports) in it while the worker computes the sweep
+    and the results. The tree being built (``cwd``) is where its page kernels read data and
+    pages (:data:`analysis.data_cutoff.ROOT_ENV`). A worker started later (for the sweep) starts
     none, so a build with one page to run starts one kernel. It waits for nothing (see
     :meth:`PageKernel.warm`): a failure is left for the first page to meet and report.
     """
@@ -186,18 +203,13 @@ def init_worker(parent_pid: int, kernel_name: str, cwd: str, warm_code: str,
     # vl-convert's first chart takes half a second (its JavaScript engine starts); a thread
     # of its own, which nothing waits for, spends it before the first export.
     threading.Thread(target=_first_chart, daemon=True, name="vl-convert-warm").start()
-    log_fd = os.open(os.devnull, os.O_WRONLY)
-    saved_fd = os.dup(2)
-    os.dup2(log_fd, 2)  # the kernel's start-up notices are not the build's output
-    try:
-        worker_kernel(kernel_name, cwd).warm(warm_code)
-    except Exception:  # noqa: BLE001 - the page that needs the kernel meets it and reports it
-        if _WORKER_KERNEL:
-            _WORKER_KERNEL[0].discard()
-    finally:
-        os.dup2(saved_fd, 2)
-        os.close(saved_fd)
-        os.close(log_fd)
+    # The kernel's start-up notices are not the build's output.
+    with _stderr_to(os.devnull):
+        try:
+            worker_kernel(kernel_name, cwd).warm(warm_code)
+        except Exception:  # noqa: BLE001 - the page that needs the kernel meets it, reports it
+            if _WORKER_KERNEL:
+                _WORKER_KERNEL[0].discard()
 
 
 def run_page(args: tuple[Any, ...]) -> PageRun:
@@ -207,25 +219,15 @@ def run_page(args: tuple[Any, ...]) -> PageRun:
     from analysis.site.execute import execute_page
 
     nb_json, docname, params, out_dir, cwd, kernel_name = args
-    # The page kernels read the tree being built (a copy reads its own data/ and book/).
-    os.environ[ROOT_ENV] = cwd
     nb = nbformat.reads(nb_json, as_version=4)
     out_dir = Path(out_dir)
     tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
     shutil.rmtree(tmp_dir, ignore_errors=True)
     tmp_dir.mkdir(parents=True)
     # Kernel processes inherit fd 2 and print transport notices there; keep them in a log.
-    log_fd = os.open(tmp_dir / "kernel.log", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    saved_fd = os.dup(2)
-    os.dup2(log_fd, 2)
-    try:
-        run = execute_page(nb, docname, params, tmp_dir / "page.ipynb", kernel_name, Path(cwd),
-                           kernel=worker_kernel(kernel_name, cwd))
-    finally:
-        os.dup2(saved_fd, 2)
-        os.close(saved_fd)
-        os.close(log_fd)
-    return run
+    with _stderr_to(tmp_dir / "kernel.log"):
+        return execute_page(nb, docname, params, tmp_dir / "page.ipynb", kernel_name,
+                            Path(cwd), kernel=worker_kernel(kernel_name, cwd))
 
 
 def export_page(args: tuple[Any, ...]) -> str | None:

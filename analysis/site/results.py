@@ -267,8 +267,6 @@ def sweep_results(params: Params, grid: sweep.SweepGrid | None = None,
     grid = sweep.validate_grid(grid or sweep.grid_for(params))
     env = source_environment(root)
     folder = _sweep_folder(params, grid, env, results_dir, root)
-    results_dir = folder.parent
-    key = folder.name.removeprefix("sweep-")
     if _sweep_complete(folder):
         table = pd.read_csv(folder / SWEEP_FILE, dtype={"reading": str})
         provenance = json.loads((folder / PROVENANCE_FILE).read_text(encoding="utf-8"))
@@ -280,7 +278,7 @@ def sweep_results(params: Params, grid: sweep.SweepGrid | None = None,
     table = sweep.run_sweep(params, families, events, grid, executor)
     provenance = sweep_provenance(params, grid, env, _commit(root),
                                   sweep.sweep_base(params, families, events, grid))
-    tmp = results_dir / f".sweep-{key}.tmp"
+    tmp = folder.with_name(f".{folder.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     table.to_csv(tmp / SWEEP_FILE, index=False, lineterminator="\n")
