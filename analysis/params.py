@@ -448,6 +448,16 @@ class Params(Mapping[str, Any]):
         """Return a plain dict of all values."""
         return dict(self.values)
 
+    def only(self, names: Iterable[str]) -> Params:
+        """A view holding only the parameters ``names``: reading any other raises.
+
+        For code that must not depend on the others: a page given only some parameters
+        hands this view on, so a read of one it was not given fails (``KeyError`` or
+        ``AttributeError`` naming it) instead of quietly seeing its default.
+        """
+        return Params(values={name: self.values[name] for name in names},
+                      scenario=self.scenario)
+
     def changed(self) -> dict[str, Any]:
         """Return the parameters whose value differs from the schema default."""
         return {k: v for k, v in self.values.items() if v != SCHEMA[k].default}

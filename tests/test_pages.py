@@ -118,4 +118,12 @@ def test_injected_parameters_include_those_of_the_results_read():
     injected = page_parameters(ch2, values, results.parameters_of(results_read(ch2)))
     assert set(ch2.declared) < set(injected)
     assert "backfill_rate_pct" in injected and "backfill_rate_pct" not in ch2.declared
-    assert set(results.parameters_of(["sweep"])) == set(SCHEMA)
+    # The explore page is given the sweep's parameters only (it hands on the run's view of
+    # them), so chapter 1's cost and capex path leave its cache key alone.
+    from analysis.models import sweep
+
+    assert set(results.parameters_of(["sweep"])) == set(sweep.PARAMETERS)
+    explore = page_parameters(pages["book/explore"], values,
+                              results.parameters_of(results_read(pages["book/explore"])))
+    assert "cost_per_employee_usd_k" not in explore and "capex_path" not in explore
+    assert {"seed", "mc_draws", "sweep_draws_per_point"} <= set(explore)

@@ -217,3 +217,16 @@ def test_params_survive_pickle_and_copy():
         assert q == p and q.mc_draws == 123 and q.scenario == "x"
     with pytest.raises(AttributeError):
         p.not_a_parameter  # noqa: B018
+
+
+def test_a_view_of_some_parameters_refuses_to_read_the_others():
+    """What a page hands on from a partial parameter set cannot see a default by mistake."""
+    p = params.validate({"seed": 7, "cost_per_employee_usd_k": 200.0})
+    view = p.only(["seed", "mc_draws"])
+    assert view.seed == 7 and view["mc_draws"] == p.mc_draws and set(view) == {"seed", "mc_draws"}
+    with pytest.raises(AttributeError):
+        view.cost_per_employee_usd_k  # noqa: B018
+    with pytest.raises(KeyError):
+        view["cost_per_employee_usd_k"]
+    with pytest.raises(KeyError):
+        p.only(["not_a_parameter"])

@@ -152,6 +152,11 @@ def test_results_are_reused_while_inputs_are_unchanged(tmp_path):
     assert prov["point_base"]["headline_weight_projection_pct"] is not None
     assert prov["grid"] == SMALL.to_dict()
     assert "data/layoff_rounds.csv" in prov["data_checksums"]
+    # The run's grid and its view of the parameters: the sweep's own, and no others.
+    assert first.grid == sweep.validate_grid(SMALL) and second.grid == first.grid
+    assert set(second.params) == set(sweep.PARAMETERS) and second.params.seed == p.seed
+    with pytest.raises(AttributeError):
+        second.params.cost_per_employee_usd_k  # noqa: B018
 
 
 def test_sweep_key_moves_with_data_checksums():

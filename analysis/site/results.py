@@ -114,15 +114,17 @@ def result_key(name: str, params: Params, env: Mapping[str, Any]) -> str:
 def parameters_of(names: Iterable[str]) -> tuple[str, ...]:
     """The parameters the named results depend on (a result without ``PARAMETERS``: all).
 
-    ``"sweep"`` (the explore page's sweep, :func:`sweep_results`) gives all of them: the
-    stored sweep is keyed on :data:`analysis.models.sweep.PARAMETERS`, but the explore page
-    hands its whole parameter set to the explorer's functions.
+    ``"sweep"`` (the explore page's sweep, :func:`sweep_results`) gives
+    :data:`analysis.models.sweep.PARAMETERS`: the stored sweep is keyed on them, and the
+    explore page hands the explorer's functions the run's view of them (:class:`SweepRun`),
+    which holds no others.
     """
     from analysis.params import SCHEMA
 
     out: dict[str, None] = {}
     for name in names:
-        wanted = None if name == "sweep" else getattr(_module(name), "PARAMETERS", None)
+        wanted = (sweep.PARAMETERS if name == "sweep"
+                  else getattr(_module(name), "PARAMETERS", None))
         out.update(dict.fromkeys(wanted or SCHEMA))
     return tuple(out)
 
@@ -241,12 +243,19 @@ class SweepRun:
         provenance: :func:`sweep_provenance` of the inputs.
         reused: True when the table was read from an earlier computation.
         path: Folder holding ``sweep.csv`` and ``provenance.json``.
+        grid: The validated grid the table covers.
+        params: The build's parameters the sweep depends on
+            (:data:`analysis.models.sweep.PARAMETERS`) and no others: reading another
+            raises, so what the explore page draws from them cannot depend on one its cache
+            key leaves out.
     """
 
     table: pd.DataFrame
     provenance: dict[str, Any]
     reused: bool
     path: Path
+    grid: sweep.SweepGrid
+    params: Params
 
 
 def sweep_results(params: Params, grid: sweep.SweepGrid | None = None,
@@ -270,7 +279,7 @@ def sweep_results(params: Params, grid: sweep.SweepGrid | None = None,
     if _sweep_complete(folder):
         table = pd.read_csv(folder / SWEEP_FILE, dtype={"reading": str})
         provenance = json.loads((folder / PROVENANCE_FILE).read_text(encoding="utf-8"))
-        return SweepRun(table, provenance, True, folder)
+        return SweepRun(table, provenance, True, folder, grid, params.only(sweep.PARAMETERS))
     families = data.load_job_families(include_unreliable=params.include_unreliable,
                                       data_dir=root / "data")
     events = data.load_layoff_rounds(include_unreliable=params.include_unreliable,
@@ -288,4 +297,4 @@ def sweep_results(params: Params, grid: sweep.SweepGrid | None = None,
         tmp.rename(folder)
     except OSError:  # another build stored the same result first: keep that one
         shutil.rmtree(tmp, ignore_errors=True)
-    return SweepRun(table, provenance, False, folder)
+    return SweepRun(table, provenance, False, folder, grid, params.only(sweep.PARAMETERS))
