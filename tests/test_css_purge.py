@@ -96,6 +96,20 @@ def test_a_kept_parse_gives_the_same_purge_and_a_broken_one_is_parsed_again(tmp_
     # Other pages use other names: the kept parse serves them too.
     assert purge_css(CSS, {"unused"}, set(), cache) == purge_css(CSS, {"unused"}, set())
     kept.write_bytes(b"not a pickle")
-    assert purge_css(CSS, CLASSES, IDS, cache) == fresh
+    assert purge_css(CSS, CLASSES | {"other"}, IDS, cache) == purge_css(CSS, CLASSES, IDS)
     assert purge_css(CSS + ".more{x:1}", {"more"}, set(), cache).endswith(".more{x:1}\n")
     assert len(list(cache.glob("*.pickle"))) == 2  # one per stylesheet text
+
+
+def test_a_kept_purge_serves_the_same_stylesheet_and_names_only(tmp_path):
+    cache = tmp_path / "parsed"
+    fresh = purge_css(CSS, CLASSES, IDS, cache)
+    (kept,) = cache.glob("*.css")
+    assert kept.read_text(encoding="utf-8") == fresh
+    kept.write_text("/* kept */\n", encoding="utf-8")
+    assert purge_css(CSS, set(CLASSES), set(IDS), cache) == "/* kept */\n"  # read, not redone
+    # Other names in use, or another stylesheet: purged afresh, each kept under its own key.
+    assert purge_css(CSS, {"unused"}, set(), cache) == purge_css(CSS, {"unused"}, set())
+    assert purge_css(CSS, CLASSES, IDS | {"x"}, cache) == purge_css(CSS, CLASSES, IDS | {"x"})
+    assert len(list(cache.glob("*.css"))) == 3
+    assert not list(cache.glob("*.tmp"))

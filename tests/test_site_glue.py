@@ -110,3 +110,35 @@ def test_exports_are_the_svg_png_and_csv_of_each_figure(tmp_path):
     assert (tmp_path / "fig-unit-demo.svg").read_text(encoding="utf-8").startswith("<svg")
     assert (tmp_path / "fig-unit-demo.csv").read_text(encoding="utf-8").splitlines()[0] \
         == "x,y"
+
+
+def test_an_unchanged_chart_is_copied_from_its_earlier_drawing(tmp_path, monkeypatch):
+    """The drawing store gives the same files, and a changed chart is drawn again."""
+    import vl_convert
+
+    from analysis.site.execute import export_figures
+
+    fig = setup("unit")
+
+    def page(title: str) -> nbformat.NotebookNode:
+        bundle = render_mimebundle(fig(_chart().properties(title=title), "demo",
+                                       "A line.").to_dict())
+        nb = nbformat.v4.new_notebook()
+        nb.cells.append(nbformat.v4.new_code_cell(outputs=[
+            nbformat.v4.new_output("display_data", data=bundle)]))
+        return nb
+
+    store = tmp_path / "drawings"
+    export_figures(page("A"), tmp_path / "first", store)
+    drawn = []
+    real = vl_convert.vegalite_to_svg
+    monkeypatch.setattr(vl_convert, "vegalite_to_svg", lambda spec: drawn.append(1) or real(spec))
+    export_figures(page("A"), tmp_path / "again", store)
+    assert drawn == []
+    for name in ("fig-unit-demo.svg", "fig-unit-demo.png"):
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "first" / name).read_bytes()
+    export_figures(page("B"), tmp_path / "changed", store)
+    assert drawn == [1]
+    assert (tmp_path / "changed" / "fig-unit-demo.svg").read_bytes() \
+        != (tmp_path / "first" / "fig-unit-demo.svg").read_bytes()
+    assert not list(store.glob(".*.tmp"))

@@ -71,6 +71,44 @@ def test_plugin_lookup_is_memoised_and_answers_as_pybtex_does(monkeypatch):
                      ("pybtex.backends", "plaintext", None)]
 
 
+def test_kept_formatted_entries_equal_fresh_ones_and_follow_the_entry(tmp_path, monkeypatch):
+    """An entry formatted at an earlier render is reused only while it is the same entry."""
+    from pybtex.backends.plaintext import Backend
+    from pybtex.database import parse_string
+
+    bib = ('@misc{a, author = {Amazon.com, Inc.}, title = {{Q3 results}}, year = {2026}}\n'
+           '@misc{b, author = {Jassy, Andy}, title = {{Memo}}, year = {2025}}\n')
+    entries = parse_string(bib, "bibtex").entries
+    citations.register()
+    style = citations.ReportStyle()
+    text = Backend()
+
+    def formatted(kept, entry, label="L"):
+        monkeypatch.setattr(citations.ReportStyle, "kept", kept)
+        return style.format_entry(label, entry).text.render(text)
+
+    fresh = {k: formatted(None, e) for k, e in entries.items()}
+    path = tmp_path / citations.FORMATTED_FILE
+    first = citations.FormattedEntries(path)
+    assert {k: formatted(first, e) for k, e in entries.items()} == fresh
+    first.save()
+    again = citations.FormattedEntries(path)
+    calls = []
+    real = citations.PlainStyle.format_entry
+    monkeypatch.setattr(citations.PlainStyle, "format_entry",
+                        lambda self, *a: calls.append(a[1].key) or real(self, *a))
+    assert {k: formatted(again, e) for k, e in entries.items()} == fresh and calls == []
+    # Another label, or an edited entry: formatted afresh.
+    formatted(again, entries["a"], label="M")
+    edited = parse_string(bib.replace("Q3", "Q4"), "bibtex").entries["a"]
+    assert "Q4" in formatted(again, edited) and calls == ["a", "a"]
+    assert citations.entry_key(citations.ReportStyle, "L", entries["a"]) \
+        != citations.entry_key(citations.ReportStyle, "L", edited)
+    # A damaged file is ignored: every entry is formatted again.
+    path.write_bytes(b"not a pickle")
+    assert formatted(citations.FormattedEntries(path), entries["b"]) == fresh["b"]
+
+
 def test_every_key_of_the_bibliography_gets_its_own_label():
     from pathlib import Path
 

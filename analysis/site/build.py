@@ -59,6 +59,7 @@ from analysis.site.provenance import (
     footer_markdown,
     manifest,
 )
+from analysis.site.schedule import PendingResults, plan_results
 from analysis.site.steps import (
     BuildError,
     StartedCommand,
@@ -85,6 +86,8 @@ WHAT_CHANGED = "book/what-changed"
 WHAT_CHANGED_MARKER = "<!-- what-changed -->"
 ARCHIVE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 CITED_PAGES_PREFIX = ("book/ch", "book/briefing")
+#: Folder of the build cache holding earlier chart drawings, keyed on their specification.
+DRAWINGS = "drawings"
 
 
 @dataclass
@@ -230,14 +233,18 @@ def _worker_result(future: Future[Any], step: str, page: Page) -> Any:
 
 
 def _execute(todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExecutor,
-             jobs: int, root: Path, limits: dict[str, float], stream: TextIO | None
+             jobs: int, root: Path, limits: dict[str, float], stream: TextIO | None,
+             pending: PendingResults, drawings: Path | None
              ) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Run papermill, then the chart export, for every page in ``todo``, in parallel.
 
     At most ``jobs`` tasks are submitted at a time, so each starts as soon as a worker is up;
-    its deadline (the step's timeout) counts from the moment the worker starts it. On a
-    timeout or a dead worker the error names the step and the page; the pool's owner
-    (:func:`_worker_pool`) then kills every worker, and their kernels follow within a second.
+    its deadline (the step's timeout) counts from the moment the worker starts it. A page is
+    submitted once the results it reads are stored (``pending``), in the order of ``todo``
+    among those ready; a chart drawn before is copied from ``drawings`` (``None``: every chart
+    is drawn). On a timeout or a dead worker the error names the step and the page;
+    the pool's owner (:func:`_worker_pool`) then kills every worker, and their kernels
+    follow within a second.
 
     Returns:
         (run records by page, papermill failure messages).
@@ -257,12 +264,15 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExe
             step, page, d, time.time(), marker)
 
     while queue or running:
-        while queue and len(running) < workers:
-            page, pp, d = queue.pop(0)
+        while len(running) < workers and (item := _next_ready(queue, pending)) is not None:
+            page, pp, d = item
             submit("papermill", page, d, run_page,
                    (nbformat.writes(page.notebook()), page.docname, pp, str(d), str(root),
                     KERNEL_NAME))
-        finished, _ = wait(running, timeout=0.5, return_when=FIRST_COMPLETED)
+        finished, _ = wait([*running, *pending.running()], timeout=0.5,
+                           return_when=FIRST_COMPLETED)
+        pending.log_when_done(lambda message: _log(stream, message))
+        finished = {f for f in finished if f in running}
         late = _overdue(running, limits) if not finished else None
         if late is not None:
             step, page = late
@@ -290,8 +300,18 @@ def _execute(todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExe
                              f"{run.seconds:.1f} s")
             else:
                 submit("vl-convert", page, d, export_page,
-                       (str(d), run.started, run.seconds))
+                       (str(d), run.started, run.seconds,
+                        None if drawings is None else str(drawings)))
     return runs, failures
+
+
+def _next_ready(queue: list[tuple[Page, dict[str, Any], Path]], pending: PendingResults
+                ) -> tuple[Page, dict[str, Any], Path] | None:
+    """Take the first page of ``queue`` whose results are stored, if any."""
+    for i, (page, _, _) in enumerate(queue):
+        if pending.ready(results_read(page)):
+            return queue.pop(i)
+    return None
 
 
 def _page_title(text: str, fallback: str) -> str:
@@ -395,14 +415,17 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             # data are checked here (a pool starts a worker when a task finds none idle).
             for _ in range(kernels):
                 pool.submit(int)
-            _validate_data(root / "data")
-            _start_results(pending, params, pool, root)
+            _validate_data(root / "data", env, cache_dir)
+            pending.start(params, pool, root)
             _sweep_stage(plan, pool, root, stream)
-            _finish_results(pending, params, root, stream)
-            runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream)
+            runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream, pending,
+                                  cache_dir / DRAWINGS if use_cache else None)
             vega_bundle = bundle()
-        return _publish(params, pages, plan, runs, vega_bundle, sphinx, archive, root,
-                        build_dir, env, data_sums, site_key, t_start, limits, stream)
+        try:
+            return _publish(params, pages, plan, runs, vega_bundle, sphinx, archive, root,
+                            build_dir, env, data_sums, site_key, t_start, limits, stream)
+        finally:
+            pool.shutdown(wait=True)  # the workers were told to stop: wait till they have
 
 
 def _publish(params: Params, pages: list[Page], plan: list[tuple[Page, dict[str, Any], Path]],
@@ -465,7 +488,9 @@ def _worker_pool(jobs: int, root: Path, kernels: int) -> Iterator[ProcessPoolExe
     One pool, so each worker imports the package once and keeps its page kernel from the
     start of the build; the first ``kernels`` workers start that kernel as they start
     (:func:`analysis.site.page_kernel.init_worker`). On any error or interrupt every worker
-    is killed (their kernels follow within a second) before the exception goes on.
+    is killed (their kernels follow within a second) before the exception goes on. On a
+    normal exit the workers are only told to stop: the caller waits for them
+    (``pool.shutdown(wait=True)``) once it has done what it can meanwhile.
     """
     # spawn, not fork: a forked copy of a threaded parent (pytest, Jupyter) can deadlock.
     context = multiprocessing.get_context("spawn")
@@ -479,17 +504,26 @@ def _worker_pool(jobs: int, root: Path, kernels: int) -> Iterator[ProcessPoolExe
         kill_processes(list(getattr(pool, "_processes", None) or {}))
         pool.shutdown(wait=False, cancel_futures=True)
         raise
-    pool.shutdown(wait=True)
+    # The workers stop (and their kernels with them) while the site is staged and rendered;
+    # the build waits for them before it returns.
+    pool.shutdown(wait=False)
 
 
 def _execute_pages(plan: list[tuple[Page, dict[str, Any], Path]],
                    todo: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoolExecutor,
-                   jobs: int, root: Path, limits: dict[str, float], stream: TextIO | None
+                   jobs: int, root: Path, limits: dict[str, float], stream: TextIO | None,
+                   pending: PendingResults, drawings: Path | None
                    ) -> dict[str, dict[str, Any]]:
-    """Execute the pages of ``todo``, reuse the rest of ``plan``; a run record per page."""
+    """Execute the pages of ``todo``, reuse the rest of ``plan``; a run record per page.
+
+    Each page starts once the results it reads are stored (``pending``); its charts drawn
+    before are copied from ``drawings`` (``None``: all drawn).
+    """
     _log(stream, f"Building {len(plan)} pages: {len(plan) - len(todo)} cached, "
                  f"{len(todo)} to execute with {min(jobs, max(len(todo), 1))} worker(s)")
-    runs, failures = _execute(todo, pool, jobs, root, limits, stream) if todo else ({}, [])
+    runs, failures = (_execute(todo, pool, jobs, root, limits, stream, pending, drawings)
+                      if todo else ({}, []))
+    pending.finish(lambda message: _log(stream, message))
     if failures:
         raise StepError("papermill", "failed: " + "; ".join(sorted(failures)))
     for page, page_params, d in plan:
@@ -666,11 +700,16 @@ def _render_inputs(pages: list[Page], env: dict[str, str], root: Path) -> dict[s
 
 
 #: What the renderer imports while it waits for its arguments (see :func:`_renderer`).
+# (The largest a render imported beyond these, measured with python -X importtime, were
+# myst_nb.sphinx_ext at 0.7 s and jupyter_book.sphinx at 0.1 s.)
 _RENDERER_IMPORTS = ("sphinx.application", "sphinx.builders.html", "myst_nb",
-                     "sphinx_book_theme", "sphinxcontrib.bibtex", "sphinx_design",
+                     "myst_nb.sphinx_ext", "jupyter_book.sphinx", "sphinx_book_theme",
+                     "sphinxcontrib.bibtex", "sphinx_design", "sphinx_design.extension",
                      "sphinx_togglebutton", "sphinx_copybutton", "sphinx_thebe",
-                     "sphinx_comments", "sphinx_external_toc", "analysis.site.sphinx_offline",
-                     "analysis.site.citations")
+                     "sphinx_comments", "sphinx_external_toc", "sphinx_external_toc.parsing",
+                     "sphinx.ext.doctest", "sphinx.domains.c", "sphinx.domains.cpp",
+                     "latexcodec", "analysis.site.sphinx_offline", "analysis.site.citations",
+                     "analysis.site.css_purge")
 # Imports, then waits for its command line (one JSON line on stdin); no line: it exits.
 _RENDERER_CMD = ("import json, sys\n"
                  "from jupyter_book.cli.main import main\n"
@@ -792,84 +831,38 @@ def _sweep_stage(plan: list[tuple[Page, dict[str, Any], Path]], pool: ProcessPoo
     _log(stream, f"Sweep for {EXPLORE}: {len(run.table) // 2} points, {how}")
 
 
-@dataclass
-class _PendingResults:
-    """The results stage: what is to compute (:func:`_results_to_compute`), then under way.
-
-    Attributes:
-        names: The results the pages read.
-        missing: Those not stored yet.
-        in_pool: Whether they are computed on the workers (with the sweep, or more than
-            one), or the single missing one here (without waiting for a worker).
-        started: When the stage was planned.
-        futures: The workers' tasks, once :func:`_start_results` submitted them.
-    """
-
-    names: list[str]
-    missing: list[str]
-    in_pool: bool
-    started: float
-    futures: list[Future[Any]] = field(default_factory=list)
-
-
 def _results_to_compute(pages: list[Page], params: Params,
                         plan: list[tuple[Page, dict[str, Any], Path]], root: Path
-                        ) -> _PendingResults:
+                        ) -> PendingResults:
     """Which stored results the pages read are missing, and whether the workers compute them."""
     from analysis.site import results
 
-    started = time.perf_counter()
-    read = {name for page in pages for name in results_read(page)}
-    names = [name for name in results.registered() if name in read]
-    missing = [name for name in names if not results.is_stored(name, params, root)]
     explore = next((pp for p, pp, _ in plan if p.docname == EXPLORE), None)
     sweep_to_compute = explore is not None and not results.sweep_is_stored(validate(explore),
                                                                             root)
-    return _PendingResults(names, missing, len(missing) > 1 or sweep_to_compute, started)
+    return plan_results((name for page in pages for name in results_read(page)), params,
+                        sweep_to_compute, root)
 
 
-def _start_results(pending: _PendingResults, params: Params, pool: ProcessPoolExecutor,
-                   root: Path) -> None:
-    """Start computing the missing results on the workers, if they are to compute them.
-
-    Submitted before the sweep's tasks, so the two stages share the workers and neither
-    leaves one idle while it finishes (the forecast alone takes seconds). Pages, the ledger
-    and the briefing then read the results (:func:`analysis.site.results.get`) with the same
-    parameters, so no page recomputes a chapter.
-    """
-    from analysis.site import results
-
-    if pending.in_pool:
-        pending.futures = [pool.submit(results.ensure, name, params, root)
-                           for name in pending.missing]
-
-
-def _finish_results(pending: _PendingResults, params: Params, root: Path,
-                    stream: TextIO | None) -> None:
-    """Wait for the results :func:`_start_results` started (or compute the single one here)."""
-    from analysis.site import results
-
-    if not pending.names:
-        return
-    if pending.missing and not pending.in_pool:
-        results.ensure(pending.missing[0], params, root)
-    for future in pending.futures:
-        future.result()
-    how = ", ".join(f"{n} {'computed' if n in pending.missing else 'reused'}"
-                    for n in pending.names)
-    _log(stream, f"Results: {how} in {time.perf_counter() - pending.started:.1f} s")
-
-
-def _validate_data(data_dir: Path) -> None:
+def _validate_data(data_dir: Path, env: dict[str, str], cache_dir: Path) -> None:
     """Load every table once before any page runs, so bad data stops the build early.
+
+    Skipped when the same data were validated by the same code (``env``: the checksums of
+    the data files, the package source and the pinned requirements) in an earlier build.
 
     Raises:
         DataValidationError: Naming file, line and column of the first problem.
     """
     from analysis.data import TABLES, load_table
 
+    key = hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()[:16]
+    stamp = cache_dir / "data-validated" / key
+    if stamp.exists():
+        return
     for name in TABLES:
         load_table(name, data_dir, include_unreliable=True)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.touch()
 
 
 def _data_rows(data_dir: Path) -> dict[str, dict[str, str]]:

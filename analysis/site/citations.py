@@ -17,12 +17,16 @@ two Amazon releases of 2026 both render as "Amazon.com, Inc., 2026". This extens
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
+import pickle
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, ClassVar
 
 import pybtex.plugin
 from pybtex.backends.plaintext import Backend as PlainTextBackend
@@ -44,8 +48,9 @@ from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReference
 from sphinxcontrib.bibtex.style.template import join, join2, post_text, pre_text, reference
 from sphinxcontrib.bibtex.style.template import year as plain_year
 
-__all__ = ["AuthorYearLabelStyle", "ReportStyle", "SuffixedAuthorYearReferenceStyle",
-           "author_year_labels", "suffixes", "setup"]
+__all__ = ["AuthorYearLabelStyle", "FormattedEntries", "ReportStyle",
+           "SuffixedAuthorYearReferenceStyle", "author_year_labels", "entry_key", "suffixes",
+           "setup"]
 
 STYLE_NAME = "report"
 LABEL_STYLE_NAME = "report_author_year"
@@ -111,10 +116,85 @@ class AuthorYearLabelStyle(BaseLabelStyle):
         yield from author_year_labels(sorted_entries)
 
 
+class FormattedEntries:
+    """Formatted bibliography entries kept between renders of the same book.
+
+    sphinxcontrib-bibtex formats every entry of the bibliography, twice (the entry and its
+    tooltip), at every render, however few pages changed: about a second. An entry's
+    formatting reads only the style, its label and the entry itself, so it is kept under a
+    key made of those (:func:`entry_key`); the file lives in the render's persistent folder,
+    which a change of the package, the configuration or the requirements replaces
+    (:mod:`analysis.site.incremental`).
+
+    Args:
+        path: The file they are kept in (``None``: nowhere; every entry is formatted).
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._loaded: dict[str, bytes] = {}
+        self._used: dict[str, bytes] = {}
+        if path is not None:
+            try:
+                self._loaded = pickle.loads(path.read_bytes())  # noqa: S301 (our own file)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+                self._loaded = {}
+        self._kept = dict(self._loaded)
+
+    def get(self, key: str) -> Any | None:
+        """The formatted entry kept under ``key`` (a fresh copy), or ``None``."""
+        data = self._kept.get(key)
+        if data is None:
+            return None
+        self._used[key] = data
+        return pickle.loads(data)  # noqa: S301 (our own file)
+
+    def put(self, key: str, formatted: Any) -> None:
+        """Keep ``formatted`` under ``key``."""
+        self._used[key] = self._kept[key] = pickle.dumps(formatted,
+                                                         protocol=pickle.HIGHEST_PROTOCOL)
+
+    def save(self) -> None:
+        """Write the entries this render used (only those: the file does not grow)."""
+        if self.path is None or self._used == self._loaded:
+            return
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        tmp.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(self.path)
+
+
+def entry_key(style: type, label: str, entry: Any) -> str:
+    """What formatting ``entry`` under ``label`` with ``style`` reads, as a hash."""
+    persons = [(role, [(p.first_names, p.middle_names, p.prelast_names, p.last_names,
+                        p.lineage_names) for p in people])
+               for role, people in entry.persons.items()]
+    blob = repr((style.__module__, style.__qualname__, label, entry.key, entry.type,
+                 list(entry.fields.items()), persons))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
 class ReportStyle(PlainStyle):
-    """pybtex's ``plain`` formatting style with :class:`AuthorYearLabelStyle` labels."""
+    """pybtex's ``plain`` formatting style with :class:`AuthorYearLabelStyle` labels.
+
+    Entries formatted at an earlier render are taken from :attr:`kept` when it is set.
+    """
 
     default_label_style = LABEL_STYLE_NAME
+    #: The render's kept entries (set when its builder starts; ``None``: format them all).
+    kept: ClassVar[FormattedEntries | None] = None
+
+    def format_entry(self, label: str, entry: Any, bib_data: Any = None) -> Any:
+        """Format ``entry``, or take it from :attr:`kept` (cross-referenced data: always)."""
+        kept = ReportStyle.kept
+        if kept is None or bib_data is not None:
+            return super().format_entry(label, entry, bib_data)
+        key = entry_key(type(self), label, entry)
+        found = kept.get(key)
+        if found is None:
+            found = super().format_entry(label, entry, bib_data)
+            kept.put(key, found)
+        return found
 
 
 _SUFFIX = re.compile(r"([a-z]+)$")
@@ -211,8 +291,24 @@ def memoise_plugin_lookup() -> None:
     pybtex.plugin.find_plugin = find_plugin
 
 
+#: The file of formatted entries, in the doctree folder (kept by the persistent render).
+FORMATTED_FILE = "formatted-citations.pickle"
+
+
+def _open_kept(app: Any) -> None:
+    ReportStyle.kept = FormattedEntries(Path(app.doctreedir) / FORMATTED_FILE)
+
+
+def _save_kept(app: Any, exception: Exception | None) -> None:
+    kept, ReportStyle.kept = ReportStyle.kept, None
+    if kept is not None and exception is None:
+        kept.save()
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx entry point: register the styles before the bibliography is read."""
     register()
     memoise_plugin_lookup()
+    app.connect("builder-inited", _open_kept)
+    app.connect("build-finished", _save_kept)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -244,7 +244,32 @@ def purge_css(css: str, classes: set[str], ids: set[str], cache_dir: Path | None
     Returns:
         The smaller stylesheet (comments, including a source map reference, dropped).
     """
+    if cache_dir is None:
+        return _purged(css, classes, ids, None)
+    # The result for the same stylesheet and the same names in use, from an earlier build:
+    # a build that changes a chapter's numbers seldom changes which names its pages use.
+    names = "\n".join(sorted(classes)) + "\0" + "\n".join(sorted(ids))
+    path = cache_dir / (f"{hashlib.sha256(css.encode()).hexdigest()[:32]}-"
+                        f"{hashlib.sha256(names.encode()).hexdigest()[:32]}.css")
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    purged = _purged(css, classes, ids, cache_dir)
+    _write_atomic(path, purged.encode("utf-8"))
+    return purged
+
+
+def _purged(css: str, classes: set[str], ids: set[str], cache_dir: Path | None) -> str:
     return "".join(r.text() for r in _purge_rules(_parsed(css, cache_dir), classes, ids)) + "\n"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all (under a temporary name, then renamed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def _parsed(css: str, cache_dir: Path | None) -> list[Rule]:
@@ -262,11 +287,7 @@ def _parsed(css: str, cache_dir: Path | None) -> list[Rule]:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         pass
     rules = split_rules(css)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(rules, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    _write_atomic(path, pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL))
     return rules
 
 

@@ -11,8 +11,11 @@ are imported by the functions that use them (the charts package brings Altair an
 from __future__ import annotations
 
 import csv
+import hashlib
+import importlib.metadata
 import io
 import json
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -215,8 +218,16 @@ def _spec_csv(spec: dict[str, Any]) -> str:
     return buf.getvalue()
 
 
-def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
+def export_figures(nb: nbformat.NotebookNode, directory: Path,
+                   drawings: Path | None = None) -> list[str]:
     """Write PNG (2x), SVG and CSV copies of every named figure, and a CSV of every table.
+
+    Args:
+        nb: An executed page whose outputs hold their figure and table records.
+        directory: Where the copies are written.
+        drawings: If given, a folder of earlier drawings keyed on the specification and the
+            vl-convert version: a chart whose specification did not change (most, when a
+            parameter moves one chapter's numbers) is copied from there, not drawn again.
 
     Returns:
         The file names written.
@@ -227,13 +238,13 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []
+    version = importlib.metadata.version("vl-convert-python")
     for rec in _records(nb, FIGURE_MIMETYPE):
         stem = figure_file_stem(rec["page"], rec["name"])
-        svg = vl_convert.vegalite_to_svg(json.dumps(rec["spec"]))
+        spec = json.dumps(rec["spec"])
+        svg, png = _drawing(spec, drawings, vl_convert, version)
         (directory / f"{stem}.svg").write_text(svg, encoding="utf-8")
-        # From the SVG: the same bytes as vegalite_to_png (which draws that SVG itself)
-        # without laying the chart out a second time.
-        (directory / f"{stem}.png").write_bytes(vl_convert.svg_to_png(svg, scale=2))
+        (directory / f"{stem}.png").write_bytes(png)
         (directory / f"{stem}.csv").write_text(_spec_csv(rec["spec"]), encoding="utf-8")
         written += [f"{stem}.{ext}" for ext in ("png", "svg", "csv")]
     for rec in _records(nb, TABLE_MIMETYPE):
@@ -241,6 +252,29 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path) -> list[str]:
         (directory / name).write_text(rec["csv"], encoding="utf-8")
         written.append(name)
     return written
+
+
+def _drawing(spec: str, drawings: Path | None, vl_convert: Any, version: str
+             ) -> tuple[str, bytes]:
+    """The SVG and the 2x PNG of ``spec``: from ``drawings`` if drawn before, else drawn."""
+    key = hashlib.sha256(f"{version}\n{spec}".encode()).hexdigest()[:24]
+    if drawings is not None:
+        svg_file, png_file = drawings / f"{key}.svg", drawings / f"{key}.png"
+        if svg_file.is_file() and png_file.is_file():
+            return svg_file.read_text(encoding="utf-8"), png_file.read_bytes()
+    svg = vl_convert.vegalite_to_svg(spec)
+    # From the SVG: the same bytes as vegalite_to_png (which draws that SVG itself) without
+    # laying the chart out a second time.
+    png = vl_convert.svg_to_png(svg, scale=2)
+    if drawings is not None:
+        drawings.mkdir(parents=True, exist_ok=True)
+        # Written under a temporary name and renamed: a drawing appears whole or not at all.
+        for name, write in ((f"{key}.png", lambda f: f.write_bytes(png)),
+                            (f"{key}.svg", lambda f: f.write_text(svg, encoding="utf-8"))):
+            tmp = drawings / f".{name}.{os.getpid()}.tmp"
+            write(tmp)
+            tmp.replace(drawings / name)
+    return svg, png
 
 
 CHART_TAG = '<div class="vega-chart" '

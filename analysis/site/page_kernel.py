@@ -233,6 +233,9 @@ def run_page(args: tuple[Any, ...]) -> PageRun:
 def export_page(args: tuple[Any, ...]) -> str | None:
     """Export the figures of an executed page and complete its cache entry (in a worker).
 
+    ``args``: the page's cache folder, when it started, its seconds, and the folder of
+    earlier drawings or ``None`` (:func:`analysis.site.execute.export_figures`).
+
     Returns:
         ``None``, or the error message (the parent names the step).
     """
@@ -241,10 +244,11 @@ def export_page(args: tuple[Any, ...]) -> str | None:
     from analysis.site.execute import export_figures
 
     out_dir, started, seconds = Path(args[0]), args[1], args[2]
+    drawings = None if args[3] is None else Path(args[3])
     tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
     try:
         executed = nbformat.read(tmp_dir / "page.ipynb", as_version=4)
-        figures = export_figures(executed, tmp_dir / "figures")
+        figures = export_figures(executed, tmp_dir / "figures", drawings)
     except Exception as exc:  # noqa: BLE001 - reported by step and page in the parent
         return f"{type(exc).__name__}: {exc}"
     (tmp_dir / "record.json").write_text(
