@@ -28,7 +28,7 @@ VERSION ?=
 JOBS ?=
 
 .PHONY: book test test-fast test-unit test-property test-page test-site test-browser lint bench \
-	bench-forecast bench-build bench-site serve clean params
+	bench-forecast bench-build bench-site serve clean params chromium
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name amzn-report \
 		--display-name "Python 3 (amzn-report)" >/dev/null
 	@touch $(STAMP)
+
+# Debian's chromium for the browser tests and the briefing PDF, installed when missing
+# (apt-get, as root or through sudo).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian chromium for the browser tests"; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -50,7 +59,7 @@ book: $(STAMP)
 # them (conftest.py, SHARED_BUILDS), so that build is made once.
 TEST_WORKERS ?= 2
 
-test: $(STAMP) $(NPM_STAMP)
+test: $(STAMP) $(NPM_STAMP) chromium
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
@@ -60,7 +69,7 @@ test-fast: $(STAMP)
 test-unit test-property test-page test-site: $(STAMP)
 	$(BIN)/python -m pytest -m $(@:test-%=%)
 
-test-browser: $(STAMP) $(NPM_STAMP)
+test-browser: $(STAMP) $(NPM_STAMP) chromium
 	$(BIN)/python -m pytest -m browser
 
 lint: $(STAMP)

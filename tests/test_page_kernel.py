@@ -99,3 +99,28 @@ def test_only_as_many_workers_as_asked_start_a_kernel(tmp_path):
         states = [f.result() for f in [pool.submit(_worker_state, 3.0) for _ in range(2)]]
     assert len({pid for pid, _ in states}) == 2, states  # two workers ran them
     assert sorted(has for _, has in states) == [False, True] and left.value == 0
+
+
+def test_a_page_deadline_starts_once_its_kernel_has_warmed_up(tmp_path, monkeypatch):
+    """The warm-up's imports are the worker's start: a page's clock starts after them."""
+    from analysis.site import page_kernel
+
+    order: list[str] = []
+    marker = tmp_path / "page.papermill.started"
+
+    class Warming:
+        def wait_warm(self) -> None:
+            order.append("warm" if not marker.exists() else "warm after the mark")
+
+    def fake_page(args: tuple[str]) -> str:
+        order.append("page")
+        return args[0]
+
+    monkeypatch.setattr(page_kernel, "run_page", fake_page)
+    monkeypatch.setattr(page_kernel, "_WORKER_KERNEL", [Warming()])
+    assert page_kernel.started_task((str(marker), fake_page, ("ran",))) == "ran"
+    assert order == ["warm", "page"] and marker.exists()
+    # Another task (the chart export) is marked at once.
+    order.clear()
+    assert page_kernel.started_task((str(tmp_path / "x.started"), str, (1,))) == "(1,)"
+    assert order == []

@@ -91,6 +91,10 @@ class PageKernel:
         kc.start_channels()
         self._warm_client = (kc, kc.execute(code, silent=True, store_history=False))
 
+    def wait_warm(self) -> None:
+        """Wait until the warm-up :meth:`warm` sent has been answered (if one is pending)."""
+        self._close_warm_client()
+
     def _close_warm_client(self, timeout_s: float = 120) -> None:
         """Wait for the warm-up's answer (whatever it is: a page meets its own errors)."""
         warm, self._warm_client = self._warm_client, None
@@ -260,7 +264,14 @@ def export_page(args: tuple[Any, ...]) -> str | None:
 
 
 def started_task(args: tuple[str, Any, tuple[Any, ...]]) -> Any:
-    """Mark the moment a worker starts a task (its deadline counts from there), then run it."""
+    """Mark the moment a worker starts a task (its deadline counts from there), then run it.
+
+    A page (:func:`run_page`) is marked once its worker's kernel has answered its warm-up.
+    """
     marker, fn, fn_args = args
+    if fn is run_page and _WORKER_KERNEL:
+        # A page's deadline counts from when its kernel is ready: the warm-up (imports, which
+        # take seconds on a loaded machine) is the worker's start, not the page's run.
+        _WORKER_KERNEL[0].wait_warm()
     Path(marker).touch()
     return fn(fn_args)
