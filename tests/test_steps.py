@@ -38,3 +38,23 @@ def test_kill_stops_a_command_that_was_never_finished():
     job.kill()
     assert job.proc.poll() is not None
     job.kill()  # already stopped: nothing to do
+
+
+def test_a_thread_lowers_its_own_priority_only():
+    import os
+    import threading
+
+    from analysis.site.steps import lower_thread_priority
+
+    seen: dict[str, int] = {}
+
+    def lowered() -> None:
+        lower_thread_priority(5)
+        seen["thread"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    thread = threading.Thread(target=lowered)
+    thread.start()
+    thread.join()
+    assert seen["thread"] == min(before + 5, 19)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before

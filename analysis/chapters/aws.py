@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 __all__ = [
     "AI_PLATFORM_MEASURES",
@@ -205,6 +204,7 @@ def aws_margin_trend(aws: pd.DataFrame, level_pct: float = 80.0) -> AwsTrend:
     intercept = float(y.mean())
     resid = y - (intercept + slope * xc)
     s2 = float(np.sum(resid ** 2) / (n - 2))
+    from scipy import special  # imported where used: scipy takes a second to import
     tq = float(special.stdtrit(n - 2, 0.5 + level_pct / 200.0))
     se_slope = math.sqrt(s2 / np.sum(xc ** 2))
     years = aws["year"].to_numpy(dtype=float)

@@ -31,7 +31,6 @@ from typing import Any
 import altair as alt
 import pandas as pd
 import yaml
-from scipy import stats
 
 from analysis import data as data_mod
 from analysis.data.schemas import CONFIDENCE_LEVELS
@@ -611,6 +610,7 @@ def backtest_forecast_frame(detail: pd.DataFrame, series: str, divisor: float = 
 def _wilson(k: int, n: int, level: float) -> tuple[float, float]:
     if n == 0:
         return math.nan, math.nan
+    from scipy import stats  # imported where used: scipy takes a second to import
     ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
     return float(ci.low), float(ci.high)
 

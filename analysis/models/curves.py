@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
 
 __all__ = [
     "DEFAULT_N_BOOT",
@@ -144,6 +143,7 @@ def _log_logistic(t: np.ndarray, theta: np.ndarray) -> np.ndarray:
 def _jac_logistic(t: np.ndarray, theta: np.ndarray) -> np.ndarray:
     th = np.asarray(theta, dtype=float)
     rate, t0 = np.exp(th[..., 1, None]), th[..., 2, None]
+    from scipy import special  # imported where used: scipy takes a second to import
     s = special.expit(-rate * (t - t0))
     return np.stack([np.ones_like(s), s * rate * (t - t0), -s * rate], axis=-1)
 
@@ -301,6 +301,7 @@ def _least_squares(spec: _Model, t: np.ndarray, log_y: np.ndarray,
     for start in starts:
         x0 = np.clip(np.asarray(start, dtype=float), lower + 1e-9, upper - 1e-9)
         try:
+            from scipy import optimize  # imported where used: scipy takes a second to import
             res = optimize.least_squares(
                 lambda th: spec.log_curve(t, th) - log_y, x0,
                 jac=lambda th: spec.jac(t, th), bounds=(lower, upper),
@@ -615,6 +616,7 @@ def _profile_rss(spec: _Model, t: np.ndarray, log_y: np.ndarray, ceilings: np.nd
             best = math.inf
             # From the previous ceiling's solution, then from the point fit.
             for x0 in (start, first):
+                from scipy import optimize  # imported where used: scipy takes a second to import
                 res = optimize.least_squares(resid, x0, jac=jac, bounds=(lower, upper),
                                              method="trf", x_scale="jac", max_nfev=2000)
                 rss = float(np.sum(res.fun ** 2))
@@ -662,6 +664,7 @@ def ceiling_profile(fit: CurveFit, ceilings: Sequence[float] | np.ndarray | None
     df_resid = fit.n_obs - fit.n_params
     rss_min = min(fit.rss_log, float(rss_arr.min()))
     f_stat = (rss_arr - rss_min) / (rss_min / df_resid) if rss_min > 0 else np.zeros_like(rss_arr)
+    from scipy import special  # imported where used: scipy takes a second to import
     threshold = float(special.fdtri(1, df_resid, level_pct / 100.0))
     return pd.DataFrame({
         "model": fit.model, "ceiling": grid, "rss_log": rss_arr,

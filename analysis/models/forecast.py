@@ -56,7 +56,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis import text
 from analysis.data.calendar import last_reported_year, reported_annual
@@ -411,6 +410,7 @@ def naive_drift_forecast(values: Sequence[float] | np.ndarray, steps: int, level
     h = np.arange(1, steps + 1, dtype=float)
     mean = y[-1] + h * drift
     sd = sigma * np.sqrt(h * (1.0 + h / diffs.size))
+    from scipy import stats  # imported where used: scipy takes a second to import
     z = stats.t.ppf(0.5 + level / 2.0, df=max(diffs.size - 1, 1))
     out = pd.DataFrame({"mean": mean, "lower": mean - z * sd, "upper": mean + z * sd})
     if log_scale:

@@ -76,7 +76,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import expit
 
 from analysis.data.layoff_rounds import is_corporate
 from analysis.params import SCHEMA, Params, validate
@@ -452,6 +451,7 @@ def _adoption_pct(years: np.ndarray, v: Mapping[str, np.ndarray]) -> np.ndarray:
     x = v["ai_adoption_steepness_per_year"][:, None] * (
         years[None, :] - v["ai_adoption_midpoint_year"][:, None])
     # 1 − (L − L0)/(1 − L0) = expit(−x)/expit(−x0): stable when L0 is close to 1.
+    from scipy.special import expit  # imported where used: scipy takes a second to import
     progress = 1.0 - expit(-x) / expit(-x[:, :1])
     return current + (ceiling - current) * progress
 

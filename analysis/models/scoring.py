@@ -17,7 +17,6 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
 
 __all__ = [
     "REL_TOL",
@@ -168,6 +167,7 @@ def conformal_multiplier(scaled_errors: Sequence[float] | np.ndarray, level: flo
     if rank <= n:
         return float(ordered[rank - 1])
     rms = float(np.sqrt(np.mean(e**2)))
+    from scipy import stats  # imported where used: scipy takes a second to import
     return max(float(ordered[-1]), float(stats.t.ppf(0.5 + lv / 2.0, df=n)) * rms)
 
 
@@ -193,4 +193,5 @@ def student_t_multiplier(scaled_errors: Sequence[float] | np.ndarray, level: flo
     if e.size == 0:
         raise ValueError("no out-of-sample errors to calibrate from")
     rms = float(np.sqrt(np.mean(e**2)))
+    from scipy import stats  # imported where used: scipy takes a second to import
     return float(stats.t.ppf(0.5 + lv / 2.0, df=e.size)) * rms

@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from analysis.models.projection import (
     MODEL_PARAMETERS,
@@ -118,6 +117,7 @@ def sensitivity_global(result: ProjectionResult, quantity: str = "further_cuts_2
     if quantity not in result.draws.columns or quantity == "draw":
         raise ValueError(f"quantity {quantity!r} is not a column of the draws")
     names = [c for c in result.inputs.columns if c in MODEL_PARAMETERS or c == OBSERVED_EVENTS]
+    from scipy.stats import rankdata  # imported where used: scipy takes a second to import
     y = rankdata(result.draws[quantity].to_numpy(float))
     y = y - y.mean()
     rho = []

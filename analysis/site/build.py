@@ -710,22 +710,36 @@ _RENDERER_IMPORTS = ("sphinx.application", "sphinx.builders.html", "myst_nb",
                      "sphinx.ext.doctest", "sphinx.domains.c", "sphinx.domains.cpp",
                      "latexcodec", "analysis.site.sphinx_offline", "analysis.site.citations",
                      "analysis.site.css_purge")
-# Imports, then waits for its command line (one JSON line on stdin); no line: it exits.
-_RENDERER_CMD = ("import json, sys\n"
-                 "from jupyter_book.cli.main import main\n"
-                 f"for name in {_RENDERER_IMPORTS!r}:\n"
-                 "    try:\n        __import__(name)\n    except ImportError:\n        pass\n"
+# Imports in a thread of lowered priority (Linux: a thread has its own nice value) while it
+# waits for its command line (one JSON line on stdin), then renders at normal priority; no
+# line: it exits. The imports are needed only once the pages have run, and at the start of a
+# build the two cores are busy with what the pages wait for (kernels, results).
+_RENDERER_CMD = ("import json, os, sys, threading\n"
+                 "def _warm():\n"
+                 "    try:\n"
+                 "        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)\n"
+                 "    except (AttributeError, OSError):\n        pass\n"
+                 f"    for name in {('jupyter_book.cli.main', *_RENDERER_IMPORTS)!r}:\n"
+                 "        try:\n            __import__(name)\n"
+                 "        except Exception:\n            pass\n"
+                 "warm = threading.Thread(target=_warm, daemon=True)\n"
+                 "warm.start()\n"
                  "line = sys.stdin.readline()\n"
-                 "if line:\n    sys.argv[1:] = json.loads(line)\n    main()\n")
+                 "if line:\n"
+                 "    warm.join()\n"
+                 "    from jupyter_book.cli.main import main\n"
+                 "    sys.argv[1:] = json.loads(line)\n"
+                 "    main()\n")
 
 
 @contextlib.contextmanager
 def _renderer(root: Path, timeout_s: float) -> Iterator[StartedCommand]:
     """Start the Jupyter Book process now; :func:`_render` gives it its arguments.
 
-    Its imports (about a second) then run beside the build's other work; a failed import is
-    left for the render to meet and report. Its timeout counts from the moment it is given
-    its arguments; leaving the block stops it if it was never used.
+    Its imports (about two seconds of CPU) then run beside the build's other work, at lower
+    priority; a failed import is left for the render to meet and report. Its timeout counts
+    from the moment it is given its arguments; leaving the block stops it if it was never
+    used.
     """
     job = start_command("sphinx", [sys.executable, "-c", _RENDERER_CMD], timeout_s,
                         cwd=root, stdin=subprocess.PIPE)

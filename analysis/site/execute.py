@@ -133,10 +133,13 @@ def execute_page(
         for attempt in range(1, _KERNEL_START_ATTEMPTS + 1):
             try:
                 reused = {} if kernel is None else {"km": kernel.manager()}
+                # Written once at the end (and on an error), not at every cell's start and
+                # end: each write serialises the whole notebook, charts included.
                 papermill.execute_notebook(
                     str(input_path), str(output_path), parameters=parameters,
                     kernel_name=kernel_name, progress_bar=False, log_output=False,
-                    cwd=str(cwd), execution_timeout=timeout_s, **reused,
+                    cwd=str(cwd), execution_timeout=timeout_s,
+                    request_save_on_cell_execute=False, **reused,
                 )
                 break
             except RuntimeError as exc:

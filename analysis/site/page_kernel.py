@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis.data_cutoff import ROOT_ENV
-from analysis.site.steps import worker_init
+from analysis.site.steps import lower_thread_priority, worker_init
 
 if TYPE_CHECKING:
     from analysis.site.execute import PageRun
@@ -178,6 +178,7 @@ def _stderr_to(path: str | Path) -> Iterator[None]:
 
 
 def _first_chart() -> None:
+    lower_thread_priority()  # the first export is seconds away; the kernel's start is not
     try:
         import vl_convert
 

@@ -34,6 +34,7 @@ from typing import Any
 
 __all__ = [
     "DEFAULT_TIMEOUTS_S",
+    "lower_thread_priority",
     "STEPS",
     "BuildError",
     "BuildInterrupted",
@@ -153,6 +154,18 @@ def _watch_parent(parent_pid: int, interval_s: float) -> None:
         if os.getppid() != parent_pid:
             os._exit(1)  # the build is gone: nothing left to report to
         time.sleep(interval_s)
+
+
+def lower_thread_priority(increment: int = 10) -> None:
+    """Lower the calling thread's priority (Linux, where a thread has its own nice value).
+
+    For work done ahead of time that nothing waits for yet, so it takes the cores only when
+    what the build waits for leaves them idle. Elsewhere, or if refused, nothing changes.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), increment)
+    except (AttributeError, OSError):
+        pass
 
 
 def worker_init(parent_pid: int, interval_s: float = 0.5) -> None:
