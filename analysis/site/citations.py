@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
 import re
 from collections import Counter
@@ -47,6 +46,8 @@ from sphinxcontrib.bibtex.style.referencing.extra_label import ExtraLabelReferen
 from sphinxcontrib.bibtex.style.referencing.extra_year import ExtraYearReferenceStyle
 from sphinxcontrib.bibtex.style.template import join, join2, post_text, pre_text, reference
 from sphinxcontrib.bibtex.style.template import year as plain_year
+
+from analysis.site.steps import write_atomic
 
 __all__ = ["AuthorYearLabelStyle", "FormattedEntries", "ReportStyle",
            "SuffixedAuthorYearReferenceStyle", "author_year_labels", "entry_key", "suffixes",
@@ -158,10 +159,7 @@ class FormattedEntries:
         """Write the entries this render used (only those: the file does not grow)."""
         if self.path is None or self._used == self._loaded:
             return
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        tmp.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(self.path)
+        write_atomic(self.path, pickle.dumps(self._used, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def entry_key(style: type, label: str, entry: Any) -> str:

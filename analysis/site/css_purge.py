@@ -24,12 +24,13 @@ The test is conservative, rule by rule:
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from analysis.site.steps import write_atomic
 
 __all__ = ["SAFE_PREFIXES", "purge_css", "purge_site", "split_rules", "used_names"]
 
@@ -256,20 +257,12 @@ def purge_css(css: str, classes: set[str], ids: set[str], cache_dir: Path | None
     except OSError:
         pass
     purged = _purged(css, classes, ids, cache_dir)
-    _write_atomic(path, purged.encode("utf-8"))
+    write_atomic(path, purged.encode("utf-8"))
     return purged
 
 
 def _purged(css: str, classes: set[str], ids: set[str], cache_dir: Path | None) -> str:
     return "".join(r.text() for r in _purge_rules(_parsed(css, cache_dir), classes, ids)) + "\n"
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all (under a temporary name, then renamed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def _parsed(css: str, cache_dir: Path | None) -> list[Rule]:
@@ -287,7 +280,7 @@ def _parsed(css: str, cache_dir: Path | None) -> list[Rule]:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
         pass
     rules = split_rules(css)
-    _write_atomic(path, pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomic(path, pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL))
     return rules
 
 

@@ -15,7 +15,6 @@ import hashlib
 import importlib.metadata
 import io
 import json
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ import nbformat
 
 from analysis.escape import csv_cell
 from analysis.site.page_kernel import PageKernel
+from analysis.site.steps import write_atomic
 
 __all__ = ["ExecutionFailure", "PageKernel", "PageRun", "check_outputs", "execute_page",
            "export_figures",
@@ -270,13 +270,9 @@ def _drawing(spec: str, drawings: Path | None, vl_convert: Any, version: str
     # laying the chart out a second time.
     png = vl_convert.svg_to_png(svg, scale=2)
     if drawings is not None:
-        drawings.mkdir(parents=True, exist_ok=True)
-        # Written under a temporary name and renamed: a drawing appears whole or not at all.
-        for name, write in ((f"{key}.png", lambda f: f.write_bytes(png)),
-                            (f"{key}.svg", lambda f: f.write_text(svg, encoding="utf-8"))):
-            tmp = drawings / f".{name}.{os.getpid()}.tmp"
-            write(tmp)
-            tmp.replace(drawings / name)
+        # Each whole or not at all, the SVG last (a drawing is complete once it exists).
+        write_atomic(drawings / f"{key}.png", png)
+        write_atomic(drawings / f"{key}.svg", svg.encode("utf-8"))
     return svg, png
 
 

@@ -35,6 +35,7 @@ from typing import Any
 __all__ = [
     "DEFAULT_TIMEOUTS_S",
     "lower_thread_priority",
+    "write_atomic",
     "STEPS",
     "BuildError",
     "BuildInterrupted",
@@ -154,6 +155,14 @@ def _watch_parent(parent_pid: int, interval_s: float) -> None:
         if os.getppid() != parent_pid:
             os._exit(1)  # the build is gone: nothing left to report to
         time.sleep(interval_s)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: under a temporary name beside it, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
 
 
 def lower_thread_priority(increment: int = 10) -> None:
