@@ -386,3 +386,13 @@ def test_a_shared_setup_and_no_paths_leave_the_draws_and_summary_unchanged():
     assert pr.run_monte_carlo({**p, "as_of": "2026-01-31"}, FAMILIES, EVENTS, shared=shared
                               ).summary.equals(
         pr.run_monte_carlo({**p, "as_of": "2026-01-31"}, FAMILIES, EVENTS).summary)
+
+
+@pytest.mark.parametrize("chunk_size", [64, 8_192])
+def test_further_cuts_draws_are_exactly_the_monte_carlo_columns(chunk_size):
+    p = validate({"mc_draws": 500, "seed": 7})
+    full = pr.run_monte_carlo(p, FAMILIES, EVENTS)
+    lean = pr.further_cuts_draws(p, FAMILIES, EVENTS, chunk_size=chunk_size)
+    assert set(lean) == {r for r in pr.READINGS}
+    for reading, values in lean.items():
+        np.testing.assert_array_equal(values, full.draws[f"further_cuts_{reading}"].to_numpy())

@@ -103,6 +103,22 @@ def test_each_point_equals_the_headline_with_those_overrides(inputs, small_table
             assert row[col] == pytest.approx(ref[col], rel=1e-12, abs=1e-12)
 
 
+def test_every_point_is_exactly_the_builds_combined_headline(inputs, small_table):
+    # The sweep skips the headline's frames (headline.combined_at); its numbers must not move.
+    families, events = inputs
+    weight_pct, _, _ = headline.resolve_weight(params.validate({}), families, events)
+    for point in sweep.grid_points(SMALL):
+        direct = headline.compute_headline(params.validate(
+            {**point, "mc_draws": 300, "headline_weight_projection_pct": weight_pct}),
+            families, events)
+        mask = np.logical_and.reduce([small_table[k] == v for k, v in point.items()])
+        for reading in ("2026", "2027"):
+            row = small_table[mask & (small_table["reading"] == reading)].iloc[0]
+            ref = direct.get("combined", reading)
+            assert [row[c] for c in sweep.SUMMARY_COLUMNS] == [ref[c] for c in
+                                                               sweep.SUMMARY_COLUMNS]
+
+
 def test_common_random_numbers_isolate_the_assumption(small_table):
     # The EU brake applies from late 2027: with common random numbers it cannot move the
     # "before 1 Jan 2027" reading at all, only the 2027 one.

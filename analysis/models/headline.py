@@ -21,7 +21,7 @@ are reported: before 1 Jan 2027 (cuts announced by 31 Dec 2026) and by 31 Dec 20
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +35,8 @@ from analysis.params import SCHEMA, Params, list_scenarios, load_scenario, valid
 from analysis.params import label as param_label
 from analysis.text import fmt_value
 
-__all__ = ["READINGS", "HeadlineResult", "RoundsPart", "compute_headline", "fmt_observed",
+__all__ = ["READINGS", "HeadlineResult", "RoundsPart", "combined_at", "compute_headline",
+           "fmt_observed",
            "further_rounds", "observed_further_cuts", "observed_further_cuts_text",
            "resolve_weight", "rounds_known_at", "rounds_part", "scenario_comparison",
            "sized_rounds", "summarise_draws", "undisclosed_further_rounds"]
@@ -45,6 +46,8 @@ SOURCES = ("projection core", "layoff-rounds model", "combined")
 # Offsets keep the three random streams (projection, rounds, mixture) distinct for one seed.
 _ROUNDS_SEED_OFFSET = 1
 _MIX_SEED_OFFSET = 2
+#: The rounds model's column of further roles at each reading.
+_ROUNDS_COLUMNS = {"2026": "further_roles_to_interim", "2027": "further_roles_to_horizon"}
 
 
 @dataclass(frozen=True)
@@ -242,6 +245,45 @@ def rounds_part(p: Params, events: pd.DataFrame) -> RoundsPart:
                       observed_further_cuts(events, p.as_of))
 
 
+def _rounds_part_for(p: Params, events: pd.DataFrame, shared: RoundsPart | None) -> RoundsPart:
+    """``shared`` when it was computed with these rounds settings, else computed now."""
+    return shared if shared is not None and shared.key == _rounds_key(p) \
+        else rounds_part(p, events)
+
+
+def combined_at(p: Params, families: pd.DataFrame, events: pd.DataFrame,
+                quantile_levels: Sequence[float], *, shared: RoundsPart | None = None,
+                setup: projection.SharedSetup | None = None
+                ) -> dict[str, tuple[dict[str, float], np.ndarray]]:
+    """The combined headline at each reading, and its quantiles, without the frames.
+
+    The same draws and the same mixture as :func:`compute_headline`, so the summary equals
+    its ``"combined"`` row; for the sweep, which computes the headline at hundreds of points
+    and reads nothing else.
+
+    Args:
+        p: Validated parameters.
+        families: Job families.
+        events: Layoff rounds.
+        quantile_levels: Probabilities in (0, 1) of the quantiles wanted.
+        shared: See :func:`compute_headline`.
+        setup: See :func:`compute_headline`.
+
+    Returns:
+        Reading -> (the summary of :func:`analysis.models.headline_backtest.mixture_summary`,
+        the mixture's quantiles at ``quantile_levels``).
+    """
+    from analysis.models import headline_backtest as hb  # the backtest imports this module
+
+    weight_pct, _, _ = resolve_weight(p, families, events)
+    part = _rounds_part_for(p, events, shared)
+    cuts = projection.further_cuts_draws(p, families, part.sized, shared=setup)
+    return {reading: hb.mixture_summary_and_quantiles(
+                cuts[reading], part.simulated[column].to_numpy(dtype=float), weight_pct,
+                float(p.interval_level_pct), quantile_levels)
+            for reading, column in _ROUNDS_COLUMNS.items()}
+
+
 def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
                      events: pd.DataFrame, *, shared: RoundsPart | None = None,
                      setup: projection.SharedSetup | None = None, paths: bool = True
@@ -268,17 +310,14 @@ def compute_headline(params: Mapping[str, Any] | Params, families: pd.DataFrame,
 
     p = params if isinstance(params, Params) else validate(dict(params))
     weight_pct, weight_source, backtest = resolve_weight(p, families, events)
-    part = shared if shared is not None and shared.key == _rounds_key(p) \
-        else rounds_part(p, events)
+    part = _rounds_part_for(p, events, shared)
     proj = projection.run_monte_carlo(p, families, part.sized, shared=setup, paths=paths)
     sim = part.simulated
     rng = np.random.default_rng((p.seed + _MIX_SEED_OFFSET) % 2**32)
     from_projection = rng.random(p.mc_draws) < weight_pct / 100.0
     draws = pd.DataFrame({"draw": np.arange(p.mc_draws), "from_projection": from_projection})
-    pairs = {"2026": ("further_cuts_2026", "further_roles_to_interim"),
-             "2027": ("further_cuts_2027", "further_roles_to_horizon")}
-    for reading, (proj_col, sim_col) in pairs.items():
-        proj_values = proj.draws[proj_col].to_numpy(dtype=float)
+    for reading, sim_col in _ROUNDS_COLUMNS.items():
+        proj_values = proj.draws[f"further_cuts_{reading}"].to_numpy(dtype=float)
         sim_values = sim[sim_col].to_numpy(dtype=float)
         draws[f"projection_{reading}"] = proj_values
         draws[f"rounds_{reading}"] = sim_values

@@ -385,6 +385,15 @@ def mixture_quantiles(core: np.ndarray, rounds_: np.ndarray, weight_pct: float,
     return np.asarray(pooled.quantiles(weight_pct / 100.0, list(levels)), dtype=float)
 
 
+def mixture_summary_and_quantiles(core: np.ndarray, rounds_: np.ndarray, weight_pct: float,
+                                  level_pct: float, levels: Sequence[float]
+                                  ) -> tuple[dict[str, float], np.ndarray]:
+    """:func:`mixture_summary` and :func:`mixture_quantiles` of the same draws, sorted once."""
+    pooled = _Pooled.of(np.asarray(core, float), np.asarray(rounds_, float))
+    summary = mixture_summary(core, rounds_, weight_pct, level_pct, _pooled=pooled)
+    return summary, np.asarray(pooled.quantiles(weight_pct / 100.0, list(levels)), dtype=float)
+
+
 def weight_curve(draws: pd.DataFrame, level_pct: float,
                  weights_pct: Sequence[float] = tuple(range(0, 101, 5))) -> pd.DataFrame:
     """The headline as a function of the weight on the projection core, both readings.

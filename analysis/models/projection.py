@@ -93,6 +93,7 @@ __all__ = [
     "STEEPNESS_MONOTONE_LIMIT",
     "Calendar",
     "ProjectionResult",
+    "further_cuts_draws",
     "project_point",
     "run_monte_carlo",
 ]
@@ -586,8 +587,7 @@ def _draws_frame(setup: _Setup, sims: Mapping[str, np.ndarray]) -> pd.DataFrame:
     """One row per draw of the cut-off readings (see ProjectionResult.draws)."""
     cols: dict[str, np.ndarray] = {"draw": np.arange(len(sims["headcount_as_of"]))}
     for r in setup.reading_dates:
-        projected = sims[f"layoffs_ai_{r}"] + sims[f"layoffs_delayering_{r}"]
-        cols[f"further_cuts_{r}"] = sims[f"observed_{r}"] + projected
+        cols[f"further_cuts_{r}"] = _further_cuts(sims, r)
     cols["observed_further_cuts"] = sims[f"observed_{list(setup.reading_dates)[-1]}"]
     for r in setup.reading_dates:
         cols[f"projected_cuts_{r}"] = sims[f"layoffs_ai_{r}"] + sims[f"layoffs_delayering_{r}"]
@@ -597,6 +597,11 @@ def _draws_frame(setup: _Setup, sims: Mapping[str, np.ndarray]) -> pd.DataFrame:
     for i, family in enumerate(setup.family_ids):
         cols[_FAMILY_PREFIX + family] = sims["family_cuts_2027"][:, i]
     return _float_frame(cols)
+
+
+def _further_cuts(sims: Mapping[str, np.ndarray], r: str) -> np.ndarray:
+    """Further cuts by reading ``r`` per draw: those observed plus those projected."""
+    return sims[f"observed_{r}"] + (sims[f"layoffs_ai_{r}"] + sims[f"layoffs_delayering_{r}"])
 
 
 def _float_frame(cols: Mapping[str, np.ndarray]) -> pd.DataFrame:
@@ -764,10 +769,53 @@ def run_monte_carlo(params: Mapping[str, Any], families: pd.DataFrame, events: p
     Raises:
         ValueError: Invalid inputs (the message names the parameter or column).
     """
-    if chunk_size < 1:
-        raise ValueError("chunk_size must be at least 1")
     p, setup = _prepare(params, families, events, monte_carlo=True, calendar=calendar,
                         shared=shared)
+    inputs, sims = _simulated(p, setup, chunk_size)
+    headcount, cumulative = sims.pop("headcount_path"), sims.pop("cumulative_further_path")
+    # Without paths: the frame of one draw's paths, emptied, so its columns and types hold.
+    quantile_paths = _quantile_paths(setup, headcount, cumulative) if paths \
+        else _quantile_paths(setup, headcount[:1], cumulative[:1]).iloc[:0]
+    del headcount, cumulative
+    draws = _draws_frame(setup, sims)
+    del sims
+    point = _point_frame(p, setup)
+    summary = _summary(setup, draws, point, float(p["interval_level_pct"]))
+    return ProjectionResult(draws=draws, inputs=inputs, paths=quantile_paths, summary=summary,
+                            deterministic=point, seed=int(p["seed"]), n_draws=int(p["mc_draws"]))
+
+
+def further_cuts_draws(params: Mapping[str, Any], families: pd.DataFrame, events: pd.DataFrame,
+                       *, chunk_size: int = _DEFAULT_CHUNK, calendar: Calendar = STUDY_CALENDAR,
+                       shared: SharedSetup | None = None) -> dict[str, np.ndarray]:
+    """The Monte Carlo draws of further cuts at each reading, and nothing else.
+
+    Exactly the ``further_cuts_<r>`` columns of :func:`run_monte_carlo`'s draws (the same
+    simulation), without the frames, paths, summary and deterministic run, which a caller
+    computing the headline at many points (the sweep) does not read.
+
+    Args:
+        params: Parameter values (see :func:`project_point`).
+        families: Job families (see :func:`project_point`).
+        events: Layoff rounds (see :func:`project_point`).
+        chunk_size: Draws simulated at once (see :func:`run_monte_carlo`).
+        calendar: Start of counting and readings (see :func:`run_monte_carlo`).
+        shared: A :func:`shared_setup` (see :func:`run_monte_carlo`).
+
+    Returns:
+        Reading -> (``mc_draws``,) further cuts per draw.
+    """
+    p, setup = _prepare(params, families, events, monte_carlo=True, calendar=calendar,
+                        shared=shared)
+    _, sims = _simulated(p, setup, chunk_size)
+    return {r: _further_cuts(sims, r) for r in setup.reading_dates}
+
+
+def _simulated(p: Params, setup: _Setup, chunk_size: int
+               ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The drawn inputs (a frame, as ProjectionResult.inputs) and the simulation's arrays."""
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
     n, seed = int(p["mc_draws"]), int(p["seed"])
     drawn, observed = _draw_inputs(p, setup, n, seed)
     inputs = _float_frame({"draw": np.arange(n), **drawn,
@@ -785,16 +833,4 @@ def run_monte_carlo(params: Mapping[str, Any], families: pd.DataFrame, events: p
             sims = {k: np.empty((n, *a.shape[1:])) for k, a in part.items()}
         for k, a in part.items():
             sims[k][window] = a
-    del values, observed
-
-    headcount, cumulative = sims.pop("headcount_path"), sims.pop("cumulative_further_path")
-    # Without paths: the frame of one draw's paths, emptied, so its columns and types hold.
-    quantile_paths = _quantile_paths(setup, headcount, cumulative) if paths \
-        else _quantile_paths(setup, headcount[:1], cumulative[:1]).iloc[:0]
-    del headcount, cumulative
-    draws = _draws_frame(setup, sims)
-    del sims
-    point = _point_frame(p, setup)
-    summary = _summary(setup, draws, point, float(p["interval_level_pct"]))
-    return ProjectionResult(draws=draws, inputs=inputs, paths=quantile_paths, summary=summary,
-                            deterministic=point, seed=seed, n_draws=n)
+    return inputs, sims

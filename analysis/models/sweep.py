@@ -194,16 +194,13 @@ def grid_points(grid: SweepGrid) -> list[dict[str, Any]]:
             for combo in itertools.product(*(levels for _, levels in grid.levels))]
 
 
-def _point_rows(point_id: int, point: Mapping[str, Any], result: headline.HeadlineResult
+def _point_rows(point_id: int, point: Mapping[str, Any],
+                combined: Mapping[str, tuple[Mapping[str, float], Sequence[float]]]
                 ) -> list[dict[str, Any]]:
-    from analysis.models.headline_backtest import mixture_quantiles
-
+    """The table's rows of one point: the combined headline and its quantiles per reading."""
     rows = []
     for reading in READINGS:
-        summary = result.get("combined", reading)  # the headline's own numbers
-        quantiles = mixture_quantiles(result.draws[f"projection_{reading}"].to_numpy(),
-                                      result.draws[f"rounds_{reading}"].to_numpy(),
-                                      result.weight_pct, QUANTILE_LEVELS)
+        summary, quantiles = combined[reading]
         rows.append({"point": point_id, **point, "reading": reading,
                      **{k: float(summary[k]) for k in SUMMARY_COLUMNS},
                      **{f"q{level * 100:g}": float(q)
@@ -222,13 +219,15 @@ def run_points(base: Mapping[str, Any], points: Sequence[tuple[int, Mapping[str,
     rounds_part`) and ``setup`` the projection's dates and tables
     (:func:`analysis.models.projection.shared_setup`): a grid over the projection's
     assumptions leaves both unchanged, so they are computed once per sweep; a point that
-    changes one computes its own. The fan-chart paths are not computed (no row uses them).
+    changes one computes its own. Each point's numbers are those of
+    :func:`analysis.models.headline.compute_headline` (through
+    :func:`analysis.models.headline.combined_at`, which skips the frames no row reads).
     """
     rows: list[dict[str, Any]] = []
     for point_id, point in points:
         p = validate({**base, **point})
-        rows.extend(_point_rows(point_id, point, headline.compute_headline(
-            p, families, events, shared=shared, setup=setup, paths=False)))
+        rows.extend(_point_rows(point_id, point, headline.combined_at(
+            p, families, events, QUANTILE_LEVELS, shared=shared, setup=setup)))
     return rows
 
 
