@@ -124,3 +124,40 @@ def test_a_page_deadline_starts_once_its_kernel_has_warmed_up(tmp_path, monkeypa
     order.clear()
     assert page_kernel.started_task((str(tmp_path / "x.started"), str, (1,))) == "(1,)"
     assert order == []
+
+
+def test_the_ready_client_loses_no_output_of_a_page_started_right_after_it(tmp_path):
+    # The ready client skips jupyter_client's fixed 0.2 s IOPub flush and waits for the idle
+    # status of its own request instead; every page, each with a fresh client on the same
+    # kernel, must still show its first output. (The race it guards against is rare on one
+    # machine, so this checks the behaviour, not the race.)
+    kernel = PageKernel(KERNEL_NAME, tmp_path)
+    try:
+        for i in range(8):
+            run = execute_page(_page(f"print('first output {i}')"), f"book/p{i}", {},
+                               tmp_path / f"{i}.ipynb", KERNEL_NAME, tmp_path, kernel=kernel)
+            assert run.error is None, run.error
+            assert _outputs(tmp_path / f"{i}.ipynb") == [f"first output {i}\n"]
+        assert kernel.pages_run == 8  # one kernel, a fresh client for every page
+    finally:
+        kernel.discard()
+
+
+def test_the_ready_client_says_when_its_kernel_died(tmp_path):
+    from jupyter_core.utils import run_sync
+
+    from analysis.site.kernel_client import ReadyKernelClient
+
+    kernel = PageKernel(KERNEL_NAME, tmp_path)
+    try:
+        km = kernel.manager()
+        client = km.client()
+        assert isinstance(client, ReadyKernelClient)
+        client.start_channels()
+        run_sync(km.shutdown_kernel)(now=True)
+        # execute_page retries a kernel start on exactly this message.
+        with pytest.raises(RuntimeError, match="Kernel died before replying to kernel_info"):
+            run_sync(client.wait_for_ready)(timeout=30)
+        client.stop_channels()
+    finally:
+        kernel.discard()
