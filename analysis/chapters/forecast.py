@@ -281,7 +281,7 @@ def compute(params: Params, data_dir: Path | None = None) -> ForecastChapterResu
                               p.as_of),
         oat=_moving(sensitivity.sensitivity_oat(p, families, headline.sized_rounds(events))),
         variance=sensitivity.sensitivity_global(result.projection),
-        scenarios=headline.scenario_comparison(p, families, events),
+        scenarios=headline.scenario_comparison(p, families, events, computed=result),
         weight_curve=hbt.weight_curve(result.draws, level_pct, WEIGHT_CURVE_PCT),
         widened=hbt.widened_summary(result.draws, bt.weight_interval_pct, level_pct),
         bin_widths=hbt.bin_width_sensitivity(bt),

@@ -354,8 +354,8 @@ def _with_unit(value: Any, unit: str) -> str:
 
 
 def scenario_comparison(params: Params, families: pd.DataFrame, events: pd.DataFrame,
-                        scenarios: list[str] | None = None, draws: int | None = None
-                        ) -> pd.DataFrame:
+                        scenarios: list[str] | None = None, draws: int | None = None, *,
+                        computed: HeadlineResult | None = None) -> pd.DataFrame:
     """The combined headline under each shipped scenario, applied on top of ``params``.
 
     Each scenario file's values replace the build's values for the parameters it sets; all
@@ -368,6 +368,9 @@ def scenario_comparison(params: Params, families: pd.DataFrame, events: pd.DataF
         events: Layoff rounds.
         scenarios: Scenario names (default: every file in ``data/scenarios``).
         draws: Monte Carlo draws per scenario (default: the build's ``mc_draws``).
+        computed: The headline already computed with ``params``, if any: a scenario whose
+            values are exactly ``params`` (the baseline, in a default build) reuses it rather
+            than computing the same simulation and backtest again.
 
     Returns:
         One row per scenario and reading: ``scenario``, ``reading``, ``reading_label``,
@@ -380,7 +383,9 @@ def scenario_comparison(params: Params, families: pd.DataFrame, events: pd.DataF
         merged = {**params.to_dict(), **values}
         if draws is not None:
             merged["mc_draws"] = draws
-        result = compute_headline(validate(merged, scenario=name), families, events)
+        scenario_params = validate(merged, scenario=name)
+        same = computed is not None and scenario_params.to_dict() == params.to_dict()
+        result = computed if same else compute_headline(scenario_params, families, events)
         combined = result.summary[result.summary["source"] == "combined"]
         # Readers see the parameters' labels; the methods page maps them to code names.
         changed = ", ".join(f"{param_label(k)} {_with_unit(v, SCHEMA[k].unit)}"

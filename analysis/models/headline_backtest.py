@@ -535,15 +535,15 @@ def forecast_at_origin(p: Params, families: pd.DataFrame, events: pd.DataFrame, 
     calendar = projection.Calendar(
         further_after=origin, readings=tuple((f"{m}m", ends[m]) for m in HORIZONS_MONTHS),
         shift_days=shift, horizon_end=ends[max(HORIZONS_MONTHS)])
-    proj = projection.run_monte_carlo(_origin_params(p, origin, draws, seed), families,
-                                      headline.sized_rounds(known), calendar=calendar)
+    # Only the further cuts are read: the lean path of the same simulation.
+    cuts = projection.further_cuts_draws(_origin_params(p, origin, draws, seed), families,
+                                         headline.sized_rounds(known), calendar=calendar)
     short, long_ = min(HORIZONS_MONTHS), max(HORIZONS_MONTHS)
     sim = rounds.simulate_further_cuts(
         known, origin, horizon_end=ends[long_], draws=draws, seed=(seed + 1) % 2**32,
         history_start=p.rounds_history_start, interim_end=ends[short], further_after=origin)
     return {
-        "projection": {m: proj.draws[f"further_cuts_{m}m"].to_numpy(float)
-                       for m in HORIZONS_MONTHS},
+        "projection": {m: np.asarray(cuts[f"{m}m"], float) for m in HORIZONS_MONTHS},
         "rounds": {short: sim["further_roles_to_interim"].to_numpy(float),
                    long_: sim["further_roles_to_horizon"].to_numpy(float)},
     }
