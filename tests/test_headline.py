@@ -110,6 +110,19 @@ def test_scenario_comparison_has_every_scenario_and_matches_the_baseline():
     assert row["median"] == base.get("combined", "2027")["median"]
 
 
+def test_scenario_comparison_reuses_the_builds_headline_only_for_identical_values():
+    families, events = data.load_job_families(), data.load_layoff_rounds()
+    p = params.validate({"mc_draws": 2_000})
+    computed = headline.compute_headline(p, families, events)
+    reused = headline.scenario_comparison(p, families, events, computed=computed)
+    pd.testing.assert_frame_equal(reused, headline.scenario_comparison(p, families, events))
+    # A headline of other values is never taken for a scenario: the table is unchanged.
+    other = headline.compute_headline(params.validate({"mc_draws": 2_000, "seed": 5}),
+                                      families, events)
+    pd.testing.assert_frame_equal(
+        headline.scenario_comparison(p, families, events, computed=other), reused)
+
+
 def test_one_formatter_prints_the_further_cuts_already_announced_everywhere():
     """Every page and the ledger print the observed further cuts through one function."""
     import re

@@ -368,9 +368,9 @@ def scenario_comparison(params: Params, families: pd.DataFrame, events: pd.DataF
         events: Layoff rounds.
         scenarios: Scenario names (default: every file in ``data/scenarios``).
         draws: Monte Carlo draws per scenario (default: the build's ``mc_draws``).
-        computed: The headline already computed with ``params``, if any: a scenario whose
-            values are exactly ``params`` (the baseline, in a default build) reuses it rather
-            than computing the same simulation and backtest again.
+        computed: A headline already computed (the build's own), if any: a scenario whose
+            values are exactly that headline's parameters (the baseline, in a default build)
+            reuses it rather than computing the same simulation and backtest again.
 
     Returns:
         One row per scenario and reading: ``scenario``, ``reading``, ``reading_label``,
@@ -384,7 +384,9 @@ def scenario_comparison(params: Params, families: pd.DataFrame, events: pd.DataF
         if draws is not None:
             merged["mc_draws"] = draws
         scenario_params = validate(merged, scenario=name)
-        same = computed is not None and scenario_params.to_dict() == params.to_dict()
+        # Reused only for exactly its own values (whatever the caller passed).
+        same = computed is not None \
+            and scenario_params.to_dict() == computed.params.to_dict()
         result = computed if same else compute_headline(scenario_params, families, events)
         combined = result.summary[result.summary["source"] == "combined"]
         # Readers see the parameters' labels; the methods page maps them to code names.
