@@ -488,3 +488,36 @@ def test_results_at_an_early_cut_off_know_only_what_was_reported():
     assert values["ch1_last_year"] == "FY2024"
     assert "No fiscal year reported by 15 Nov 2025" in values["ch1_evidence_capex100"]
     assert values["ch1_fcf_ttm_sentence"].startswith("Free cash flow for the twelve months")
+
+
+def _assert_same(a, b, path="results"):
+    """Every field of two results objects is equal (frames exactly, NaN equal to NaN)."""
+    import dataclasses
+
+    if isinstance(a, pd.DataFrame):
+        pd.testing.assert_frame_equal(a, b, check_exact=True, obj=path)
+    elif isinstance(a, pd.Series):
+        pd.testing.assert_series_equal(a, b, check_exact=True, obj=path)
+    elif dataclasses.is_dataclass(a):
+        for f in dataclasses.fields(a):
+            _assert_same(getattr(a, f.name), getattr(b, f.name), f"{path}.{f.name}")
+    elif isinstance(a, (list, tuple)):
+        assert len(a) == len(b), path
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _assert_same(x, y, f"{path}[{i}]")
+    elif isinstance(a, float) and math.isnan(a):
+        assert isinstance(b, float) and math.isnan(b), path
+    else:
+        assert a == b, path
+
+
+def test_the_stored_capex_part_gives_exactly_the_chapters_results():
+    # The results cache fits the capex part once and hands it to compute (INPUTS); a rebuild
+    # that moves only the cost per employee reuses it. Nothing may differ from a fresh fit.
+    p = params.validate()
+    part = C.compute_capex(p)
+    _assert_same(C.compute(p, capex=part), C.compute(p))
+    cheaper = params.validate({"cost_per_employee_usd_k": 120.0})
+    _assert_same(C.compute(cheaper, capex=part), C.compute(cheaper))
+    assert "cost_per_employee_usd_k" not in C.CAPEX_PARAMETERS
+    assert set(C.CAPEX_PARAMETERS) <= set(C.PARAMETERS)

@@ -86,3 +86,44 @@ def test_narrative_charts_and_site_are_not_inputs(tmp_path):
     assert results.computation_source(copy) == before
     (copy / "models" / "rounds.py").write_text("# edited\n", encoding="utf-8")
     assert results.computation_source(copy) != before
+
+
+DEPENDENT = textwrap.dedent('''
+    """A fake computation that takes the stored fake result as an input."""
+    from pathlib import Path
+
+    PARAMETERS = ("seed", "mc_draws", "attrition_rate_pct")
+    INPUTS = ("fake",)
+    CALLS = Path(__file__).with_suffix(".calls")
+
+
+    def compute(params, data_dir, *, fake):
+        CALLS.write_text(CALLS.read_text() + "y" if CALLS.exists() else "y")
+        return {"input": fake, "attrition": params.attrition_rate_pct}
+''')
+
+
+def test_a_result_reads_its_inputs_from_the_store(fake, monkeypatch):
+    root, calls = fake
+    mod_dir = calls.parent
+    (mod_dir / "dependent_result_mod.py").write_text(DEPENDENT)
+    sys.modules.pop("dependent_result_mod", None)
+    monkeypatch.setitem(results.COMPUTATIONS, "dependent", "dependent_result_mod")
+    dep_calls = mod_dir / "dependent_result_mod.calls"
+    first = results.get("dependent", params.validate({"seed": 3}), root=root)
+    assert first["input"] == {"seed": 3, "draws": params.validate().mc_draws}
+    assert calls.read_text() == "x" and dep_calls.read_text() == "y"  # the input was stored
+    # A parameter only the dependent reads: it is computed again, its input is read back.
+    moved = results.get("dependent", params.validate({"seed": 3, "attrition_rate_pct": 20.0}),
+                        root=root)
+    assert moved["input"] == first["input"] and moved["attrition"] == 20.0
+    assert calls.read_text() == "x" and dep_calls.read_text() == "yy"
+
+
+def test_every_result_depends_on_the_parameters_of_its_inputs():
+    # Otherwise a stored result would outlive a change of one of its inputs.
+    for name in results.COMPUTATIONS:
+        module = results._module(name)
+        for dep in getattr(module, "INPUTS", ()):
+            assert set(results.parameters_of([dep])) <= set(results.parameters_of([name])), \
+                (name, dep)

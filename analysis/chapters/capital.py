@@ -54,10 +54,13 @@ from analysis.params import SCHEMA, Params
 __all__ = [
     "AS_REPORTED_BASIS",
     "BASE_YEAR",
+    "CapexPart",
     "COMPANY_ORDER",
     "CUTS_FROM",
     "DENOMINATOR_COLUMNS",
     "GROSS_BASIS",
+    "CAPEX_PARAMETERS",
+    "INPUTS",
     "PARAMETERS",
     "SMALL_SHARE_PCT",
     "CapexPaths",
@@ -71,11 +74,13 @@ __all__ = [
     "capex_history",
     "capex_increases",
     "capex_intensity",
+    "capex_part",
     "capex_paths",
     "cash_flow",
     "central_path_name",
     "charges_usd_bn",
     "compute",
+    "compute_capex",
     "confidence_map",
     "cumulative_cuts",
     "cuts_since",
@@ -108,6 +113,9 @@ __all__ = [
 #: Parameters the chapter's results depend on (the results cache keys on these only).
 PARAMETERS: tuple[str, ...] = ("as_of", "capex_path", "cost_per_employee_usd_k",
                                "interval_level_pct", "include_unreliable")
+#: Stored results :func:`compute` takes as keyword arguments (the results cache computes or
+#: reads each first); ``capex`` is :func:`compute_capex`, registered as ``capex``.
+INPUTS: tuple[str, ...] = ("capex",)
 CUTS_FROM = "2025-10-28"  # the round under examination; "cuts since" includes it
 SMALL_SHARE_PCT = 25.0  # savings below this share of the capex increase read as "small"
 BASE_YEAR = 2017  # first fiscal year whose capex line is gross: the index base
@@ -1518,8 +1526,8 @@ def analyse(*, annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFrame,
             cost_spread_usd_k: tuple[float, float] | None = None,
             interval_level_pct: float = 80,
             annual_confidence: Mapping[tuple[int, str], str] | None = None,
-            quarter_confidence: Mapping[tuple[str, str], str] | None = None
-            ) -> CapitalResults:
+            quarter_confidence: Mapping[tuple[str, str], str] | None = None,
+            capex: CapexPart | None = None) -> CapitalResults:
     """Run every calculation of chapter 1 on loaded tables.
 
     Args:
@@ -1536,12 +1544,16 @@ def analyse(*, annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFrame,
         interval_level_pct: Interval level of the capex paths, %.
         annual_confidence: :func:`confidence_map` of the annual table (optional).
         quarter_confidence: :func:`confidence_map` of the quarterly table (optional).
+        capex: The fitted part, :func:`capex_part` of the same tables and parameters, if it
+            was computed already (the results cache stores it apart: it does not depend on
+            the cost per employee); ``None`` computes it here.
 
     Returns:
         A :class:`CapitalResults`.
     """
-    paths = build_capex_paths(annual, guidance, as_of, capex_path, interval_level_pct)
-    relation = capex_headcount_relation(annual, as_of, interval_level_pct=RELATION_LEVEL_PCT)
+    if capex is None:
+        capex = capex_part(annual, guidance, as_of, capex_path, interval_level_pct)
+    paths, relation = capex.paths, capex.relation
     cuts = _cuts_part(annual, rounds, benchmarks, paths.paths, as_of, cost_per_employee_usd_k,
                       cost_spread_usd_k, annual_confidence)
     history = _history_part(annual, as_of)
@@ -1553,15 +1565,65 @@ def analyse(*, annual: pd.DataFrame, guidance: pd.DataFrame, peer: pd.DataFrame,
                                     quarter_confidence),
         **bench, **cuts,
         fcf=savings_fcf_frame(history["cash"], bench["ttm_cash"], confidence=annual_confidence),
-        paths=paths, relation=relation, relation_band=relation_fit_band(relation))
+        paths=paths, relation=relation, relation_band=capex.relation_band)
 
 
-def compute(params: Params, data_dir: Path | None = None) -> CapitalResults:
+@dataclass(frozen=True)
+class CapexPart:
+    """The part of chapter 1 fitted with statsmodels: the capex paths and the relation.
+
+    It reads the annual and guidance tables, the cut-off, the central path and the interval
+    level, not the cost per employee, so the results cache keeps it apart
+    (:data:`CAPEX_PARAMETERS`, :mod:`analysis.chapters.capex`): a rebuild that moves only the
+    cost reuses it, and neither imports statsmodels nor fits again.
+
+    Attributes:
+        paths: :func:`build_capex_paths`.
+        relation: :func:`~analysis.models.forecast.capex_headcount_relation` at
+            :data:`RELATION_LEVEL_PCT`.
+        relation_band: :func:`relation_fit_band` of ``relation``.
+    """
+
+    paths: CapexPaths
+    relation: RelationResult
+    relation_band: pd.DataFrame
+
+
+#: The parameters :class:`CapexPart` depends on (a subset of :data:`PARAMETERS`).
+CAPEX_PARAMETERS: tuple[str, ...] = ("as_of", "capex_path", "interval_level_pct",
+                                     "include_unreliable")
+
+
+def capex_part(annual: pd.DataFrame, guidance: pd.DataFrame, as_of: str, capex_path: str,
+               interval_level_pct: float) -> CapexPart:
+    """Fit the capex paths and the capex-headcount relation (see :class:`CapexPart`)."""
+    relation = capex_headcount_relation(annual, as_of, interval_level_pct=RELATION_LEVEL_PCT)
+    return CapexPart(paths=build_capex_paths(annual, guidance, as_of, capex_path,
+                                             interval_level_pct),
+                     relation=relation, relation_band=relation_fit_band(relation))
+
+
+def compute_capex(params: Params, data_dir: Path | None = None) -> CapexPart:
+    """Load the two tables :class:`CapexPart` reads and fit it (the results cache calls this).
+
+    Args:
+        params: Validated parameters (only :data:`CAPEX_PARAMETERS` are read).
+        data_dir: Data folder; default the repository's ``data/``.
+    """
+    load = {"include_unreliable": params.include_unreliable, "data_dir": data_dir}
+    return capex_part(data.load_annual(**load), data.load_capex_guidance(**load),
+                      params.as_of, params.capex_path, params.interval_level_pct)
+
+
+def compute(params: Params, data_dir: Path | None = None, *,
+            capex: CapexPart | None = None) -> CapitalResults:
     """Load chapter 1's tables and run its calculations (the results cache calls this).
 
     Args:
         params: Validated parameters (only :data:`PARAMETERS` are read).
         data_dir: Data folder; default the repository's ``data/``.
+        capex: :func:`compute_capex` of the same parameters and data, if stored (the results
+            cache passes it: :data:`INPUTS`); ``None`` fits it here.
 
     Returns:
         A :class:`CapitalResults`.
@@ -1576,4 +1638,5 @@ def compute(params: Params, data_dir: Path | None = None) -> CapitalResults:
         cost_spread_usd_k=SCHEMA["cost_per_employee_usd_k"].mc_spread,
         interval_level_pct=params.interval_level_pct,
         annual_confidence=confidence_map(data.load_table("annual_financials", **load), "year"),
-        quarter_confidence=confidence_map(data.load_table("quarterly", **load), "period"))
+        quarter_confidence=confidence_map(data.load_table("quarterly", **load), "period"),
+        capex=capex)

@@ -218,9 +218,6 @@ def init_worker(parent_pid: int, kernel_name: str, cwd: str, warm_code: str,
         if kernels_left.value <= 0:
             return
         kernels_left.value -= 1
-    # vl-convert's first chart takes half a second (its JavaScript engine starts); a thread
-    # of its own, which nothing waits for, spends it before the first export.
-    threading.Thread(target=_first_chart, daemon=True, name="vl-convert-warm").start()
     # The kernel's start-up notices are not the build's output.
     with _stderr_to(os.devnull):
         try:
@@ -228,6 +225,11 @@ def init_worker(parent_pid: int, kernel_name: str, cwd: str, warm_code: str,
         except Exception:  # noqa: BLE001 - the page that needs the kernel meets it, reports it
             if _WORKER_KERNEL:
                 _WORKER_KERNEL[0].discard()
+    # vl-convert's first chart takes half a second (its JavaScript engine starts); a thread
+    # of its own, which nothing waits for, spends it before the first export. It starts once
+    # the kernel has been sent its imports: the engine's start holds this process's GIL, and
+    # started first it delayed the kernel's start by most of a second.
+    threading.Thread(target=_first_chart, daemon=True, name="vl-convert-warm").start()
 
 
 def run_page(args: tuple[Any, ...]) -> PageRun:

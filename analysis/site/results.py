@@ -65,8 +65,12 @@ def source_environment(root: Path = ROOT) -> dict[str, dict[str, str]]:
 
 
 #: Result name -> module with ``compute(params, data_dir) -> results`` and, optionally,
-#: ``PARAMETERS`` (the parameter names the result depends on; default: all of them).
+#: ``PARAMETERS`` (the parameter names the result depends on; default: all of them) and
+#: ``INPUTS`` (names of other results ``compute`` takes as keyword arguments: each is read
+#: from the store, or computed and stored, first). A result with INPUTS must depend on every
+#: parameter its inputs depend on, so its key changes whenever theirs does.
 COMPUTATIONS: dict[str, str] = {
+    "capex": "analysis.chapters.capex",
     "capital": "analysis.chapters.capital",
     "workforce": "analysis.chapters.workforce",
     "automation": "analysis.chapters.automation",
@@ -160,7 +164,10 @@ def _stored(name: str, params: Params, results_dir: Path | None, root: Path
     if (folder / RESULT_FILE).exists():
         with (folder / RESULT_FILE).open("rb") as fh:
             return pickle.load(fh), True  # noqa: S301 (our own file, keyed on our own code)
-    result = _module(name).compute(params, root / "data")
+    module = _module(name)
+    inputs = {dep: _stored(dep, params, results_dir, root)[0]
+              for dep in getattr(module, "INPUTS", ())}
+    result = module.compute(params, root / "data", **inputs)
     tmp = results_dir / f".{folder.name}.{os.getpid()}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
