@@ -110,6 +110,11 @@ def test_a_kept_purge_serves_the_same_stylesheet_and_names_only(tmp_path):
     assert purge_css(CSS, set(CLASSES), set(IDS), cache) == "/* kept */\n"  # read, not redone
     # Other names in use, or another stylesheet: purged afresh, each kept under its own key.
     assert purge_css(CSS, {"unused"}, set(), cache) == purge_css(CSS, {"unused"}, set())
-    assert purge_css(CSS, CLASSES, IDS | {"x"}, cache) == purge_css(CSS, CLASSES, IDS | {"x"})
+    assert purge_css(CSS, CLASSES, IDS | {"nowhere"}, cache) == purge_css(
+        CSS, CLASSES, IDS | {"nowhere"})
+    assert len(list(cache.glob("*.css"))) == 3
+    # Names the stylesheet never mentions (a chart's id, changing with its data) cannot change
+    # the purge: the kept one is read.
+    assert purge_css(CSS, CLASSES | {"chart-x"}, IDS | {"vg-0123"}, cache) == "/* kept */\n"
     assert len(list(cache.glob("*.css"))) == 3
     assert not list(cache.glob("*.tmp"))

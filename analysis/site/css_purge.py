@@ -249,7 +249,12 @@ def purge_css(css: str, classes: set[str], ids: set[str], cache_dir: Path | None
         return _purged(css, classes, ids, None)
     # The result for the same stylesheet and the same names in use, from an earlier build:
     # a build that changes a chapter's numbers seldom changes which names its pages use.
-    names = "\n".join(sorted(classes)) + "\0" + "\n".join(sorted(ids))
+    # Only the names the stylesheet mentions can change what is kept (a selector is dropped
+    # when one of its own names is not in use), so only they enter the key: a chart's id,
+    # which changes with its data and which no stylesheet names, does not purge again.
+    mentioned = _mentioned(css)
+    names = ("\n".join(sorted(c for c in classes if (".", c) in mentioned)) + "\0"
+             + "\n".join(sorted(i for i in ids if ("#", i) in mentioned)))
     path = cache_dir / (f"{hashlib.sha256(css.encode()).hexdigest()[:32]}-"
                         f"{hashlib.sha256(names.encode()).hexdigest()[:32]}.css")
     try:
@@ -259,6 +264,15 @@ def purge_css(css: str, classes: set[str], ids: set[str], cache_dir: Path | None
     purged = _purged(css, classes, ids, cache_dir)
     write_atomic(path, purged.encode("utf-8"))
     return purged
+
+
+def _mentioned(css: str) -> set[tuple[str, str]]:
+    """Every ``(".", class)`` and ``("#", id)`` the text of ``css`` could name in a selector.
+
+    More than the selectors name (the pattern also finds colours and fragments), never fewer:
+    it is the pattern :func:`_may_match` reads the selectors with.
+    """
+    return set(_SELECTOR_NAME.findall(css))
 
 
 def _purged(css: str, classes: set[str], ids: set[str], cache_dir: Path | None) -> str:
