@@ -298,10 +298,14 @@ def brake_grid(params: Mapping[str, Any], families: pd.DataFrame, events: pd.Dat
     for label, start in starts.items():
         brake_from = (pd.Timestamp(start)
                       - pd.DateOffset(months=int(base["eu_brake_lead_months"]))).date()
+        shared = None  # the setup of this start's dates, built once for its strengths
         for strength in strengths_pct:
             p = validate({**base.to_dict(), "eu_brake_start": start,
                           "eu_brake_strength_pct": float(strength), "mc_draws": int(n)})
-            result = projection.run_monte_carlo(p, families, events)
+            shared = shared or projection.shared_setup(p, families, events)
+            # Only the summary is read: no fan-chart paths (the same simulation otherwise).
+            result = projection.run_monte_carlo(p, families, events, shared=shared,
+                                                paths=False)
             for s in result.summary.itertuples(index=False):
                 rows.append({
                     "start_label": str(label), "eu_brake_start": p["eu_brake_start"],
