@@ -142,3 +142,30 @@ def test_an_unchanged_chart_is_copied_from_its_earlier_drawing(tmp_path, monkeyp
     assert (tmp_path / "changed" / "fig-unit-demo.svg").read_bytes() \
         != (tmp_path / "first" / "fig-unit-demo.svg").read_bytes()
     assert not list(store.glob(".*.tmp"))
+
+
+def test_a_png_left_to_the_render_is_drawn_the_same_and_kept(tmp_path):
+    """The build's export leaves new PNGs to be drawn while the site renders (rasters)."""
+    from analysis.site import rasters
+    from analysis.site.execute import export_figures
+
+    fig = setup("unit")
+    bundle = render_mimebundle(fig(_chart(), "demo", "A line.").to_dict())
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data=bundle)]))
+    export_figures(nb, tmp_path / "direct")  # drawn at once, the reference
+    store = tmp_path / "drawings"
+    listed = export_figures(nb, tmp_path / "left", store, png=False)
+    assert "fig-unit-demo.png" in listed and not (tmp_path / "left" / "fig-unit-demo.png").exists()
+    todo = rasters.missing([tmp_path / "left", tmp_path / "direct", tmp_path / "absent"])
+    assert todo == [tmp_path / "left" / "fig-unit-demo.svg"]
+    assert rasters.draw_missing(todo, store) == 1
+    png = (tmp_path / "left" / "fig-unit-demo.png").read_bytes()
+    assert png == (tmp_path / "direct" / "fig-unit-demo.png").read_bytes()
+    # Kept: the next export copies it even when it may not draw.
+    export_figures(nb, tmp_path / "next", store, png=False)
+    assert (tmp_path / "next" / "fig-unit-demo.png").read_bytes() == png
+    rasters.publish([tmp_path / "left", tmp_path / "absent"], tmp_path / "site" / "figures")
+    assert (tmp_path / "site" / "figures" / "fig-unit-demo.png").read_bytes() == png
+    assert not list(store.glob(".*.tmp")) and rasters.missing([tmp_path / "next"]) == []

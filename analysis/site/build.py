@@ -37,7 +37,7 @@ import nbformat
 from analysis import __version__
 from analysis.escape import csv_cell
 from analysis.params import ParameterError, Params, validate
-from analysis.site import diff, incremental
+from analysis.site import diff, incremental, rasters
 from analysis.site.execute import (
     PageRun,
     glued_values,
@@ -418,12 +418,18 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             _validate_data(root / "data", env, cache_dir)
             pending.start(params, pool, root)
             _sweep_stage(plan, pool, root, stream)
+            drawings = cache_dir / DRAWINGS if use_cache else None
             runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream, pending,
-                                  cache_dir / DRAWINGS if use_cache else None)
+                                  drawings)
+            # The PNG copies no page had drawn before: drawn by a worker (its own GIL) while
+            # this process stages the pages and the site renders.
+            pngs = pool.submit(rasters.draw_missing,
+                               rasters.missing([d / "figures" for _, _, d in plan]), drawings)
             vega_bundle = bundle()
         try:
             return _publish(params, pages, plan, runs, vega_bundle, sphinx, archive, root,
-                            build_dir, env, data_sums, site_key, t_start, limits, stream)
+                            build_dir, env, data_sums, site_key, t_start, limits, stream,
+                            pngs)
         finally:
             pool.shutdown(wait=True)  # the workers were told to stop: wait till they have
 
@@ -432,8 +438,12 @@ def _publish(params: Params, pages: list[Page], plan: list[tuple[Page, dict[str,
              runs: dict[str, dict[str, Any]], vega_bundle: Path, sphinx: StartedCommand,
              archive: str | None, root: Path, build_dir: Path, env: dict[str, str],
              data_sums: dict[str, str], site_key: str, t_start: float,
-             limits: dict[str, float], stream: TextIO | None) -> BuildSummary:
-    """Stage the executed pages, render them, and put the new site in place of the old."""
+             limits: dict[str, float], stream: TextIO | None, pngs: Future[int]
+             ) -> BuildSummary:
+    """Stage the executed pages, render them, and put the new site in place of the old.
+
+    ``pngs`` draws the figures' missing PNGs meanwhile; they join the site once it is done.
+    """
     info = _build_info(params, root, archive)
     stage = build_dir / "stage"
     static = _stage_files(root, stage, vega_bundle)
@@ -446,6 +456,7 @@ def _publish(params: Params, pages: list[Page], plan: list[tuple[Page, dict[str,
     out = build_dir / "stage-out"
     new_site, jb_seconds = _render(stage, out, root, sphinx, limits, stream,
                                    _render_inputs(pages, env, root))
+    _add_pngs(pngs, [d / "figures" for _, _, d in plan], new_site, limits["vl-convert"])
     (new_site / "manifest.json").write_text(manifest_text, encoding="utf-8")
     (new_site / ".nojekyll").touch()
     archived = _archive(new_site, build_dir, archive)
@@ -457,6 +468,20 @@ def _publish(params: Params, pages: list[Page], plan: list[tuple[Page, dict[str,
                            seconds=time.perf_counter() - t_start, archive=archived)
     _log_summary(summary, jb_seconds, stream)
     return summary
+
+
+def _add_pngs(pngs: Future[int], figure_dirs: list[Path], new_site: Path, timeout_s: float
+              ) -> None:
+    """Wait for the PNGs drawn while the site rendered, then copy every page's into it."""
+    try:
+        pngs.result(timeout=timeout_s)
+    except TimeoutError:
+        raise StepError("vl-convert", f"timed out after {timeout_s:g} s drawing the "
+                                      "figures' PNGs") from None
+    except Exception as exc:  # noqa: BLE001 - any drawing failure (or a dead worker)
+        raise StepError("vl-convert", f"failed drawing a figure's PNG: "
+                                      f"{type(exc).__name__}: {exc}") from exc
+    rasters.publish(figure_dirs, new_site / "_static" / "figures")
 
 
 def _plan_pages(pages: list[Page], values: dict[str, Any], env: dict[str, str],
@@ -657,9 +682,16 @@ def _stage_pages(pages: list[Page], plan: list[tuple[Page, dict[str, Any], Path]
         staged.published["glued_markdown"][page.docname] = diff.glued_markdown(nb)
         staged.published["tables"][page.docname] = diff.table_cells(d / "figures")
         staged.published["figure_data"][page.docname] = diff.figure_hashes(d / "figures")
+        # The PNGs join the site after the render (analysis.site.rasters): nothing rendered
+        # reads them, and some are still being drawn. Each is listed all the same.
         for fig in sorted((d / "figures").glob("*")) if (d / "figures").is_dir() else []:
-            shutil.copy2(fig, static / "figures" / fig.name)
-            staged.figures.append(fig.name)
+            if fig.name.startswith("."):  # a PNG being written (steps.write_atomic)
+                continue
+            if fig.suffix != ".png":
+                shutil.copy2(fig, static / "figures" / fig.name)
+                staged.figures.append(fig.name)
+            if fig.suffix == ".svg":
+                staged.figures.append(fig.with_suffix(".png").name)
         staged.runs.append(runs[page.docname])
     return staged
 

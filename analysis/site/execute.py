@@ -16,6 +16,7 @@ import importlib.metadata
 import io
 import json
 import re
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,32 +223,44 @@ def _spec_csv(spec: dict[str, Any]) -> str:
 
 
 def export_figures(nb: nbformat.NotebookNode, directory: Path,
-                   drawings: Path | None = None) -> list[str]:
+                   drawings: Path | None = None, *, png: bool = True) -> list[str]:
     """Write PNG (2x), SVG and CSV copies of every named figure, and a CSV of every table.
 
     Args:
         nb: An executed page whose outputs hold their figure and table records.
         directory: Where the copies are written.
-        drawings: If given, a folder of earlier drawings keyed on the specification and the
-            vl-convert version: a chart whose specification did not change (most, when a
-            parameter moves one chapter's numbers) is copied from there, not drawn again.
+        drawings: If given, a folder of earlier drawings keyed on the specification (the SVG)
+            or the SVG (the PNG) and the vl-convert version: a chart whose specification did
+            not change (most, when a parameter moves one chapter's numbers) is copied from
+            there, not drawn again.
+        png: False leaves out a PNG not found in ``drawings``, for the build to draw while
+            the site renders (:mod:`analysis.site.rasters`); its name is listed all the same.
 
     Returns:
-        The file names written.
+        The file names the page's figures and tables have (written, or PNGs left to draw).
     """
     import vl_convert
 
     from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
+    from analysis.site.rasters import PNG_SCALE, png_key
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     version = importlib.metadata.version("vl-convert-python")
     for rec in _records(nb, FIGURE_MIMETYPE):
         stem = figure_file_stem(rec["page"], rec["name"])
-        spec = json.dumps(rec["spec"])
-        svg, png = _drawing(spec, drawings, vl_convert, version)
+        svg = _svg(json.dumps(rec["spec"]), drawings, vl_convert, version)
         (directory / f"{stem}.svg").write_text(svg, encoding="utf-8")
-        (directory / f"{stem}.png").write_bytes(png)
+        kept = None if drawings is None else drawings / f"{png_key(svg, version)}.png"
+        if kept is not None and kept.is_file():
+            shutil.copy2(kept, directory / f"{stem}.png")
+        elif png:
+            # From the SVG: the same bytes as vegalite_to_png (which draws that SVG itself)
+            # without laying the chart out a second time.
+            image = vl_convert.svg_to_png(svg, scale=PNG_SCALE)
+            (directory / f"{stem}.png").write_bytes(image)
+            if kept is not None:
+                write_atomic(kept, image)
         (directory / f"{stem}.csv").write_text(_spec_csv(rec["spec"]), encoding="utf-8")
         written += [f"{stem}.{ext}" for ext in ("png", "svg", "csv")]
     for rec in _records(nb, TABLE_MIMETYPE):
@@ -257,23 +270,16 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path,
     return written
 
 
-def _drawing(spec: str, drawings: Path | None, vl_convert: Any, version: str
-             ) -> tuple[str, bytes]:
-    """The SVG and the 2x PNG of ``spec``: from ``drawings`` if drawn before, else drawn."""
+def _svg(spec: str, drawings: Path | None, vl_convert: Any, version: str) -> str:
+    """The SVG of ``spec``: from ``drawings`` if drawn before, else drawn (and kept there)."""
     key = hashlib.sha256(f"{version}\n{spec}".encode()).hexdigest()[:24]
-    if drawings is not None:
-        svg_file, png_file = drawings / f"{key}.svg", drawings / f"{key}.png"
-        if svg_file.is_file() and png_file.is_file():
-            return svg_file.read_text(encoding="utf-8"), png_file.read_bytes()
+    kept = None if drawings is None else drawings / f"{key}.svg"
+    if kept is not None and kept.is_file():
+        return kept.read_text(encoding="utf-8")
     svg = vl_convert.vegalite_to_svg(spec)
-    # From the SVG: the same bytes as vegalite_to_png (which draws that SVG itself) without
-    # laying the chart out a second time.
-    png = vl_convert.svg_to_png(svg, scale=2)
-    if drawings is not None:
-        # Each whole or not at all, the SVG last (a drawing is complete once it exists).
-        write_atomic(drawings / f"{key}.png", png)
-        write_atomic(drawings / f"{key}.svg", svg.encode("utf-8"))
-    return svg, png
+    if kept is not None:
+        write_atomic(kept, svg.encode("utf-8"))  # whole or not at all
+    return svg
 
 
 CHART_TAG = '<div class="vega-chart" '

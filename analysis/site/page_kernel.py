@@ -268,7 +268,8 @@ def export_page(args: tuple[Any, ...]) -> str | None:
     tmp_dir = out_dir.with_name(out_dir.name + ".tmp")
     try:
         executed = nbformat.read(tmp_dir / "page.ipynb", as_version=4)
-        figures = export_figures(executed, tmp_dir / "figures", drawings)
+        # PNGs not drawn before are drawn by the build while the site renders (rasters).
+        figures = export_figures(executed, tmp_dir / "figures", drawings, png=False)
     except Exception as exc:  # noqa: BLE001 - reported by step and page in the parent
         return f"{type(exc).__name__}: {exc}"
     (tmp_dir / "record.json").write_text(
