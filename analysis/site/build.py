@@ -59,7 +59,7 @@ from analysis.site.provenance import (
     footer_markdown,
     manifest,
 )
-from analysis.site.schedule import PendingResults, plan_results
+from analysis.site.schedule import PendingResults, in_thread, plan_results
 from analysis.site.steps import (
     BuildError,
     StartedCommand,
@@ -402,6 +402,9 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             _log_summary(current, 0.0, stream)
             return current
     _ensure_kernel()
+    # The commit, the tree's state and the data vintage (git runs twice, about 0.1 s), read
+    # while the pages run rather than after.
+    info = in_thread(_build_info, params, root, archive)
     todo = _pages_to_run(plan, use_cache)
     with _renderer(root, limits["sphinx"]) as sphinx, \
             _vega_bundle(cache_dir, limits["vega-bundle"]) as bundle:
@@ -427,14 +430,15 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
                                rasters.missing([d / "figures" for _, _, d in plan]), drawings)
             vega_bundle = bundle()
         try:
-            return _publish(params, pages, plan, runs, vega_bundle, sphinx, archive, root,
-                            build_dir, env, data_sums, site_key, t_start, limits, stream,
+            return _publish(info.result(), pages, plan, runs, vega_bundle, sphinx, archive,
+                            root, build_dir, env, data_sums, site_key, t_start, limits, stream,
                             pngs)
         finally:
             pool.shutdown(wait=True)  # the workers were told to stop: wait till they have
 
 
-def _publish(params: Params, pages: list[Page], plan: list[tuple[Page, dict[str, Any], Path]],
+def _publish(info: BuildInfo, pages: list[Page],
+             plan: list[tuple[Page, dict[str, Any], Path]],
              runs: dict[str, dict[str, Any]], vega_bundle: Path, sphinx: StartedCommand,
              archive: str | None, root: Path, build_dir: Path, env: dict[str, str],
              data_sums: dict[str, str], site_key: str, t_start: float,
@@ -444,7 +448,6 @@ def _publish(params: Params, pages: list[Page], plan: list[tuple[Page, dict[str,
 
     ``pngs`` draws the figures' missing PNGs meanwhile; they join the site once it is done.
     """
-    info = _build_info(params, root, archive)
     stage = build_dir / "stage"
     static = _stage_files(root, stage, vega_bundle)
     staged = _stage_pages(pages, plan, runs, info, stage, static)
