@@ -91,16 +91,22 @@ def test_redirect_page_is_a_complete_document_with_escaped_text():
     assert 'content="0; url=book/intro.html"' in text
 
 
+def _figure_page(title: str | None = None) -> tuple[nbformat.NotebookNode, dict]:
+    """An executed page whose one output is the unit figure ``demo`` (and that output)."""
+    chart = _chart() if title is None else _chart().properties(title=title)
+    bundle = render_mimebundle(setup("unit")(chart, "demo", "A line.").to_dict())
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data=bundle)]))
+    return nb, bundle
+
+
 def test_exports_are_the_svg_png_and_csv_of_each_figure(tmp_path):
     import vl_convert
 
     from analysis.site.execute import export_figures
 
-    fig = setup("unit")
-    bundle = render_mimebundle(fig(_chart(), "demo", "A line.").to_dict())
-    nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell(outputs=[
-        nbformat.v4.new_output("display_data", data=bundle)]))
+    nb, bundle = _figure_page()
     written = export_figures(nb, tmp_path)
     assert written == ["fig-unit-demo.png", "fig-unit-demo.svg", "fig-unit-demo.csv"]
     spec = json.dumps(bundle[FIGURE_MIMETYPE]["spec"])
@@ -118,15 +124,8 @@ def test_an_unchanged_chart_is_copied_from_its_earlier_drawing(tmp_path, monkeyp
 
     from analysis.site.execute import export_figures
 
-    fig = setup("unit")
-
     def page(title: str) -> nbformat.NotebookNode:
-        bundle = render_mimebundle(fig(_chart().properties(title=title), "demo",
-                                       "A line.").to_dict())
-        nb = nbformat.v4.new_notebook()
-        nb.cells.append(nbformat.v4.new_code_cell(outputs=[
-            nbformat.v4.new_output("display_data", data=bundle)]))
-        return nb
+        return _figure_page(title)[0]
 
     store = tmp_path / "drawings"
     export_figures(page("A"), tmp_path / "first", store)
@@ -149,11 +148,7 @@ def test_a_png_left_to_the_render_is_drawn_the_same_and_kept(tmp_path):
     from analysis.site import rasters
     from analysis.site.execute import export_figures
 
-    fig = setup("unit")
-    bundle = render_mimebundle(fig(_chart(), "demo", "A line.").to_dict())
-    nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_code_cell(outputs=[
-        nbformat.v4.new_output("display_data", data=bundle)]))
+    nb, _ = _figure_page()
     export_figures(nb, tmp_path / "direct")  # drawn at once, the reference
     store = tmp_path / "drawings"
     listed = export_figures(nb, tmp_path / "left", store, png=False)

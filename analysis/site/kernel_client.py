@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from queue import Empty
 from typing import Any
 
@@ -53,26 +54,26 @@ class ReadyKernelClient(AsyncKernelClient):
 
     async def _shell_reply(self, msg_id: str, wait_s: float = 1.0) -> dict[str, Any] | None:
         """The kernel_info reply to ``msg_id`` (older replies are skipped), or None."""
-        end = time.monotonic() + wait_s
-        while (left := end - time.monotonic()) > 0:
-            try:
-                msg = await ensure_async(self.shell_channel.get_msg(timeout=left))
-            except Empty:
-                return None
-            if msg["msg_type"] == "kernel_info_reply" \
-                    and msg["parent_header"].get("msg_id") == msg_id:
-                return msg
-        return None
+        return await _first(self.shell_channel, wait_s, lambda msg: (
+            msg["msg_type"] == "kernel_info_reply"
+            and msg["parent_header"].get("msg_id") == msg_id))
 
     async def _iopub_idle(self, msg_id: str) -> bool:
         """Whether the IOPub idle status of request ``msg_id`` arrives in time."""
-        end = time.monotonic() + IOPUB_WAIT_S
-        while (left := end - time.monotonic()) > 0:
-            try:
-                msg = await ensure_async(self.iopub_channel.get_msg(timeout=left))
-            except Empty:
-                return False
-            if msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id \
-                    and msg["content"].get("execution_state") == "idle":
-                return True
-        return False
+        return await _first(self.iopub_channel, IOPUB_WAIT_S, lambda msg: (
+            msg["msg_type"] == "status" and msg["parent_header"].get("msg_id") == msg_id
+            and msg["content"].get("execution_state") == "idle")) is not None
+
+
+async def _first(channel: Any, wait_s: float, match: Callable[[dict[str, Any]], bool]
+                 ) -> dict[str, Any] | None:
+    """The first message on ``channel`` within ``wait_s`` that ``match`` accepts, or None."""
+    end = time.monotonic() + wait_s
+    while (left := end - time.monotonic()) > 0:
+        try:
+            msg = await ensure_async(channel.get_msg(timeout=left))
+        except Empty:
+            return None
+        if match(msg):
+            return msg
+    return None
