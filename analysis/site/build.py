@@ -426,8 +426,9 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
                                   drawings)
             # The PNG copies no page had drawn before: drawn by a worker (its own GIL) while
             # this process stages the pages and the site renders.
-            pngs = pool.submit(rasters.draw_missing,
-                               rasters.missing([d / "figures" for _, _, d in plan]), drawings)
+            missing_pngs = rasters.missing([d / "figures" for _, _, d in plan])
+            pngs = (pool.submit(rasters.draw_missing, missing_pngs, drawings) if missing_pngs
+                    else _done(0))  # none: no worker needs to start for them
             vega_bundle = bundle()
         try:
             return _publish(info.result(), pages, plan, runs, vega_bundle, sphinx, archive,
@@ -471,6 +472,12 @@ def _publish(info: BuildInfo, pages: list[Page],
                            seconds=time.perf_counter() - t_start, archive=archived)
     _log_summary(summary, jb_seconds, stream)
     return summary
+
+
+def _done(value: Any) -> Future[Any]:
+    future: Future[Any] = Future()
+    future.set_result(value)
+    return future
 
 
 def _add_pngs(pngs: Future[int], figure_dirs: list[Path], new_site: Path, timeout_s: float
