@@ -242,7 +242,7 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path,
     import vl_convert
 
     from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
-    from analysis.site.rasters import PNG_SCALE, png_key
+    from analysis.site import rasters
 
     directory.mkdir(parents=True, exist_ok=True)
     written = []
@@ -251,16 +251,11 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path,
         stem = figure_file_stem(rec["page"], rec["name"])
         svg = _svg(json.dumps(rec["spec"]), drawings, vl_convert, version)
         (directory / f"{stem}.svg").write_text(svg, encoding="utf-8")
-        kept = None if drawings is None else drawings / f"{png_key(svg, version)}.png"
+        kept = None if drawings is None else drawings / f"{rasters.png_key(svg, version)}.png"
         if kept is not None and kept.is_file():
             shutil.copy2(kept, directory / f"{stem}.png")
         elif png:
-            # From the SVG: the same bytes as vegalite_to_png (which draws that SVG itself)
-            # without laying the chart out a second time.
-            image = vl_convert.svg_to_png(svg, scale=PNG_SCALE)
-            (directory / f"{stem}.png").write_bytes(image)
-            if kept is not None:
-                write_atomic(kept, image)
+            rasters.draw_missing([directory / f"{stem}.svg"], drawings)
         (directory / f"{stem}.csv").write_text(_spec_csv(rec["spec"]), encoding="utf-8")
         written += [f"{stem}.{ext}" for ext in ("png", "svg", "csv")]
     for rec in _records(nb, TABLE_MIMETYPE):

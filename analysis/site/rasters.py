@@ -49,6 +49,8 @@ def draw_missing(svgs: Iterable[Path], drawings: Path | None) -> int:
     count = 0
     for svg_path in svgs:
         svg = svg_path.read_text(encoding="utf-8")
+        # From the SVG: the same bytes as vegalite_to_png (which draws that SVG itself)
+        # without laying the chart out a second time.
         png = vl_convert.svg_to_png(svg, scale=PNG_SCALE)
         write_atomic(svg_path.with_suffix(".png"), png)
         if drawings is not None:
