@@ -36,13 +36,13 @@ READY_CLIENT = "analysis.site.kernel_client.ReadyKernelClient"
 #: the output history; the magic only adds a second full garbage collection) and starts in the
 #: build's folder; the modules stay imported, which is the point of reusing the kernel. What
 #: survives the reset is frozen out of later collections (see :data:`_FREEZE_CODE`).
-_RESET_CODE = ("get_ipython().reset(new_session=False)\n"
-               "import gc as _gc, os as _os\n_os.chdir({cwd!r})\n_gc.freeze()\n"
-               "del _gc, _os\n")
-#: Run after the warm-up imports: the modules' objects (hundreds of thousands, all long-lived)
-#: leave the garbage collector's generations, so a collection scans only what pages make
-#: (a full collection, which each reset runs, fell from about 0.1 s to almost nothing).
+#: Run after the warm-up imports and after each reset: the modules' objects (hundreds of
+#: thousands, all long-lived) leave the garbage collector's generations, so a collection scans
+#: only what pages make (a full collection, which each reset runs, fell from about 0.1 s to
+#: almost nothing).
 _FREEZE_CODE = "\nimport gc as _gc\n_gc.freeze()\ndel _gc\n"
+_RESET_CODE = ("get_ipython().reset(new_session=False)\n"
+               "import os as _os\n_os.chdir({cwd!r})\ndel _os\n" + _FREEZE_CODE)
 
 
 class PageKernel:

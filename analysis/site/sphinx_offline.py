@@ -230,30 +230,9 @@ def _add_templates(app: Any, config: Any) -> None:
     config.templates_path.insert(0, str(TEMPLATES))
 
 
-#: Beside the output folder (kept by the persistent render, :mod:`analysis.site.incremental`).
-TEMPLATE_BYTECODE = "jinja-bytecode"
-
-
-def _keep_compiled_templates(app: Any) -> None:
-    """Keep the theme's compiled Jinja templates between renders (about 0.1 s each render).
-
-    Jinja checks each kept template against its source's checksum, so an edited template is
-    compiled again.
-    """
-    templates = getattr(getattr(app.builder, "templates", None), "environment", None)
-    if templates is None:
-        return
-    from jinja2 import FileSystemBytecodeCache
-
-    folder = Path(app.outdir).parent / TEMPLATE_BYTECODE
-    folder.mkdir(parents=True, exist_ok=True)
-    templates.bytecode_cache = FileSystemBytecodeCache(str(folder))
-
-
 def setup(app: Any) -> dict[str, Any]:
     """Register the templates, the page-context hook, the citation writer and the redirect."""
     app.connect("config-inited", _add_templates)
-    app.connect("builder-inited", _keep_compiled_templates)
     # After sphinx-thebe's own hook, which adds the assets this one removes.
     app.connect("html-page-context", _page_context, priority=900)
     # After sphinx-external-toc's redirect (priority 500), which it replaces.
