@@ -161,3 +161,61 @@ def test_the_ready_client_says_when_its_kernel_died(tmp_path):
         client.stop_channels()
     finally:
         kernel.discard()
+
+
+class _Channel:
+    """A stand-in channel: hands out its queued messages, then raises Empty."""
+
+    def __init__(self) -> None:
+        self.queued: list[dict] = []
+
+    async def get_msg(self, timeout: float | None = None) -> dict:
+        from queue import Empty
+
+        if not self.queued:
+            raise Empty
+        return self.queued.pop(0)
+
+
+def test_the_ready_client_asks_again_until_its_own_idle_status_arrives():
+    # The rule itself, without a kernel: a kernel_info reply is not enough, the IOPub idle
+    # status of that same request must arrive too (else IOPub may not be connected yet), and
+    # messages of other requests are skipped. A client that returned at the first reply, or at
+    # any idle status, would stop after one request.
+    from jupyter_core.utils import run_sync
+
+    from analysis.site.kernel_client import ReadyKernelClient
+
+    shell, iopub = _Channel(), _Channel()
+
+    def reply(msg_id: str) -> dict:
+        return {"msg_type": "kernel_info_reply", "parent_header": {"msg_id": msg_id},
+                "content": {"protocol_version": "5.3"}}
+
+    def idle(msg_id: str) -> dict:
+        return {"msg_type": "status", "parent_header": {"msg_id": msg_id},
+                "content": {"execution_state": "idle"}}
+
+    class Stand(ReadyKernelClient):
+        shell_channel = property(lambda self: shell)
+        iopub_channel = property(lambda self: iopub)
+        sent: list[str] = []
+
+        def kernel_info(self) -> str:
+            msg_id = f"k{len(self.sent) + 1}"
+            self.sent.append(msg_id)
+            if msg_id == "k1":  # answered, but its idle status never reaches IOPub
+                shell.queued += [reply("k1")]
+                iopub.queued += [idle("other")]
+            else:  # a stale reply first, then the answer and its idle status
+                shell.queued += [reply("k1"), reply(msg_id)]
+                iopub.queued += [idle("k1"), idle(msg_id)]
+            return msg_id
+
+        async def _async_is_alive(self) -> bool:
+            return True
+
+    client = Stand()
+    run_sync(client.wait_for_ready)(timeout=5)
+    assert client.sent == ["k1", "k2"]
+    assert shell.queued == [] and iopub.queued == []
