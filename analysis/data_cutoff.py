@@ -19,13 +19,17 @@ import datetime as dt
 import os
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "REPO_ROOT", "ROOT_ENV", "SOURCE_DATE_COLUMNS", "latest_source_date",
-           "latest_source_row"]
+__all__ = ["DATA_DIR", "FRAMES_ENV", "REPO_ROOT", "ROOT_ENV", "SOURCE_DATE_COLUMNS",
+           "latest_source_date", "latest_source_row"]
 
 #: Environment variable naming the checkout being built; the build sets it for the page
 #: kernels so that a build of a copy of the repository reads that copy's data, bibliography
 #: and scenarios, not the package's.
 ROOT_ENV = "AMZN_REPORT_ROOT"
+#: Names a folder of the tables a build validated
+#: (:func:`analysis.data.loading.write_validated_frames`); set for the build's workers and page
+#: kernels, which read a table there instead of validating it again.
+FRAMES_ENV = "AMZN_REPORT_VALIDATED_FRAMES"
 REPO_ROOT = Path(os.environ.get(ROOT_ENV) or Path(__file__).resolve().parent.parent)
 DATA_DIR = REPO_ROOT / "data"
 

@@ -13,7 +13,10 @@ Figures the fact base marks "memory only" or "UNRELIABLE" carry ``confidence == 
 Loaders leave them out unless ``include_unreliable=True``: time series (annual, quarterly) keep
 the row and return the value as NaN; event tables drop the row.
 
-Loading never writes anything. Refresh the checksums after an intended edit with
+Loading never writes anything. A build validates every table once and keeps the validated
+frames (:func:`write_validated_frames`); its page kernels are pointed at them
+(:data:`FRAMES_ENV`) and read a table there when its bytes and the bibliography's are those
+validated, instead of validating it again. Refresh the checksums after an intended edit with
 ``python -m analysis.data --update-checksums`` (or :func:`update_checksums`).
 """
 
@@ -26,18 +29,22 @@ import functools
 import hashlib
 import io
 import math
+import os
+import pickle
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import yaml
 
 from analysis import data_cutoff
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 from analysis.data.schemas import (
     ANNUAL_METRICS,
     TABLES,
@@ -49,6 +56,7 @@ from analysis.data.schemas import (
 
 __all__ = [
     "ANNUAL_COLUMNS",
+    "FRAMES_ENV",
     "QUARTERLY_COLUMNS",
     "REQUIRED_META_KEYS",
     "TABLES",
@@ -80,6 +88,7 @@ __all__ = [
     "stamp",
     "table_metadata",
     "update_checksums",
+    "write_validated_frames",
 ]
 
 #: The checkout whose data is read (a build of another checkout sets AMZN_REPORT_ROOT for its
@@ -423,10 +432,20 @@ def _apply_rules(spec: TableSpec, header: list[str], lines: list[int], df: pd.Da
             raise _file_error(spec, f"{file_rule.message}: {why}")
 
 
-@functools.lru_cache(maxsize=64)
-def _load_validated(name: str, csv_path: str, csv_sha: str, bib_path: str,
-                    bib_sha: str) -> pd.DataFrame:
-    """Parse and validate one table (cached on the file's and the bibliography's hashes)."""
+#: Names a folder of frames validated by :func:`write_validated_frames` (a build sets it for
+#: its page kernels; unset, every table is validated where it is loaded).
+FRAMES_ENV = data_cutoff.FRAMES_ENV
+
+
+def _frame_file(folder: Path, name: str, csv_sha: str, bib_sha: str) -> Path:
+    """Where a validated frame is kept: named by the table and both files' contents."""
+    return folder / f"{name}-{csv_sha[:20]}-{bib_sha[:20]}.pickle"
+
+
+def _validate(name: str, csv_path: str, bib_path: str, bib_sha: str) -> pd.DataFrame:
+    """Parse and validate one table: header, cells, schema, rules (every check of a load)."""
+    import pandera.pandas as pa  # here: a page kernel reading validated frames never needs it
+
     spec = TABLES[name]
     text = Path(csv_path).read_bytes().decode("utf-8-sig")
     header, records, lines = _read_records(spec, text)
@@ -438,6 +457,58 @@ def _load_validated(name: str, csv_path: str, csv_sha: str, bib_path: str,
         raise _schema_errors(spec, header, lines, df, exc) from None
     _apply_rules(spec, header, lines, df)
     return df
+
+
+@functools.lru_cache(maxsize=64)
+def _load_validated(name: str, csv_path: str, csv_sha: str, bib_path: str,
+                    bib_sha: str) -> pd.DataFrame:
+    """One validated table (cached on the file's and the bibliography's hashes).
+
+    Read from the folder :data:`FRAMES_ENV` names when it holds this table validated with
+    exactly these contents; otherwise validated here.
+    """
+    folder = os.environ.get(FRAMES_ENV)
+    if folder:
+        try:
+            with _frame_file(Path(folder), name, csv_sha, bib_sha).open("rb") as f:
+                frame = pickle.load(f)
+            if isinstance(frame, pd.DataFrame):
+                return frame
+        except (OSError, pickle.UnpicklingError, EOFError):  # none kept: validate it here
+            pass
+    return _validate(name, csv_path, bib_path, bib_sha)
+
+
+def write_validated_frames(folder: str | Path, data_dir: str | Path | None = None) -> None:
+    """Validate every table and keep each validated frame in ``folder``.
+
+    The folder should be keyed on the code that validates (a build keys it on the package's
+    source); each frame's file is named by its table's and the bibliography's checksums, so a
+    changed file is never read from here. Each file is written whole or not at all.
+
+    Raises:
+        DataValidationError: The first table that breaks the rules (nothing more is kept).
+    """
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    src = _data_dir(data_dir)
+    bib = _bib_path(src)
+    bib_sha = _sha256(bib)
+    for name in TABLES:
+        spec = _spec(name)
+        meta = _read_meta(spec, src)
+        path = src / spec.file
+        if not path.is_file():
+            raise _file_error(spec, "file not found")
+        csv_sha = _sha256(path)
+        frame = _validate(name, str(path.resolve()), str(bib.resolve()), bib_sha)
+        if str(meta["sha256"]) != csv_sha:  # as a load checks it: content first
+            raise _checksum_error(spec, str(meta["sha256"]), csv_sha)
+        out = _frame_file(target, name, csv_sha, bib_sha)
+        tmp = out.with_suffix(f".tmp{os.getpid()}")
+        with tmp.open("wb") as f:
+            pickle.dump(frame, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(out)
 
 
 def _plain(value: Any) -> Any:
@@ -565,6 +636,8 @@ def check_table(name: str, data_dir: str | Path | None = None,
             good_lines.append(line)
     # The rows that parse are still checked against the schema and the rules.
     df = _parse(spec, header, good_records, good_lines, sources)
+    import pandera.pandas as pa
+
     try:
         pandera_schema(spec).validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 
 from analysis.data_cutoff import SOURCE_DATE_COLUMNS
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 __all__ = [
     "ANNUAL_METRICS",
@@ -626,6 +629,8 @@ _PANDERA_DTYPES = {
 
 
 def _column_checks(col: ColumnSpec) -> list[pa.Check]:
+    import pandera.pandas as pa  # imported when a table is validated, not with the specs
+
     checks: list[pa.Check] = []
     if col.kind == "date":
         if col.low is not None:
@@ -653,6 +658,8 @@ def pandera_schema(spec: TableSpec) -> pa.DataFrameSchema:
     Returns:
         A strict schema (no extra columns) whose ``unique`` is the table's key.
     """
+    import pandera.pandas as pa
+
     columns = {
         col.name: pa.Column(_PANDERA_DTYPES[col.kind], checks=_column_checks(col),
                             nullable=col.nullable)

@@ -413,12 +413,13 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
         # No more workers than kernels unless the sweep or the results need them: a worker
         # without a kernel would take a page and start one then.
         workers = jobs if pending.in_pool else max(kernels, 1)
-        with _worker_pool(workers, root, kernels) as pool:
+        frames = _frames_dir(env, cache_dir)
+        with _worker_pool(workers, root, kernels, frames) as pool:
             # A worker per kernel starts now, its kernel with it (init_worker), while the
             # data are checked here (a pool starts a worker when a task finds none idle).
             for _ in range(kernels):
                 pool.submit(int)
-            _validate_data(root / "data", env, cache_dir)
+            _validate_data(root / "data", frames)
             pending.start(params, pool, root)
             _sweep_stage(plan, pool, root, stream)
             drawings = cache_dir / DRAWINGS if use_cache else None
@@ -517,7 +518,8 @@ def _pages_to_run(plan: list[tuple[Page, dict[str, Any], Path]], use_cache: bool
 
 
 @contextlib.contextmanager
-def _worker_pool(jobs: int, root: Path, kernels: int) -> Iterator[ProcessPoolExecutor]:
+def _worker_pool(jobs: int, root: Path, kernels: int, frames: Path
+                 ) -> Iterator[ProcessPoolExecutor]:
     """The build's worker processes: the sweep, the results and the pages all run on them.
 
     One pool, so each worker imports the package once and keeps its page kernel from the
@@ -531,7 +533,7 @@ def _worker_pool(jobs: int, root: Path, kernels: int) -> Iterator[ProcessPoolExe
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=init_worker,
                                initargs=(os.getpid(), KERNEL_NAME, str(root), WARM_IMPORTS,
-                                         context.Value("i", kernels)))
+                                         context.Value("i", kernels), str(frames)))
     try:
         yield pool
     except BaseException:
@@ -900,25 +902,30 @@ def _results_to_compute(pages: list[Page], params: Params,
                         sweep_to_compute, root)
 
 
-def _validate_data(data_dir: Path, env: dict[str, str], cache_dir: Path) -> None:
-    """Load every table once before any page runs, so bad data stops the build early.
+def _frames_dir(env: dict[str, str], cache_dir: Path) -> Path:
+    """Where the validated tables are kept: keyed on the data, the package and requirements."""
+    key = hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()[:16]
+    return cache_dir / "data-frames" / key
 
-    Skipped when the same data were validated by the same code (``env``: the checksums of
-    the data files, the package source and the pinned requirements) in an earlier build.
+
+def _validate_data(data_dir: Path, frames: Path) -> None:
+    """Validate every table once before any page runs, so bad data stops the build early.
+
+    The validated frames are kept in ``frames`` (:func:`_frames_dir`), where the page kernels
+    and workers read them (:data:`analysis.data_cutoff.FRAMES_ENV`) rather than validating
+    each table again. Skipped when ``frames`` is complete: the same data were validated by
+    the same code in an earlier build.
 
     Raises:
         DataValidationError: Naming file, line and column of the first problem.
     """
-    from analysis.data import TABLES, load_table
+    from analysis.data.loading import write_validated_frames
 
-    key = hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()[:16]
-    stamp = cache_dir / "data-validated" / key
-    if stamp.exists():
+    done = frames / "complete"
+    if done.exists():
         return
-    for name in TABLES:
-        load_table(name, data_dir, include_unreliable=True)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.touch()
+    write_validated_frames(frames, data_dir)
+    done.touch()
 
 
 def _data_rows(data_dir: Path) -> dict[str, dict[str, str]]:

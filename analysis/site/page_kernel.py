@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from analysis.data_cutoff import ROOT_ENV
+from analysis.data_cutoff import FRAMES_ENV, ROOT_ENV
 from analysis.site.steps import lower_thread_priority, worker_init
 
 if TYPE_CHECKING:
@@ -201,19 +201,23 @@ def _first_chart() -> None:
 
 
 def init_worker(parent_pid: int, kernel_name: str, cwd: str, warm_code: str,
-                kernels_left: Any) -> None:
+                kernels_left: Any, frames_dir: str = "") -> None:
     """Initialise a build's worker process (``ProcessPoolExecutor(initializer=...)``).
 
     It dies with the build (:func:`analysis.site.steps.worker_init`). The first workers, as
     many as ``kernels_left`` (a shared ``multiprocessing.Value``) says, start their page
     kernel at once and run ``warm_code`` (imports) in it while the worker computes the sweep
     and the results. The tree being built (``cwd``) is where its page kernels read data and
-    pages (:data:`analysis.data_cutoff.ROOT_ENV`). A worker started later (for the sweep) starts
-    none, so a build with one page to run starts one kernel. It waits for nothing (see
-    :meth:`PageKernel.warm`): a failure is left for the first page to meet and report.
+    pages (:data:`analysis.data_cutoff.ROOT_ENV`); ``frames_dir``, if given, holds the tables
+    the build validated (:data:`analysis.data_cutoff.FRAMES_ENV`). A worker started later (for
+    the sweep) starts none, so a build with one page to run starts one kernel. It waits for
+    nothing (see :meth:`PageKernel.warm`): a failure is left for the first page to meet and
+    report.
     """
     worker_init(parent_pid)
     os.environ[ROOT_ENV] = cwd  # the page kernels read the tree being built
+    if frames_dir:  # and the tables the build validated, as it validated them
+        os.environ[FRAMES_ENV] = frames_dir
     with kernels_left.get_lock():
         if kernels_left.value <= 0:
             return
