@@ -38,6 +38,7 @@ from analysis import __version__
 from analysis.escape import csv_cell
 from analysis.params import ParameterError, Params, validate
 from analysis.site import diff, incremental, rasters
+from analysis.site.briefing_pdf import PdfPrinter
 from analysis.site.execute import (
     PageRun,
     glued_values,
@@ -66,7 +67,6 @@ from analysis.site.steps import (
     StepError,
     kill_processes,
     recover_publish,
-    run_command,
     start_command,
     swap_in,
     terminate_on_sigterm,
@@ -79,7 +79,6 @@ EXECUTION_RECORD = "book/execution-record"
 BRIEFING = "book/briefing"
 EXPLORE = "book/explore"
 BRIEFING_PDF = "_static/amzn-efficiency-briefing.pdf"
-PDF_WINDOW_HEIGHT = 8000  # px: taller than the briefing at 800 px wide
 RECORD_MARKER = "<!-- execution-record -->"
 #: Written by the build from this build's manifest and the previous archived one.
 WHAT_CHANGED = "book/what-changed"
@@ -450,29 +449,47 @@ def _publish(info: BuildInfo, pages: list[Page],
 
     ``pngs`` draws the figures' missing PNGs meanwhile; they join the site once it is done.
     """
-    stage = build_dir / "stage"
-    static = _stage_files(root, stage, vega_bundle)
-    staged = _stage_pages(pages, plan, runs, info, stage, static)
-    _write_execution_record(pages, info, staged.runs, stage)
-    manifest_text = manifest(info, [p.docname for p in pages], data_sums, staged.glued,
-                             staged.figures, data_rows=_data_rows(root / "data"),
-                             **staged.published)
-    _write_what_changed(pages, stage, build_dir, archive, manifest_text, info)
-    out = build_dir / "stage-out"
-    new_site, jb_seconds = _render(stage, out, root, sphinx, limits, stream,
-                                   _render_inputs(pages, env, root))
-    _add_pngs(pngs, [d / "figures" for _, _, d in plan], new_site, limits["vl-convert"])
-    (new_site / "manifest.json").write_text(manifest_text, encoding="utf-8")
-    (new_site / ".nojekyll").touch()
-    archived = _archive(new_site, build_dir, archive)
-    site = build_dir / "html"
-    swap_in(new_site, site)
-    shutil.rmtree(out, ignore_errors=True)
-    _record_site_key(build_dir, site_key, staged.runs)
-    summary = BuildSummary(site=site, runs=staged.runs,
-                           seconds=time.perf_counter() - t_start, archive=archived)
-    _log_summary(summary, jb_seconds, stream)
-    return summary
+    with _briefing_printer(pages, limits, build_dir) as printer:
+        stage = build_dir / "stage"
+        static = _stage_files(root, stage, vega_bundle)
+        staged = _stage_pages(pages, plan, runs, info, stage, static)
+        _write_execution_record(pages, info, staged.runs, stage)
+        manifest_text = manifest(info, [p.docname for p in pages], data_sums, staged.glued,
+                                 staged.figures, data_rows=_data_rows(root / "data"),
+                                 **staged.published)
+        _write_what_changed(pages, stage, build_dir, archive, manifest_text, info)
+        out = build_dir / "stage-out"
+        new_site, jb_seconds = _render(stage, out, root, sphinx, limits, stream,
+                                       _render_inputs(pages, env, root), printer)
+        _add_pngs(pngs, [d / "figures" for _, _, d in plan], new_site, limits["vl-convert"])
+        (new_site / "manifest.json").write_text(manifest_text, encoding="utf-8")
+        (new_site / ".nojekyll").touch()
+        archived = _archive(new_site, build_dir, archive)
+        site = build_dir / "html"
+        swap_in(new_site, site)
+        shutil.rmtree(out, ignore_errors=True)
+        _record_site_key(build_dir, site_key, staged.runs)
+        summary = BuildSummary(site=site, runs=staged.runs,
+                               seconds=time.perf_counter() - t_start, archive=archived)
+        _log_summary(summary, jb_seconds, stream)
+        return summary
+
+
+@contextlib.contextmanager
+def _briefing_printer(pages: list[Page], limits: dict[str, float], build_dir: Path
+                      ) -> Iterator[PdfPrinter | None]:
+    """A printer for the briefing's PDF, its browser starting now (none without Chromium).
+
+    It warms up on the published site's briefing, which stays in place until the new site
+    has been printed.
+    """
+    chromium = _find_chromium()
+    if chromium is None or not any(p.docname == BRIEFING for p in pages):
+        yield None
+        return
+    warm = build_dir / "html" / f"{BRIEFING}.html"
+    with PdfPrinter(chromium, limits["pdf"], warm) as printer:
+        yield printer
 
 
 def _done(value: Any) -> Future[Any]:
@@ -794,9 +811,11 @@ def _renderer(root: Path, timeout_s: float) -> Iterator[StartedCommand]:
 
 
 def _render(stage: Path, out: Path, root: Path, sphinx: StartedCommand,
-            limits: dict[str, float], stream: TextIO | None, render_inputs: dict[str, Any]
-            ) -> tuple[Path, float]:
+            limits: dict[str, float], stream: TextIO | None, render_inputs: dict[str, Any],
+            printer: PdfPrinter | None) -> tuple[Path, float]:
     """Render with Jupyter Book (execution off, warnings are errors), then print the PDF.
+
+    ``printer`` (none without Chromium) has been starting its browser meanwhile.
 
     Sphinx renders a persistent copy of ``stage`` into a persistent folder, so it reads and
     writes only the pages that changed (:mod:`analysis.site.incremental`); the result is
@@ -832,11 +851,9 @@ def _render(stage: Path, out: Path, root: Path, sphinx: StartedCommand,
     shutil.copytree(html, out / "_build" / "html")
     jb_seconds = time.perf_counter() - t_jb
     new_site = out / "_build" / "html"
-    chromium = _find_chromium()
-    if chromium and (new_site / f"{BRIEFING}.html").exists():
-        _print_pdf(chromium, new_site / f"{BRIEFING}.html", new_site / BRIEFING_PDF,
-                   out.parent, limits["pdf"])
-    elif not chromium:
+    if printer is not None and (new_site / f"{BRIEFING}.html").exists():
+        printer.print(new_site / f"{BRIEFING}.html", new_site / BRIEFING_PDF)
+    elif printer is None and not _find_chromium():
         _log(stream, "Note: chromium not found, so the briefing PDF was not made "
                      "(apt-get install chromium)")
     return new_site, jb_seconds
@@ -956,27 +973,6 @@ def _copy_csv_for_download(src: Path, dst: Path) -> None:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(safe)
     dst.write_text(buf.getvalue(), encoding="utf-8")
-
-
-def _print_pdf(chromium: str, page: Path, pdf: Path, build_dir: Path, timeout_s: float) -> None:
-    """Print ``page`` to ``pdf`` with headless Chromium, offline, charts drawn."""
-    profile = build_dir / "chromium-profile"
-    shutil.rmtree(profile, ignore_errors=True)
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-           "--disable-background-networking", "--disable-component-update", "--disable-sync",
-           "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=10000",
-           # The page's charts are drawn as they near the viewport (report-charts.js): a
-           # window as tall as the page puts every chart in view before the page is printed.
-           f"--window-size=800,{PDF_WINDOW_HEIGHT}",
-           "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()]
-    try:
-        proc = run_command("pdf", cmd, timeout_s)
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    if not pdf.exists() or pdf.stat().st_size == 0:
-        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-        raise StepError("pdf", f"failed: {chromium} exited with code {proc.returncode} and "
-                               f"wrote no PDF ({last[:200]})", proc.stdout + proc.stderr)
 
 
 def _write_what_changed(pages: list[Page], stage: Path, build_dir: Path, archive: str | None,

@@ -64,7 +64,7 @@ STEPS: dict[str, tuple[str, str]] = {
     "sphinx": ("site rendering (jupyter-book build / Sphinx)",
                "fix the warning shown (run with --debug for the full log) and rebuild; if it is "
                "just slow, raise AMZN_REPORT_TIMEOUTS=sphinx=SECONDS"),
-    "pdf": ("briefing PDF (headless chromium --print-to-pdf)",
+    "pdf": ("briefing PDF (headless Chromium through Playwright)",
             "check that 'chromium --headless' runs on this machine, or take chromium off PATH "
             "to build without the PDF"),
 }
