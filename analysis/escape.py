@@ -24,6 +24,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "is_slug",
     "json_for_html",
     "md_inline",
+    "md_table",
     "md_text",
     "md_unescape",
 ]
@@ -117,6 +119,31 @@ def md_text(text: Any) -> str:
     """
     flat = md_inline(_flat(text))
     return _MD_LINE_START.sub(r"\1\\\2", flat)
+
+
+def md_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Return a MyST pipe table. Cells must already be Markdown on one line.
+
+    Args:
+        columns: Header labels (plain text; escaped here).
+        rows: One sequence of cells per row, as many as ``columns``.
+
+    Returns:
+        The table as text, ending with a newline.
+
+    Raises:
+        ValueError: A row has the wrong number of cells or a cell spans lines.
+    """
+    lines = ["| " + " | ".join(md_text(c) for c in columns) + " |",
+             "|" + "|".join("---" for _ in columns) + "|"]
+    for row in rows:
+        cells = list(row)
+        if len(cells) != len(columns):
+            raise ValueError(f"row has {len(cells)} cells, the table has {len(columns)} columns")
+        if any("\n" in c for c in cells):
+            raise ValueError("a table cell must not contain a line break")
+        lines.append("| " + " | ".join(c if c else " " for c in cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def md_unescape(text: str) -> str:

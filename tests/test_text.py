@@ -63,3 +63,19 @@ def test_money_in_words_never_reads_like_a_table_unit():
     assert text.fmt_usd_words(9_069) == "$9.1 billion"
     assert text.fmt_usd_words(1_000) == "$1 billion"
     assert "USD" not in text.fmt_usd_words(123.4)
+
+
+@pytest.mark.parametrize("period", ["1999Q4", "2025Q1", "2026Q2", "2026Q3", "2026Q4"])
+def test_the_next_quarter_is_the_one_pandas_counts(period):
+    import pandas as pd
+
+    from analysis.narrative.vintage import _next_quarter
+
+    assert _next_quarter(period) == str(pd.Period(period, freq="Q") + 1)
+
+
+def test_a_period_that_is_not_a_quarter_is_refused_by_name():
+    from analysis.narrative.vintage import _next_quarter
+
+    with pytest.raises(ValueError, match="'2026-03'"):
+        _next_quarter("2026-03")

@@ -34,7 +34,7 @@ import yaml
 
 from analysis import data as data_mod
 from analysis.data.schemas import CONFIDENCE_LEVELS
-from analysis.escape import md_inline, md_text
+from analysis.escape import md_inline, md_table, md_text  # noqa: F401 (md_table: re-exported)
 from analysis.models.forecast import (  # noqa: F401 (annual_known_by: re-exported)
     ANNUAL_CANDIDATES,
     QUARTERLY_CANDIDATES,
@@ -166,31 +166,6 @@ def cite_sources(text: str, keys: Collection[str] | None = None) -> str:
 
 def _code(text: str) -> str:
     return f"`{text}`"
-
-
-def md_table(columns: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
-    """Return a MyST pipe table. Cells must already be Markdown on one line.
-
-    Args:
-        columns: Header labels (plain text; escaped here).
-        rows: One sequence of cells per row, as many as ``columns``.
-
-    Returns:
-        The table as text, ending with a newline.
-
-    Raises:
-        ValueError: A row has the wrong number of cells or a cell spans lines.
-    """
-    lines = ["| " + " | ".join(escape_md(c) for c in columns) + " |",
-             "|" + "|".join("---" for _ in columns) + "|"]
-    for row in rows:
-        cells = list(row)
-        if len(cells) != len(columns):
-            raise ValueError(f"row has {len(cells)} cells, the table has {len(columns)} columns")
-        if any("\n" in c for c in cells):
-            raise ValueError("a table cell must not contain a line break")
-        lines.append("| " + " | ".join(c if c else " " for c in cells) + " |")
-    return "\n".join(lines) + "\n"
 
 
 # --- methods: the assumption table --------------------------------------------------------

@@ -27,6 +27,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from analysis.escape import csv_cell, html_attr, html_text, json_for_html, md_text
+from analysis.outputs import FIGURE_DIR, FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
 
 __all__ = [
     "FIGURE_MIMETYPE",
@@ -43,11 +44,8 @@ __all__ = [
     "setup",
 ]
 
-FIGURE_MIMETYPE = "application/vnd.amzn-report.figure+json"
-TABLE_MIMETYPE = "application/vnd.amzn-report.table+json"
 RENDERER_NAME = "amzn-offline"
 THEME_NAME = "amzn-report"
-FIGURE_DIR = "_static/figures"  # relative to the site root
 
 
 def _md_cell(value: object) -> str:
@@ -83,11 +81,6 @@ def table_markdown(content: pd.DataFrame | Styler) -> str:
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442",
            "#000000"]
-
-
-def figure_file_stem(page: str, name: str) -> str:
-    """Return the stable file stem of a figure's downloads, ``fig-<page>-<name>``."""
-    return f"fig-{page}-{name}"
 
 
 #: Vega expression that breaks a label longer than WRAP_CHARS characters into lines at spaces,

@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from analysis.charts.tables import escape_md, md_table
+from analysis.escape import md_table
+from analysis.escape import md_text as escape_md
 
 __all__ = [
     "DiffError",

@@ -25,6 +25,7 @@ from typing import Any
 import nbformat
 
 from analysis.escape import csv_cell
+from analysis.outputs import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
 from analysis.site.page_kernel import PageKernel
 from analysis.site.steps import write_atomic
 
@@ -241,7 +242,6 @@ def export_figures(nb: nbformat.NotebookNode, directory: Path,
     """
     import vl_convert
 
-    from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE, figure_file_stem
     from analysis.site import rasters
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -297,8 +297,6 @@ def reserve_chart_heights(nb: nbformat.NotebookNode, figures: Path) -> int:
     Returns:
         The number of chart containers given a height.
     """
-    from analysis.charts import FIGURE_MIMETYPE, figure_file_stem
-
     done = 0
     for cell in nb.cells:
         for out in cell.get("outputs", []):
@@ -323,8 +321,6 @@ def reserve_chart_heights(nb: nbformat.NotebookNode, figures: Path) -> int:
 
 def strip_figure_records(nb: nbformat.NotebookNode) -> None:
     """Remove the figure records (used only for exports) before Jupyter Book renders ``nb``."""
-    from analysis.charts import FIGURE_MIMETYPE, TABLE_MIMETYPE
-
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
