@@ -164,3 +164,44 @@ def test_a_png_left_to_the_render_is_drawn_the_same_and_kept(tmp_path):
     rasters.publish([tmp_path / "left", tmp_path / "absent"], tmp_path / "site" / "figures")
     assert (tmp_path / "site" / "figures" / "fig-unit-demo.png").read_bytes() == png
     assert not list(store.glob(".*.tmp")) and rasters.missing([tmp_path / "next"]) == []
+
+
+def _cached_page(folder):
+    """A cache folder as a page run leaves it: the executed page and its figure copies."""
+    fig = setup("unit")
+    bundle = render_mimebundle(fig(_chart(), "demo", "A line.").to_dict())
+    data = {"application/papermill.record/" + k: v for k, v in bundle.items()}
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell(id="c1", outputs=[
+        nbformat.v4.new_output("display_data", data=data)]))
+    (folder / "figures").mkdir(parents=True)
+    nbformat.write(nb, folder / "page.ipynb")
+    (folder / "figures" / "fig-unit-demo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"></svg>',
+        encoding="utf-8")
+    (folder / "figures" / "fig-unit-demo.csv").write_text("x,y\n1,3.0\n", encoding="utf-8")
+
+
+def test_a_cached_page_is_staged_from_its_kept_copy_while_its_footer_is_unchanged(tmp_path):
+    from analysis.site.build import STAGED_FILE, _staged_page
+
+    _cached_page(tmp_path)
+    first = _staged_page(tmp_path, "Footer one.", "")
+    staged_nb = nbformat.reads(first["ipynb"], as_version=4)
+    assert staged_nb.cells[-1].source == "Footer one."
+    assert "--chart-height: 200px" in first["ipynb"]
+    assert FIGURE_MIMETYPE not in first["ipynb"]  # the records are stripped
+    assert first["figure_data"] and first["tables"] == {}
+    # Staged again with the same footer: from the kept copy (the notebook is not read).
+    (tmp_path / "page.ipynb").rename(tmp_path / "page.moved")
+    assert _staged_page(tmp_path, "Footer one.", "") == first
+    # Another footer or link stages the notebook again.
+    (tmp_path / "page.moved").rename(tmp_path / "page.ipynb")
+    second = _staged_page(tmp_path, "Footer two.", '<p class="pdf-link">PDF</p>')
+    cells = nbformat.reads(second["ipynb"], as_version=4).cells
+    assert cells[-1].source == "Footer two." and cells[1].source == '<p class="pdf-link">PDF</p>'
+    assert {k: v for k, v in second.items() if k not in ("ipynb", "key")} == \
+        {k: v for k, v in first.items() if k not in ("ipynb", "key")}
+    # A damaged copy is staged again, not read.
+    (tmp_path / STAGED_FILE).write_text("{not json", encoding="utf-8")
+    assert _staged_page(tmp_path, "Footer one.", "") == first
