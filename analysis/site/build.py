@@ -35,6 +35,7 @@ from typing import Any, TextIO
 import nbformat
 
 from analysis import __version__
+from analysis.data_cutoff import FRAMES_ENV
 from analysis.escape import csv_cell
 from analysis.params import ParameterError, Params, validate
 from analysis.site import diff, incremental, rasters
@@ -402,9 +403,6 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             _log_summary(current, 0.0, stream)
             return current
     _ensure_kernel()
-    # The commit, the tree's state and the data vintage (git runs twice, about 0.1 s), read
-    # while the pages run rather than after.
-    info = in_thread(_build_info, params, root, archive)
     todo = _pages_to_run(plan, use_cache)
     with _renderer(root, limits["sphinx"]) as sphinx, \
             _vega_bundle(cache_dir, limits["vega-bundle"]) as bundle:
@@ -420,11 +418,16 @@ def _build_locked(params: Params, jobs: int, archive: str | None, root: Path, bu
             for _ in range(kernels):
                 pool.submit(int)
             _validate_data(root / "data", frames)
-            pending.start(params, pool, root)
-            _sweep_stage(plan, pool, root, stream)
-            drawings = cache_dir / DRAWINGS if use_cache else None
-            runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream, pending,
-                                  drawings)
+            with _reading_frames(frames):  # a result computed in a thread here reads them too
+                pending.start(params, pool, root)
+                # The commit, the tree's state and the data vintage (git runs twice, about
+                # 0.1 s), read while the pages run rather than after; started once the
+                # workers have, as it holds this process's GIL while it loads the data.
+                info = in_thread(_build_info, params, root, archive)
+                _sweep_stage(plan, pool, root, stream)
+                drawings = cache_dir / DRAWINGS if use_cache else None
+                runs = _execute_pages(plan, todo, pool, jobs, root, limits, stream, pending,
+                                      drawings)
             # The PNG copies no page had drawn before: drawn by a worker (its own GIL) while
             # this process stages the pages and the site renders.
             missing_pngs = rasters.missing([d / "figures" for _, _, d in plan])
@@ -958,6 +961,27 @@ def _frames_dir(env: dict[str, str], cache_dir: Path) -> Path:
     """Where the validated tables are kept: keyed on the data, the package and requirements."""
     key = hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()[:16]
     return cache_dir / "data-frames" / key
+
+
+@contextlib.contextmanager
+def _reading_frames(frames: Path) -> Iterator[None]:
+    """Meanwhile, tables loaded in this process are read from ``frames``, validated.
+
+    A single missing result is computed in a thread of this process
+    (:mod:`analysis.site.schedule`), which would otherwise validate the tables it loads
+    again: chapter 1's results took 1.4-1.6 s that way, of which importing pandera and
+    validating six tables were about 1 s. The workers and kernels are told the same way
+    (:func:`analysis.site.page_kernel.init_worker`). The variable is put back as it was.
+    """
+    old = os.environ.get(FRAMES_ENV)
+    os.environ[FRAMES_ENV] = str(frames)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(FRAMES_ENV, None)
+        else:
+            os.environ[FRAMES_ENV] = old
 
 
 def _validate_data(data_dir: Path, frames: Path) -> None:
