@@ -4,8 +4,8 @@ A page's chart or table carries a record under one of these MIME types
 (:func:`analysis.charts.theme.render_mimebundle`, :class:`analysis.charts.theme.Table`), and
 the build (:mod:`analysis.site.execute`) finds the records by them and names the downloads
 with :func:`figure_file_stem`. They sit here, at the bottom of the layers and importing
-nothing, so the build reads executed pages without importing Altair and pandas (which cost
-its staging step about 0.6 s).
+nothing, so the build process reads executed pages without importing Altair (which took it
+about 0.6 s).
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
 def _next_quarter(period: str) -> str:
     """The quarter after ``period`` (``"2026Q4"`` -> ``"2027Q1"``), as pandas writes a quarter.
 
-    Plain arithmetic rather than ``pd.Period``: the build imports this module before its
-    workers start, and pandas would delay them by a quarter of a second.
+    Plain arithmetic rather than ``pd.Period``, so importing the build (whose page footers
+    use this module) does not import pandas.
     """
     match = _QUARTER.match(str(period))
     if match is None:
