@@ -23,8 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from analysis.escape import md_table
-from analysis.escape import md_text as escape_md
+from analysis.escape import md_table, md_text
 
 __all__ = [
     "DiffError",
@@ -264,30 +263,30 @@ def diff_manifests(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, 
 def _cell(value: Any) -> str:
     if value is None:
         return "(none)"
-    return escape_md(value) or " "
+    return md_text(value) or " "
 
 
 def diff_markdown(diff: Mapping[str, Any], titles: Mapping[str, str] | None = None) -> str:
     """The "What changed" page body: changed values by page, then parameters and data rows."""
     titles = titles or {}
     old, new = diff["old_version"], diff["new_version"]
-    out = [f"Compared with the previous archived version **{escape_md(old)}** (commit "
-           f"`{escape_md(diff['old_commit'])}`), this build (version **{escape_md(new)}**, commit "
-           f"`{escape_md(diff['new_commit'])}`) changes the values listed below: old → new."]
+    out = [f"Compared with the previous archived version **{md_text(old)}** (commit "
+           f"`{md_text(diff['old_commit'])}`), this build (version **{md_text(new)}**, commit "
+           f"`{md_text(diff['new_commit'])}`) changes the values listed below: old → new."]
     n = sum(len(v) for v in diff["pages"].values())
     if not n:
         out.append("\nNo published number, verdict, table cell or figure changed.")
     for page, changes in diff["pages"].items():
         title = titles.get(page, page)
         link = page.removeprefix("book/")
-        out += ["", f"## {escape_md(title)}", "", f"Page: {{doc}}`{link}`.", "",
+        out += ["", f"## {md_text(title)}", "", f"Page: {{doc}}`{link}`.", "",
                 md_table(["what", "item", "old", "new"],
-                         [[c["kind"], escape_md(c["name"]), _cell(c["old"]), _cell(c["new"])]
+                         [[c["kind"], md_text(c["name"]), _cell(c["old"]), _cell(c["new"])]
                           for c in changes]).rstrip("\n")]
     out += ["", "## Parameters that changed", ""]
     if diff["parameters"]:
         out.append(md_table(["parameter", "old", "new"],
-                            [[f"`{escape_md(k)}`", _cell(a), _cell(b)]
+                            [[f"`{md_text(k)}`", _cell(a), _cell(b)]
                              for k, a, b in diff["parameters"]]).rstrip("\n"))
     else:
         out.append("None.")
@@ -295,7 +294,7 @@ def diff_markdown(diff: Mapping[str, Any], titles: Mapping[str, str] | None = No
     if diff["data_rows"]:
         out.append(md_table(
             ["file", "row", "old", "new"],
-            [[escape_md(r["file"]), escape_md(r["key"]),
+            [[md_text(r["file"]), md_text(r["key"]),
               "(added)" if r["old"] is None else _cell(r["old"]),
               "(removed)" if r["new"] is None else _cell(r["new"])]
              for r in diff["data_rows"]]).rstrip("\n"))
@@ -312,7 +311,7 @@ def no_previous_markdown(version: str) -> str:
     """The page body when no earlier archived version exists."""
     # A version name is an identifier, not a number in prose: shown as code (archive names
     # match a plain pattern, so they hold no backtick; anything else is escaped).
-    shown = f"`{version}`" if "`" not in version else escape_md(version)
+    shown = f"`{version}`" if "`" not in version else md_text(version)
     return (f"There is no previous archived version to compare with, so nothing is listed "
             f"here (this build: version {shown}). Build with "
             "`make book VERSION=<name>` to archive a citable copy; the next build lists every "
