@@ -23,6 +23,13 @@
   ``doc-biblioentry`` role inside a ``role="list"``, which axe-core reports as critical).
 - The root ``index.html`` that redirects to the first page is a full HTML document with a
   language, a title, a description and an icon.
+
+Two changes for the persistent render (:mod:`analysis.site.incremental`), which renders only
+the pages that changed into the output of the render before:
+- the search index loses the words no page holds any more (:func:`drop_stale_search_terms`),
+  so it equals the index of a render from nothing;
+- the theme's compiled templates are kept beside the output folder
+  (:func:`_keep_compiled_templates`), so a render does not compile them again.
 """
 
 from __future__ import annotations
@@ -34,8 +41,8 @@ from typing import Any
 
 from docutils import nodes
 
-__all__ = ["CHART_LOADER", "TEMPLATES", "VEGA_BUNDLE", "meta_description", "redirect_page",
-           "setup"]
+__all__ = ["CHART_LOADER", "COMPILED_TEMPLATES", "TEMPLATES", "VEGA_BUNDLE",
+           "drop_stale_search_terms", "meta_description", "redirect_page", "setup"]
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The loader (a script of the page) and the bundle it loads when a chart is near the viewport.
@@ -230,13 +237,67 @@ def _add_templates(app: Any, config: Any) -> None:
     config.templates_path.insert(0, str(TEMPLATES))
 
 
+def drop_stale_search_terms(index_text: str) -> str:
+    """The search index (``searchindex.js``) without the words that point to no page.
+
+    Sphinx re-indexes a page it writes again by first removing it from every word's pages;
+    a word only that page held before keeps an empty list (``"132k": []`` once a parameter
+    changed from 132 to 131). A render from nothing has no such word, so the persistent
+    render's index differed from it in bytes. The rest is written as Sphinx writes it.
+
+    >>> drop_stale_search_terms('Search.setIndex({"terms": {"a": [], "b": 0}, "titleterms": {}})')
+    'Search.setIndex({"terms": {"b": 0}, "titleterms": {}})'
+    """
+    from sphinx.search import js_index
+
+    data = js_index.loads(index_text)
+    for key in ("terms", "titleterms"):
+        data[key] = {word: pages for word, pages in data.get(key, {}).items() if pages != []}
+    return js_index.dumps(data)
+
+
+def _clean_search_index(app: Any, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    path = Path(app.outdir) / "searchindex.js"
+    if path.is_file():
+        text = path.read_text(encoding="utf-8")
+        cleaned = drop_stale_search_terms(text)
+        if cleaned != text:
+            path.write_text(cleaned, encoding="utf-8")
+
+
+#: Beside the output folder (kept by the persistent render, :mod:`analysis.site.incremental`).
+COMPILED_TEMPLATES = "jinja-bytecode"
+
+
+def _keep_compiled_templates(app: Any) -> None:
+    """Keep Jinja's compiled templates between renders (its bytecode cache).
+
+    Compiling the themes' 34 templates took 0.3 s of every render (2.23 s instead of 2.57 s
+    for 7 changed pages, mean of 4 alternated runs). Jinja keys each entry on the template's
+    source and on its own version, so an edited template or another Jinja is compiled again.
+    """
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is None:  # a builder without Jinja templates
+        return
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(app.outdir).parent / COMPILED_TEMPLATES
+    folder.mkdir(parents=True, exist_ok=True)
+    environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the templates, the page-context hook, the citation writer and the redirect."""
     app.connect("config-inited", _add_templates)
+    app.connect("builder-inited", _keep_compiled_templates)
     # After sphinx-thebe's own hook, which adds the assets this one removes.
     app.connect("html-page-context", _page_context, priority=900)
     # After sphinx-external-toc's redirect (priority 500), which it replaces.
     app.connect("build-finished", _write_redirect, priority=900)
+    # Once Sphinx has written the search index.
+    app.connect("build-finished", _clean_search_index, priority=900)
     # Last: after every page and script is written.
     app.connect("build-finished", _purge_stylesheets, priority=950)
     app.add_node(nodes.citation, override=True, html=(_visit_citation, _depart_citation))
