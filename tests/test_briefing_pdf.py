@@ -71,25 +71,6 @@ def test_a_chart_never_drawn_stops_the_print_with_a_named_timeout(tmp_path, chro
     assert not pdf.exists()
 
 
-def test_a_broken_warm_up_page_costs_its_own_time_out_not_the_print(tmp_path, chromium):
-    """A warm-up page never drawn is given up after its 1 s, well inside the print's 60 s."""
-    warm_dir = tmp_path / "old"
-    warm_dir.mkdir()
-    warm = _page(warm_dir, 0, mark_drawn=False)
-    pdf = tmp_path / "out.pdf"
-    started = time.monotonic()
-    with PdfPrinter(chromium, 60.0, warm, warm_timeout_s=1.0) as printer:
-        printer.print(_page(tmp_path, 100), pdf)
-    assert "axis title of the drawn chart" in _text(pdf)
-    # Had the warm-up waited for the print's limit, this would take over 60 s.
-    assert time.monotonic() - started < 45
-
-
-def test_the_warm_up_limit_is_never_longer_than_the_print_limit():
-    assert PdfPrinter("chromium", 3.0).warm_timeout_s == 3.0
-    assert PdfPrinter("chromium", 180.0).warm_timeout_s == 10.0
-
-
 def test_a_browser_that_cannot_start_is_reported_by_the_print(tmp_path):
     fake = tmp_path / "chromium"
     fake.write_text("#!/bin/sh\necho 'no display for this browser' >&2\nexit 3\n")

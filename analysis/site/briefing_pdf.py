@@ -8,9 +8,11 @@ did not wait for the charts: in 6 prints of one briefing, 4 had an empty chart.
 A page is printed when every chart container (``.vega-chart``) carries ``data-drawn``, which
 ``report-charts.js`` sets once a chart is drawn and fitted. The window is as tall as
 :data:`WINDOW_HEIGHT_PX`, so every chart is in view (charts are drawn as they near it).
-While it waits, the browser opens the briefing of the site already published, if there is one
-(:attr:`PdfPrinter.warm_page`): the page's scripts (the Vega bundle) are then compiled when the
-new briefing is loaded, which printed it in 0.72-0.81 s instead of 0.95-1.05 s (2 runs each).
+The browser opens no page before the one it prints. Opening the published briefing meanwhile
+(so the Vega bundle was compiled by then) printed the new one about 0.25 s sooner, but the
+browser's work slowed Sphinx's render beside it by more: over three alternated series of 8-10
+rebuilds after one changed parameter, the render took 0.2-0.6 s and the build 0.1-0.8 s
+longer (medians) with that warm-up than without.
 Backgrounds are printed, as Chromium's ``--print-to-pdf`` prints them (the note boxes' colour
 and icons); the page's print stylesheet sets the paper (A4).
 """
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import queue
 import threading
-import time
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -27,8 +28,7 @@ from typing import Any
 
 from analysis.site.steps import StepError
 
-__all__ = ["CHROMIUM_FLAGS", "DRAWN", "WARM_UP_TIMEOUT_S", "WINDOW_HEIGHT_PX", "WINDOW_WIDTH_PX",
-           "PdfPrinter"]
+__all__ = ["CHROMIUM_FLAGS", "DRAWN", "WINDOW_HEIGHT_PX", "WINDOW_WIDTH_PX", "PdfPrinter"]
 
 WINDOW_WIDTH_PX = 800
 WINDOW_HEIGHT_PX = 8000  # taller than the briefing at 800 px wide
@@ -37,9 +37,6 @@ CHROMIUM_FLAGS = ("--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run")
 #: True once every chart on the page is drawn (none is true at once).
 DRAWN = "document.querySelectorAll('.vega-chart:not([data-drawn])').length === 0"
-#: Seconds the warm-up page may take in all (it loads and draws in about 1 s): a broken
-#: published briefing must not spend the print's own limit, which is minutes.
-WARM_UP_TIMEOUT_S = 10.0
 
 
 def _one_line(exc: BaseException) -> str:
@@ -60,18 +57,11 @@ class PdfPrinter:
     Args:
         chromium: The browser's executable.
         timeout_s: Seconds the start may take, and again the print (the ``pdf`` step's limit).
-        warm_page: A page like the one to print, opened while the browser waits (a failure
-            there is ignored: it only warms the browser), or ``None``.
-        warm_timeout_s: Seconds the warm-up may take in all (at most ``timeout_s``); the
-            print waits for it, so the print's own limit starts after it.
     """
 
-    def __init__(self, chromium: str, timeout_s: float, warm_page: Path | None = None,
-                 warm_timeout_s: float = WARM_UP_TIMEOUT_S) -> None:
+    def __init__(self, chromium: str, timeout_s: float) -> None:
         self.chromium = chromium
         self.timeout_s = timeout_s
-        self.warm_page = warm_page
-        self.warm_timeout_s = min(warm_timeout_s, timeout_s)
         self._jobs: queue.Queue[tuple[Path, Path, Future[None]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._serve, daemon=True, name="briefing-pdf")
 
@@ -100,8 +90,7 @@ class PdfPrinter:
         self._jobs.put((page, pdf, done))
         self._jobs.put(None)  # one page: the browser closes once it is printed
         try:
-            # the start's limit, the warm-up's, then the print's
-            done.result(timeout=2 * self.timeout_s + self.warm_timeout_s)
+            done.result(timeout=2 * self.timeout_s)  # the start's limit, then the print's
         except FutureTimeout:
             raise StepError("pdf", f"timed out after {self.timeout_s:g} s") from None
         if not pdf.exists() or pdf.stat().st_size == 0:
@@ -126,20 +115,9 @@ class PdfPrinter:
             self._fail_all(exc)
 
     def _open_page(self, browser: Any) -> Any:
-        """The tab that prints, with :attr:`warm_page` opened in it if there is one."""
-        from playwright.sync_api import Error as PlaywrightError
-
+        """The tab that prints."""
         page = browser.new_page(viewport={"width": WINDOW_WIDTH_PX, "height": WINDOW_HEIGHT_PX})
         page.set_default_timeout(self.timeout_s * 1000)
-        if self.warm_page is not None and self.warm_page.is_file():
-            deadline = time.monotonic() + self.warm_timeout_s
-            try:
-                page.goto(self.warm_page.as_uri(), wait_until="load",
-                          timeout=self.warm_timeout_s * 1000)
-                left_ms = max(1.0, (deadline - time.monotonic()) * 1000)
-                page.wait_for_function(DRAWN, timeout=left_ms)
-            except PlaywrightError:  # only a warm-up: the print meets any real problem
-                pass
         return page
 
     def _print(self, page: Any, page_path: Path, pdf: Path, done: Future[None]) -> None:

@@ -453,7 +453,7 @@ def _publish(info: BuildInfo, pages: list[Page],
 
     ``pngs`` draws the figures' missing PNGs meanwhile; they join the site once it is done.
     """
-    with _briefing_printer(pages, limits, build_dir) as printer:
+    with _briefing_printer(pages, limits) as printer:
         stage = build_dir / "stage"
         static = _stage_files(root, stage, vega_bundle)
         staged = _stage_pages(pages, plan, runs, info, stage, static)
@@ -480,19 +480,14 @@ def _publish(info: BuildInfo, pages: list[Page],
 
 
 @contextlib.contextmanager
-def _briefing_printer(pages: list[Page], limits: dict[str, float], build_dir: Path
+def _briefing_printer(pages: list[Page], limits: dict[str, float]
                       ) -> Iterator[PdfPrinter | None]:
-    """A printer for the briefing's PDF, its browser starting now (none without Chromium).
-
-    It warms up on the published site's briefing, which stays in place until the new site
-    has been printed.
-    """
+    """A printer for the briefing's PDF, its browser starting now (none without Chromium)."""
     chromium = _find_chromium()
     if chromium is None or not any(p.docname == BRIEFING for p in pages):
         yield None
         return
-    warm = build_dir / "html" / f"{BRIEFING}.html"
-    with PdfPrinter(chromium, limits["pdf"], warm) as printer:
+    with PdfPrinter(chromium, limits["pdf"]) as printer:
         yield printer
 
 
