@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from sphinx.search import js_index
 
 from analysis import params
 from analysis.site.build import BuildError, build
@@ -37,6 +38,11 @@ def test_parameter_change_moves_glued_prose_and_chart(built_small_repo):
     assert "$88B" in text_b and text_a != text_b
     assert csv_a != csv_b
     assert "cost_per_employee_usd_k" in (second.site / "book/intro.html").read_text()
+    # Sphinx rendered the page again into the render before: the search index keeps no word
+    # of the old page ("61b") with an empty list of pages, as a render from nothing would not.
+    index = js_index.loads((second.site / "searchindex.js").read_text(encoding="utf-8"))
+    assert "88b" in index["terms"] and "61b" not in index["terms"]
+    assert all(pages != [] for key in ("terms", "titleterms") for pages in index[key].values())
 
 
 def test_unchanged_rebuild_uses_the_cache_and_a_change_does_not(built_small_repo):
