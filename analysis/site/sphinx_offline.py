@@ -257,6 +257,7 @@ def drop_stale_search_terms(index_text: str) -> str:
 
 
 def _clean_search_index(app: Any, exception: Exception | None) -> None:
+    """Rewrite the written ``searchindex.js`` without its stale words (after a good build)."""
     if exception is not None or app.builder.format != "html":
         return
     path = Path(app.outdir) / "searchindex.js"
@@ -289,7 +290,11 @@ def _keep_compiled_templates(app: Any) -> None:
 
 
 def setup(app: Any) -> dict[str, Any]:
-    """Register the templates, the page-context hook, the citation writer and the redirect."""
+    """Register the extension's hooks, its citation writer and its templates.
+
+    The hooks: the page context, the redirect, the search-index cleanup, the stylesheet purge
+    and the kept compiled templates.
+    """
     app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _keep_compiled_templates)
     # After sphinx-thebe's own hook, which adds the assets this one removes.
