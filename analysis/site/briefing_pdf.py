@@ -1,7 +1,8 @@
 """The briefing's PDF: printed by headless Chromium through Playwright, once its charts are drawn.
 
-The browser is started while Sphinx renders the site (:meth:`PdfPrinter.start`), on the core the
-render leaves mostly idle; the print itself then waits only for the page. Chromium's own
+The browser is started while Sphinx renders the site (:meth:`PdfPrinter.start`), so the print
+itself then waits only for the page (its work beside the render is kept to the start: see the
+warm-up below). Chromium's own
 ``--print-to-pdf`` started the browser after the render, and its ``--virtual-time-budget``
 did not wait for the charts: in 6 prints of one briefing, 4 had an empty chart.
 
